@@ -1,0 +1,70 @@
+/** Which list of a pod spec a container came from. */
+export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
+
+/** A file found by discovery. `path` is repo-relative with `/` separators. */
+export interface ManifestFile {
+  /** Repo-relative path with `/` separators (what reports show). */
+  path: string;
+  /** Absolute path on disk. */
+  absPath: string;
+  size: number;
+}
+
+/** A file that was not scanned, and why (e.g. "Helm template; rendering comes later"). */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+/** A file (or document) that could not be parsed: one problem at its exact position. */
+export interface ParseProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** A place where a manifest decided an image, e.g. a kustomize overlay's `images:` entry. */
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** One container image use found in a manifest, with its exact position (1-based line and column). */
+export interface ImageUse {
+  /** The image string as written (after kustomize/helm rendering where that applies). */
+  raw: string;
+  file: string;
+  line: number;
+  column: number;
+  /** 0-based index of the YAML document within the file. */
+  docIndex: number;
+  kind: string;
+  apiVersion: string | null;
+  namespace: string | null;
+  name: string | null;
+  container: string | null;
+  containerType: ContainerType;
+  /** Where the value came from when it is derived (kustomize overlay, helm values). */
+  origin?: 'manifest' | 'kustomize' | 'helm-values' | 'helm-render' | 'cluster';
+  /** For rendered views: the overlay or chart directory that produced this use. */
+  view?: string;
+  related?: RelatedLocation[];
+}
+
+/** A templated value inside otherwise valid YAML (`{{ .Values.image }}`, `${IMAGE}`, `<image_url>`). */
+export interface TemplatedValue {
+  use: ImageUse;
+  reason: string;
+}
+
+/** Everything the manifest stage produced for a set of files. */
+export interface ExtractResult {
+  uses: ImageUse[];
+  templated: TemplatedValue[];
+  skipped: SkippedFile[];
+  errors: ParseProblem[];
+  scanned: number;
+}

@@ -1,0 +1,60 @@
+import type { ContainerType, ParseProblem, SkippedFile } from '../manifests/types.js';
+import type { RegistryCheck } from '../registry/types.js';
+
+export type Severity = 'error' | 'warning' | 'notice';
+export type SeverityOrOff = Severity | 'off';
+export type FailOn = Severity | 'never';
+
+/** One thing to tell the user, at a place. */
+export interface Finding {
+  /** Stable kebab-case rule id from `rules.ts`. */
+  rule: string;
+  severity: Severity;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  /** The image as written (raw) when the finding is about an image. */
+  image: string | null;
+  /** Extra locations (e.g. the base manifest behind a kustomize overlay). */
+  related?: { file: string; line: number; column: number; message: string }[];
+}
+
+/** A use of an image as it appears in the JSON report. */
+export interface ReportUse {
+  file: string;
+  line: number;
+  column: number;
+  kind: string;
+  namespace: string | null;
+  name: string | null;
+  container: string | null;
+  containerType: ContainerType;
+  origin?: string;
+  view?: string;
+}
+
+/** One unique image (by normalized reference) with every use. */
+export interface ReportImage {
+  ref: string;
+  normalized: string | null;
+  registry: string | null;
+  repository: string | null;
+  tag: string | null;
+  digest: string | null;
+  check: RegistryCheck;
+  uses: ReportUse[];
+}
+
+/** The whole result of a scan: the JSON report (schemaVersion 1) is exactly this object. */
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'k8s-image-check'; version: string };
+  images: ReportImage[];
+  findings: Finding[];
+  files: { scanned: number; skipped: SkippedFile[]; errors: ParseProblem[] };
+  summary: {
+    findings: Record<Severity, number>;
+    checks: Partial<Record<RegistryCheck['status'], number>>;
+  };
+}
