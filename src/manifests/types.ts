@@ -52,6 +52,11 @@ export interface ImageUse {
   /** For rendered views: the overlay or chart directory that produced this use. */
   view?: string;
   related?: RelatedLocation[];
+  /**
+   * Rules switched off for this use by an inline comment on the image line
+   * (`# k8s-image-check: ignore` → `['*']`, `# k8s-image-check: ignore=latest-tag,dirty-tag`).
+   */
+  suppress?: string[];
 }
 
 /** A templated value inside otherwise valid YAML (`{{ .Values.image }}`, `${IMAGE}`, `<image_url>`). */
