@@ -1,0 +1,163 @@
+/**
+ * Publishing metrics to a Prometheus Pushgateway: one `PUT /metrics/job/<job>/<label>/<value>…` per group
+ * (per cluster), so series that vanished since the last run disappear atomically (github-actions.md §6.1).
+ * Failures are results, never exceptions: the message names the gateway host and says what to do.
+ */
+import { Buffer } from 'node:buffer';
+
+/** Content type of the text exposition format; the gateway also accepts a missing or form content type. */
+export const TEXT_FORMAT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** Default timeout of one push, in milliseconds. */
+export const DEFAULT_PUSH_TIMEOUT_MS = 30_000;
+
+/** The longest excerpt of a gateway error body we repeat in a message. */
+const MAX_BODY_EXCERPT = 500;
+
+/** Path segments that are sent as they are; anything else goes through `@base64`. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]+$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Options of `pushMetrics`. */
+export interface PushMetricsOptions {
+  /** Base URL of the gateway, e.g. `http://pushgateway:9091` (a path prefix is kept). */
+  url: string;
+  /** The `job` grouping label, e.g. `k8s-image-check`. */
+  job: string;
+  /** Further grouping labels, e.g. `{ cluster: 'prod' }`; sent in the path, in this order. */
+  groupingKey?: Readonly<Record<string, string>>;
+  /** Text exposition body (from `renderMetrics`); ignored for DELETE. */
+  body: string;
+  /** `PUT` (default) replaces the group; `POST` replaces same-named families; `DELETE` removes the group. */
+  method?: 'PUT' | 'POST' | 'DELETE';
+  /** Basic auth; credentials in the URL's userinfo are used when these are absent. */
+  username?: string;
+  password?: string;
+  /** Extra headers (e.g. for a proxy in front of the gateway). */
+  headers?: Readonly<Record<string, string>>;
+  /** Default `DEFAULT_PUSH_TIMEOUT_MS`. */
+  timeoutMs?: number;
+  /** Fetch implementation (undici's or the global one, the default). */
+  fetch?: typeof fetch;
+}
+
+/** The outcome of one push. `target` is the URL without credentials. */
+export type PushResult =
+  | { ok: true; status: number; target: string }
+  | { ok: false; status: number | null; target: string; message: string };
+
+/** URL-safe base64 without padding; an empty value is `=` as the gateway requires. */
+function base64Segment(value: string): string {
+  if (value === '') return '=';
+  return Buffer.from(value, 'utf8').toString('base64url');
+}
+
+/**
+ * Returns the path of a group: `/metrics/job/<job>{/<name>/<value>}`. A value that is empty or holds any
+ * character outside `[A-Za-z0-9._~-]` (notably `/`, which no percent-encoding can carry) is sent as
+ * `<name>@base64/<url-safe base64>`, e.g. `cluster@base64/ZXUtd2VzdC8x` for `eu-west/1`.
+ */
+export function groupingPath(job: string, groupingKey: Readonly<Record<string, string>> = {}): string {
+  const segments = ['metrics'];
+  for (const [name, value] of [['job', job] as const, ...Object.entries(groupingKey)]) {
+    if (!LABEL_NAME.test(name) || name.startsWith('__')) {
+      throw new Error(`grouping label name ${JSON.stringify(name)} is invalid: use letters, digits and _.`);
+    }
+    if (PLAIN_SEGMENT.test(value)) segments.push(name, value);
+    else segments.push(`${name}@base64`, base64Segment(value));
+  }
+  return `/${segments.join('/')}`;
+}
+
+/** Splits a gateway URL into a credential-free base and the userinfo it held. */
+function parseGatewayUrl(raw: string): { base: URL; username?: string; password?: string } {
+  const base = new URL(raw);
+  const username = base.username ? decodeURIComponent(base.username) : undefined;
+  const password = base.password ? decodeURIComponent(base.password) : undefined;
+  base.username = '';
+  base.password = '';
+  base.search = '';
+  base.hash = '';
+  return { base, username, password };
+}
+
+function describeFailure(
+  status: number,
+  bodyText: string,
+  host: string,
+  group: string,
+  authSent: boolean,
+): string {
+  const excerpt = bodyText.trim().slice(0, MAX_BODY_EXCERPT);
+  const said = excerpt ? `: ${excerpt}` : '';
+  if (status === 400) {
+    return (
+      `Pushgateway ${host} rejected the metrics for ${group} (400${said}). Nothing was stored for this group. ` +
+      'If the message says a metric "is not a GAUGE" (or another type), another group pushed that name with a ' +
+      'different TYPE: delete that group on the gateway; otherwise report this as a bug of k8s-image-check.'
+    );
+  }
+  if (status === 401 || status === 403) {
+    return authSent
+      ? `Pushgateway ${host} refused the credentials for ${group} (${status}): check pushgateway-username and pushgateway-password.`
+      : `Pushgateway ${host} requires authentication for ${group} (${status}): set pushgateway-username and pushgateway-password (sent as Basic auth).`;
+  }
+  if (status === 404 || status === 405) {
+    return `Pushgateway ${host} has no push API at this path (${status}) for ${group}: pushgateway-url must be the gateway's base URL, e.g. http://pushgateway:9091.`;
+  }
+  return `Pushgateway ${host} answered ${status} for ${group}${said}; the previous metrics of the group stay in place. Retry later or check the gateway's logs.`;
+}
+
+/**
+ * Pushes one group and returns what happened; never throws for HTTP or network failures. The caller
+ * must not call this for a failed run: the gateway then keeps the previous (last good) group.
+ */
+export async function pushMetrics(options: PushMetricsOptions): Promise<PushResult> {
+  const { base, username: urlUser, password: urlPassword } = parseGatewayUrl(options.url);
+  const path = groupingPath(options.job, options.groupingKey);
+  const target = new URL(base.pathname.replace(/\/+$/, '') + path, base).toString();
+  const host = base.host;
+  const group = `job "${options.job}"${Object.entries(options.groupingKey ?? {})
+    .map(([k, v]) => `, ${k} "${v}"`)
+    .join('')}`;
+  const method = options.method ?? 'PUT';
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  const username = options.username ?? urlUser;
+  const password = options.password ?? urlPassword;
+  const authSent = username !== undefined || password !== undefined;
+  if (authSent) {
+    headers.authorization = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64')}`;
+  }
+  if (method !== 'DELETE') headers['content-type'] = TEXT_FORMAT_CONTENT_TYPE;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  try {
+    const response = await doFetch(target, {
+      method,
+      headers,
+      body: method === 'DELETE' ? undefined : options.body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS),
+      redirect: 'error',
+    });
+    const text = await response.text();
+    if (response.ok) return { ok: true, status: response.status, target };
+    return {
+      ok: false,
+      status: response.status,
+      target,
+      message: describeFailure(response.status, text, host, group, authSent),
+    };
+  } catch (err: unknown) {
+    const cause =
+      err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    const what = timedOut
+      ? `did not answer within ${options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS} ms`
+      : `could not be reached (${cause})`;
+    return {
+      ok: false,
+      status: null,
+      target,
+      message: `Pushgateway ${host} ${what} for ${group}: check pushgateway-url and that the gateway is reachable from the runner.`,
+    };
+  }
+}
