@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { parseReference } from '../../src/image/reference.js';
+import {
+  compileDirtyPatterns,
+  DEFAULT_DIRTY_PATTERNS,
+  evaluateTagPolicy,
+  type TagPolicyOptions,
+} from '../../src/image/tag-policy.js';
+import type { ImageReference } from '../../src/image/types.js';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const defaults: TagPolicyOptions = {
+  dirtyPatterns: DEFAULT_DIRTY_PATTERNS,
+  mutableTags: ['main', 'master', 'dev', 'staging'],
+};
+
+function ref(raw: string): ImageReference {
+  const result = parseReference(raw);
+  if (!result.ok) throw new Error(result.error);
+  return result.ref;
+}
+
+function rules(raw: string, options: TagPolicyOptions = defaults): string[] {
+  return evaluateTagPolicy(ref(raw), options).map((v) => v.rule);
+}
+
+describe('evaluateTagPolicy rules', () => {
+  it.each([
+    ['nginx:1.25.3', ['digest-required']],
+    ['nginx', ['missing-tag', 'digest-required']],
+    ['nginx:latest', ['latest-tag', 'digest-required']],
+    ['ghcr.io/org/app:v1.2.3-dirty', ['dirty-tag', 'digest-required']],
+    ['ghcr.io/org/app:v1.2.3-4-gabcdef-dirty', ['dirty-tag', 'digest-required']],
+    // only the suffix counts with the default pattern
+    ['ghcr.io/org/app:dirty-1.0', ['digest-required']],
+    ['ghcr.io/org/app:1.0-DIRTY', ['digest-required']],
+    ['ghcr.io/org/app:main', ['mutable-tag', 'digest-required']],
+    ['ghcr.io/org/app:staging', ['mutable-tag', 'digest-required']],
+    // mutable tags are case-sensitive
+    ['ghcr.io/org/app:Main', ['digest-required']],
+    ['ghcr.io/org/app:main-2024', ['digest-required']],
+    // pinned by digest: the kubelet ignores the tag, so latest/mutable/missing do not apply
+    [`nginx@${DIGEST}`, []],
+    [`nginx:latest@${DIGEST}`, []],
+    [`ghcr.io/org/app:main@${DIGEST}`, []],
+    // ... but a dirty build stays a dirty build
+    [`ghcr.io/org/app:1.0-dirty@${DIGEST}`, ['dirty-tag']],
+  ])('%s → %j', (raw, expected) => {
+    expect(rules(raw)).toEqual(expected);
+  });
+
+  it('raises latest-tag only once when "latest" is also listed as mutable', () => {
+    expect(rules('nginx:latest', { dirtyPatterns: [], mutableTags: ['latest'] })).toEqual([
+      'latest-tag',
+      'digest-required',
+    ]);
+  });
+
+  it('uses configured dirty patterns (any of them) and accepts compiled expressions', () => {
+    const options: TagPolicyOptions = { dirtyPatterns: ['-wip$', /^snapshot-/], mutableTags: [] };
+    expect(rules('app:1.0-wip', options)).toEqual(['dirty-tag', 'digest-required']);
+    expect(rules('app:snapshot-7', options)).toEqual(['dirty-tag', 'digest-required']);
+    expect(rules('app:1.0-dirty', options)).toEqual(['digest-required']);
+  });
+
+  it('is not made stateful by a global expression', () => {
+    const options: TagPolicyOptions = { dirtyPatterns: [/-dirty$/g], mutableTags: [] };
+    const first = rules('app:1-dirty', options);
+    const second = rules('app:1-dirty', options);
+    expect([first, second]).toEqual([
+      ['dirty-tag', 'digest-required'],
+      ['dirty-tag', 'digest-required'],
+    ]);
+  });
+
+  it('raises nothing for dirty tags when the pattern list is empty', () => {
+    expect(rules('app:1.0-dirty', { dirtyPatterns: [], mutableTags: [] })).toEqual(['digest-required']);
+  });
+});
+
+describe('evaluateTagPolicy messages', () => {
+  it('says what is wrong and what to do, ending with a period', () => {
+    const all = [
+      ...evaluateTagPolicy(ref('app:1.2.3-dirty'), defaults),
+      ...evaluateTagPolicy(ref('app'), defaults),
+      ...evaluateTagPolicy(ref('app:latest'), defaults),
+      ...evaluateTagPolicy(ref('app:main'), defaults),
+    ];
+    const byRule = Object.fromEntries(all.map((v) => [v.rule, v.message]));
+    expect(byRule['dirty-tag']).toBe(
+      'Tag "1.2.3-dirty" was built from a work tree with uncommitted changes: nobody can rebuild it; ' +
+        'build from a clean commit and use that tag.',
+    );
+    expect(byRule['missing-tag']).toContain('"docker.io/library/app:latest"');
+    expect(byRule['mutable-tag']).toContain('Tag "main" is in the mutable-tags list');
+    expect(byRule['digest-required']).toContain('app:main@sha256:');
+    for (const violation of all) expect(violation.message).toMatch(/; [^;]+\.$/);
+  });
+});
+
+describe('compileDirtyPatterns', () => {
+  it('compiles valid patterns, case-sensitively', () => {
+    const [re] = compileDirtyPatterns(['-dirty$']);
+    expect([re?.test('1-dirty'), re?.test('1-DIRTY'), re?.flags]).toEqual([true, false, '']);
+  });
+
+  it('names the bad pattern and its position', () => {
+    expect(() => compileDirtyPatterns(['-dirty$', '(unclosed'])).toThrow(
+      /^Dirty-tag pattern #2 "\(unclosed" is not a valid regular expression \(.+\); write a JavaScript regular expression such as "-dirty\$"\.$/,
+    );
+  });
+});
