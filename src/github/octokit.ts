@@ -1,0 +1,129 @@
+/**
+ * The one place a GitHub REST client is built: `@octokit/rest` with the throttling and retry plugins, pointed
+ * at github.com or a GitHub Enterprise Server API URL.
+ */
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+
+/** The public GitHub API; GitHub Enterprise Server runners set `GITHUB_API_URL` to `https://HOST/api/v3`. */
+export const GITHUB_DOTCOM_API_URL = 'https://api.github.com';
+
+/** How many times one request is retried after a primary or secondary rate limit before giving up. */
+export const DEFAULT_MAX_RATE_LIMIT_RETRIES = 2;
+
+/**
+ * Longest wait (seconds) we accept before retrying after a rate limit. A primary limit can reset up to an
+ * hour later; a CI step should fail fast with a clear message instead of hanging.
+ */
+export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 120;
+
+/** Logger the client reports rate limits and retries to (e.g. `core.info`/`core.warning` in the action). */
+export interface GitHubLog {
+  debug: (message: string) => void;
+  info: (message: string) => void;
+  warn: (message: string) => void;
+  error: (message: string) => void;
+}
+
+export interface CreateOctokitOptions {
+  /** Token (`github-token` input). Never logged. */
+  token: string;
+  /** API base URL, from `GITHUB_API_URL` (default {@link GITHUB_DOTCOM_API_URL}). */
+  baseUrl?: string | undefined;
+  log?: Partial<GitHubLog>;
+  /** Retries per request after a rate limit (default {@link DEFAULT_MAX_RATE_LIMIT_RETRIES}). */
+  maxRateLimitRetries?: number;
+  /** Longest `retry-after` honoured, in seconds (default {@link DEFAULT_MAX_RETRY_AFTER_SECONDS}). */
+  maxRetryAfterSeconds?: number;
+  /** Retries for 5xx and other retryable errors (`@octokit/plugin-retry`, default 3). */
+  retries?: number;
+  /**
+   * Milliseconds per second of `retry-after` and per backoff unit (default 1000). Tests set it low so a
+   * `retry-after: 1` does not slow them down.
+   */
+  retryAfterBaseMs?: number;
+  userAgent?: string;
+}
+
+const ClientWithPlugins = Octokit.plugin(throttling, retry);
+
+/** A REST client with throttling and retries; methods as `@octokit/rest` (`checks.create`, `paginate`, ...). */
+export type GitHubClient = InstanceType<typeof ClientWithPlugins>;
+
+const noop = () => {};
+
+/**
+ * Return an Octokit with `@octokit/plugin-throttling` (requests queued, ≥1 s between writes) and
+ * `@octokit/plugin-retry`; rate-limited requests are retried a bounded number of times, each retry logged.
+ */
+export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
+  const log: GitHubLog = {
+    debug: opts.log?.debug ?? noop,
+    info: opts.log?.info ?? noop,
+    warn: opts.log?.warn ?? noop,
+    error: opts.log?.error ?? noop,
+  };
+  const maxRetries = opts.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES;
+  const maxAfter = opts.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+  const baseMs = opts.retryAfterBaseMs ?? 1000;
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      options: { method?: string; url?: string },
+      _octokit: unknown,
+      retryCount: number,
+    ) => {
+      const where = `${options.method ?? 'GET'} ${options.url ?? ''}`;
+      if (retryCount >= maxRetries) {
+        log.warn(`GitHub API ${kind} on ${where}: giving up after ${retryCount} retries.`);
+        return false;
+      }
+      if (retryAfter > maxAfter) {
+        log.warn(
+          `GitHub API ${kind} on ${where}: it resets in ${retryAfter}s, longer than the ${maxAfter}s we wait; giving up.`,
+        );
+        return false;
+      }
+      log.info(
+        `GitHub API ${kind} on ${where}: retrying in ${retryAfter}s (retry ${retryCount + 1} of ${maxRetries}).`,
+      );
+      return true;
+    };
+  return new ClientWithPlugins({
+    auth: opts.token,
+    baseUrl: (opts.baseUrl || GITHUB_DOTCOM_API_URL).replace(/\/+$/, ''),
+    userAgent: opts.userAgent ?? 'k8s-image-check',
+    log,
+    throttle: {
+      id: 'k8s-image-check',
+      retryAfterBaseValue: baseMs,
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    },
+    retry: { retries: opts.retries ?? 3, retryAfterBaseValue: baseMs },
+  });
+}
+
+/** A request failure's HTTP status and message, narrowed from `unknown` (Octokit throws `RequestError`). */
+export function describeRequestError(err: unknown): { status: number | null; message: string } {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { status?: unknown; message?: unknown };
+    return {
+      status: typeof e.status === 'number' ? e.status : null,
+      message: typeof e.message === 'string' ? e.message : String(err),
+    };
+  }
+  return { status: null, message: String(err) };
+}
+
+/**
+ * True when GitHub refused a write because the token may not do it: a fork or Dependabot pull request, or a
+ * workflow without `checks: write` ("Resource not accessible by integration", 403; some paths answer 404).
+ */
+export function isPermissionDenied(err: unknown): boolean {
+  const { status, message } = describeRequestError(err);
+  if (status === 403) return !/rate limit/i.test(message);
+  return status === 404 && /not accessible|not found/i.test(message);
+}

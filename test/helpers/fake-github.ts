@@ -1,0 +1,716 @@
+/**
+ * A fake GitHub REST API on 127.0.0.1 for tests: check runs, pull request files and the Issues API, in the
+ * real paths, status codes, headers and body shapes (templates in `fixtures/github/`). State is kept in
+ * memory and every request is recorded (with its decoded JSON body) by the underlying fake server, so
+ * tests assert on what was asked. Point the real Octokit at `url` (`baseUrl`, or `GITHUB_API_URL`).
+ *
+ * Validation mirrors the API where a client bug would show: more than 50 annotations per request, an
+ * over-long summary, title or annotation, `completed` without a conclusion, unknown annotation levels.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type FakeReply, type FakeServer, type RecordedRequest, startFakeServer } from './fake-server.js';
+
+const fixturesDir = fileURLToPath(new URL('../../fixtures/github/', import.meta.url));
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(fixturesDir + name, 'utf8')) as Record<string, unknown>;
+
+/** An issue to seed the fake with (numbers are assigned when omitted). */
+export interface SeedIssue {
+  number?: number;
+  title: string;
+  body?: string | null;
+  state?: 'open' | 'closed';
+  stateReason?: 'completed' | 'not_planned' | 'reopened' | null;
+  labels?: string[];
+  createdAt?: string;
+  updatedAt?: string;
+  /** Login of the author; defaults to `github-actions[bot]`. */
+  user?: string;
+}
+
+export interface FakeGitHubOptions {
+  /** Every write answers 403 "Resource not accessible by integration" (fork PR / Dependabot token). */
+  readOnlyToken?: boolean;
+  /**
+   * Answer the first matching request with a secondary rate limit (403, `retry-after`) once. `true` means
+   * the first write (POST/PATCH/PUT/DELETE) with `retry-after: 1`.
+   */
+  secondaryRateLimitOnce?: boolean | { method?: string; pathIncludes?: string; retryAfter?: number };
+  /** Files changed in every pull request, or per PR number. */
+  prFiles?: string[] | Record<number, string[]>;
+  issues?: SeedIssue[];
+  /** Labels that already exist in every repository. */
+  labels?: { name: string; color?: string; description?: string | null }[];
+  /** Clock for `created_at`/`updated_at`/`completed_at` (deterministic in tests). */
+  now?: () => Date;
+}
+
+export interface FakeCheckRun {
+  id: number;
+  owner: string;
+  repo: string;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  detailsUrl: string | null;
+  externalId: string;
+  startedAt: string;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  /** Every annotation received, in order (PATCH appends, as the API does). */
+  annotations: Record<string, unknown>[];
+}
+
+export interface FakeIssue {
+  id: number;
+  owner: string;
+  repo: string;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  stateReason: string | null;
+  labels: string[];
+  user: string;
+  comments: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface FakeComment {
+  id: number;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  body: string;
+  createdAt: string;
+}
+
+export interface FakeLabel {
+  id: number;
+  owner: string;
+  repo: string;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface FakeGitHubState {
+  checkRuns: FakeCheckRun[];
+  issues: FakeIssue[];
+  comments: FakeComment[];
+  /** Labels created or seeded; seeded labels have `owner`/`repo` `*`. */
+  labels: FakeLabel[];
+  /** How many secondary-rate-limit answers were sent. */
+  secondaryRateLimited: number;
+}
+
+export interface FakeGitHub {
+  /** Base URL for Octokit (`http://127.0.0.1:PORT`), as `GITHUB_API_URL` would be. */
+  url: string;
+  server: FakeServer;
+  state: FakeGitHubState;
+  /** Requests that were writes (POST/PATCH/PUT/DELETE), in order. */
+  writes(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** GitHub's documented limits the fake enforces (docs.github.com/rest/checks/runs). */
+const MAX_ANNOTATIONS_PER_REQUEST = 50;
+const MAX_OUTPUT_CHARS = 65535;
+const MAX_ANNOTATION_TITLE_CHARS = 255;
+const MAX_ANNOTATION_MESSAGE_BYTES = 64 * 1024;
+/** "Only the first 3000 files will be returned" (docs: List pull requests files). */
+const MAX_PR_FILES = 3000;
+
+const DOCS = {
+  createCheckRun: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+  updateCheckRun: 'https://docs.github.com/rest/checks/runs#update-a-check-run',
+  issues: 'https://docs.github.com/rest/issues/issues',
+  labels: 'https://docs.github.com/rest/issues/labels',
+};
+
+const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD';
+
+function error(status: number, message: string, documentationUrl: string, extra: object = {}): FakeReply {
+  return {
+    status,
+    body: { message, ...extra, documentation_url: documentationUrl, status: String(status) },
+  };
+}
+
+function validationFailed(documentationUrl: string, message: string): FakeReply {
+  return error(422, `Invalid request.\n\n${message}`, documentationUrl);
+}
+
+/** Paginate like the REST API: `per_page` (default 30, max 100), `page` (1-based), RFC 8288 `Link` header. */
+function paginate<T>(
+  req: RecordedRequest,
+  baseUrl: string,
+  items: T[],
+): { items: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(100, Math.max(1, Number(req.query.get('per_page') ?? 30) || 30));
+  const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const link = (p: number, rel: string) => {
+    const q = new URLSearchParams(req.query);
+    q.set('per_page', String(perPage));
+    q.set('page', String(p));
+    return `<${baseUrl}${req.path}?${q.toString()}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(link(page - 1, 'prev'));
+  if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+  if (page > 1) links.push(link(1, 'first'));
+  return {
+    items: items.slice((page - 1) * perPage, page * perPage),
+    headers: links.length ? { link: links.join(', ') } : {},
+  };
+}
+
+function byteLength(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** Validate a check-run `output` object as the API does; returns an error reply or null. */
+function validateOutput(output: unknown, docs: string): FakeReply | null {
+  if (output === undefined) return null;
+  if (typeof output !== 'object' || output === null)
+    return validationFailed(docs, 'output is not an object.');
+  const o = output as Record<string, unknown>;
+  if (typeof o.title !== 'string' || typeof o.summary !== 'string')
+    return validationFailed(docs, '"title" and "summary" are required keys of output.');
+  for (const key of ['summary', 'text'] as const) {
+    const v = o[key];
+    if (typeof v === 'string' && v.length > MAX_OUTPUT_CHARS)
+      return validationFailed(docs, `output.${key} is too long (maximum is ${MAX_OUTPUT_CHARS} characters).`);
+  }
+  const annotations = o.annotations;
+  if (annotations === undefined) return null;
+  if (!Array.isArray(annotations)) return validationFailed(docs, 'output.annotations is not an array.');
+  if (annotations.length > MAX_ANNOTATIONS_PER_REQUEST)
+    return validationFailed(docs, `Only ${MAX_ANNOTATIONS_PER_REQUEST} annotations are allowed per request.`);
+  for (const a of annotations as Record<string, unknown>[]) {
+    if (typeof a.path !== 'string' || typeof a.start_line !== 'number' || typeof a.end_line !== 'number')
+      return validationFailed(docs, 'annotation requires path, start_line and end_line.');
+    if (!['notice', 'warning', 'failure'].includes(String(a.annotation_level)))
+      return validationFailed(
+        docs,
+        `annotation_level "${String(a.annotation_level)}" is not one of notice, warning, failure.`,
+      );
+    if (typeof a.message !== 'string' || byteLength(a.message) > MAX_ANNOTATION_MESSAGE_BYTES)
+      return validationFailed(docs, 'annotation message is missing or longer than 64 KB.');
+    if (typeof a.title === 'string' && a.title.length > MAX_ANNOTATION_TITLE_CHARS)
+      return validationFailed(
+        docs,
+        `annotation title is longer than ${MAX_ANNOTATION_TITLE_CHARS} characters.`,
+      );
+    if ((a.start_column !== undefined || a.end_column !== undefined) && a.start_line !== a.end_line)
+      return validationFailed(
+        docs,
+        'start_column and end_column may only be used when start_line equals end_line.',
+      );
+  }
+  return null;
+}
+
+/** Start the fake on an ephemeral port; close it with `close()`. */
+export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const now = opts.now ?? (() => new Date('2026-11-26T14:00:00Z'));
+  const iso = () =>
+    now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  const state: FakeGitHubState = {
+    checkRuns: [],
+    issues: [],
+    comments: [],
+    labels: (opts.labels ?? []).map((l, i) => ({
+      id: 1000 + i,
+      owner: '*',
+      repo: '*',
+      name: l.name,
+      color: l.color ?? 'ededed',
+      description: l.description ?? null,
+    })),
+    secondaryRateLimited: 0,
+  };
+  let nextId = 1;
+  const server = await startFakeServer();
+  const url = server.url;
+  const htmlBase = 'https://github.com';
+  let rateLimitPending = opts.secondaryRateLimitOnce ? opts.secondaryRateLimitOnce : null;
+
+  const seedOwner = '*';
+  let nextNumber = 1;
+  for (const s of opts.issues ?? []) {
+    const number = s.number ?? nextNumber;
+    nextNumber = Math.max(nextNumber, number + 1);
+    state.issues.push({
+      id: 5000 + number,
+      owner: seedOwner,
+      repo: seedOwner,
+      number,
+      title: s.title,
+      body: s.body ?? null,
+      state: s.state ?? 'open',
+      stateReason: s.stateReason ?? (s.state === 'closed' ? 'completed' : null),
+      labels: s.labels ?? [],
+      user: s.user ?? 'github-actions[bot]',
+      comments: 0,
+      createdAt: s.createdAt ?? '2026-11-01T03:17:00Z',
+      updatedAt: s.updatedAt ?? s.createdAt ?? '2026-11-01T03:17:00Z',
+      closedAt: s.state === 'closed' ? (s.updatedAt ?? '2026-11-02T03:17:00Z') : null,
+    });
+  }
+  const inRepo = (x: { owner: string; repo: string }, p: Record<string, string>) =>
+    (x.owner === '*' || x.owner === p.owner) && (x.repo === '*' || x.repo === p.repo);
+
+  // -- rendering in the API's shapes --------------------------------------------------------------
+  const labelJson = (l: FakeLabel, p: Record<string, string>) => ({
+    ...fixture('label.json'),
+    id: l.id,
+    node_id: `LA_${l.id}`,
+    url: `${url}/repos/${p.owner}/${p.repo}/labels/${encodeURIComponent(l.name)}`,
+    name: l.name,
+    color: l.color,
+    description: l.description,
+    default: false,
+  });
+  const findLabel = (p: Record<string, string>, name: string) =>
+    state.labels.find((l) => inRepo(l, p) && l.name.toLowerCase() === name.toLowerCase());
+  const ensureLabel = (p: Record<string, string>, name: string): FakeLabel => {
+    const found = findLabel(p, name);
+    if (found) return found;
+    const created: FakeLabel = {
+      id: nextId++,
+      owner: p.owner!,
+      repo: p.repo!,
+      name,
+      color: 'ededed',
+      description: null,
+    };
+    state.labels.push(created);
+    return created;
+  };
+  const issueJson = (i: FakeIssue, p: Record<string, string>) => {
+    const api = `${url}/repos/${p.owner}/${p.repo}/issues/${i.number}`;
+    const tpl = fixture('issue.json');
+    return {
+      ...tpl,
+      id: i.id,
+      node_id: `I_kwDO${i.id}`,
+      url: api,
+      repository_url: `${url}/repos/${p.owner}/${p.repo}`,
+      labels_url: `${api}/labels{/name}`,
+      comments_url: `${api}/comments`,
+      events_url: `${api}/events`,
+      html_url: `${htmlBase}/${p.owner}/${p.repo}/issues/${i.number}`,
+      number: i.number,
+      state: i.state,
+      state_reason: i.stateReason,
+      title: i.title,
+      body: i.body,
+      user: { ...(tpl.user as object), login: i.user },
+      labels: i.labels.map((n) => labelJson(ensureLabel(p, n), p)),
+      comments: i.comments,
+      created_at: i.createdAt,
+      updated_at: i.updatedAt,
+      closed_at: i.closedAt,
+      timeline_url: `${api}/timeline`,
+      reactions: { ...(tpl.reactions as object), url: `${api}/reactions` },
+    };
+  };
+  const commentJson = (c: FakeComment, p: Record<string, string>) => ({
+    ...fixture('issue-comment.json'),
+    id: c.id,
+    node_id: `IC_${c.id}`,
+    url: `${url}/repos/${p.owner}/${p.repo}/issues/comments/${c.id}`,
+    html_url: `${htmlBase}/${p.owner}/${p.repo}/issues/${c.issueNumber}#issuecomment-${c.id}`,
+    issue_url: `${url}/repos/${p.owner}/${p.repo}/issues/${c.issueNumber}`,
+    body: c.body,
+    created_at: c.createdAt,
+    updated_at: c.createdAt,
+  });
+  const checkRunJson = (r: FakeCheckRun) => ({
+    ...fixture('check-run.json'),
+    id: r.id,
+    node_id: `CR_kwDO${r.id}`,
+    head_sha: r.headSha,
+    external_id: r.externalId,
+    url: `${url}/repos/${r.owner}/${r.repo}/check-runs/${r.id}`,
+    html_url: `${htmlBase}/${r.owner}/${r.repo}/runs/${r.id}`,
+    details_url: r.detailsUrl ?? `${htmlBase}/${r.owner}/${r.repo}/runs/${r.id}`,
+    status: r.status,
+    conclusion: r.conclusion,
+    started_at: r.startedAt,
+    completed_at: r.completedAt,
+    name: r.name,
+    output: {
+      title: r.output.title,
+      summary: r.output.summary,
+      text: r.output.text,
+      annotations_count: r.annotations.length,
+      annotations_url: `${url}/repos/${r.owner}/${r.repo}/check-runs/${r.id}/annotations`,
+    },
+  });
+
+  // -- cross-cutting behaviour: rate limit once, read-only token, headers --------------------------
+  const wrap =
+    (docs: string, handler: (req: RecordedRequest) => FakeReply) =>
+    (req: RecordedRequest): FakeReply => {
+      if (rateLimitPending) {
+        const rl = rateLimitPending === true ? {} : rateLimitPending;
+        const methodOk = rl.method ? rl.method === req.method : isWrite(req.method);
+        if (methodOk && (!rl.pathIncludes || req.path.includes(rl.pathIncludes))) {
+          rateLimitPending = null;
+          state.secondaryRateLimited++;
+          return {
+            status: 403,
+            headers: { 'retry-after': String(rl.retryAfter ?? 1), 'x-ratelimit-remaining': '940' },
+            body: fixture('error.secondary-rate-limit.json'),
+          };
+        }
+      }
+      if (opts.readOnlyToken && isWrite(req.method))
+        return error(403, 'Resource not accessible by integration', docs);
+      const reply = handler(req);
+      return {
+        ...reply,
+        headers: {
+          'x-github-api-version-selected': '2022-11-28',
+          'x-ratelimit-limit': '1000',
+          'x-ratelimit-remaining': '950',
+          'x-ratelimit-reset': String(Math.floor(now().getTime() / 1000) + 3600),
+          'x-ratelimit-resource': 'core',
+          'x-github-request-id': `FAKE:${server.requests.length}`,
+          ...(reply.headers ?? {}),
+        },
+      };
+    };
+
+  // -- check runs ------------------------------------------------------------------------------------
+  server.route(
+    'POST',
+    '/repos/:owner/:repo/check-runs',
+    wrap(DOCS.createCheckRun, (req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.name !== 'string' || typeof b.head_sha !== 'string')
+        return validationFailed(DOCS.createCheckRun, '"name" and "head_sha" are required.');
+      const bad = validateOutput(b.output, DOCS.createCheckRun);
+      if (bad) return bad;
+      const conclusion = typeof b.conclusion === 'string' ? b.conclusion : null;
+      const status = conclusion ? 'completed' : typeof b.status === 'string' ? b.status : 'queued';
+      if (status === 'completed' && !conclusion)
+        return validationFailed(DOCS.createCheckRun, 'conclusion is required when status is completed.');
+      const out = (b.output ?? {}) as Record<string, unknown>;
+      const run: FakeCheckRun = {
+        id: nextId++,
+        owner: req.params.owner!,
+        repo: req.params.repo!,
+        name: b.name,
+        headSha: b.head_sha,
+        status,
+        conclusion,
+        detailsUrl: typeof b.details_url === 'string' ? b.details_url : null,
+        externalId: typeof b.external_id === 'string' ? b.external_id : '',
+        startedAt: typeof b.started_at === 'string' ? b.started_at : iso(),
+        completedAt:
+          status === 'completed' ? (typeof b.completed_at === 'string' ? b.completed_at : iso()) : null,
+        output: {
+          title: typeof out.title === 'string' ? out.title : null,
+          summary: typeof out.summary === 'string' ? out.summary : null,
+          text: typeof out.text === 'string' ? out.text : null,
+        },
+        annotations: Array.isArray(out.annotations)
+          ? [...(out.annotations as Record<string, unknown>[])]
+          : [],
+      };
+      state.checkRuns.push(run);
+      return { status: 201, body: checkRunJson(run) };
+    }),
+  );
+  server.route(
+    'PATCH',
+    '/repos/:owner/:repo/check-runs/:id',
+    wrap(DOCS.updateCheckRun, (req) => {
+      const run = state.checkRuns.find(
+        (r) => String(r.id) === req.params.id && r.owner === req.params.owner && r.repo === req.params.repo,
+      );
+      if (!run) return error(404, 'Not Found', DOCS.updateCheckRun);
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const bad = validateOutput(b.output, DOCS.updateCheckRun);
+      if (bad) return bad;
+      if (b.status === 'completed' && typeof b.conclusion !== 'string' && !run.conclusion)
+        return validationFailed(DOCS.updateCheckRun, 'conclusion is required when status is completed.');
+      if (typeof b.conclusion === 'string') {
+        run.conclusion = b.conclusion;
+        run.status = 'completed';
+        run.completedAt = typeof b.completed_at === 'string' ? b.completed_at : iso();
+      } else if (typeof b.status === 'string') run.status = b.status;
+      if (typeof b.details_url === 'string') run.detailsUrl = b.details_url;
+      if (typeof b.name === 'string') run.name = b.name;
+      const out = b.output as Record<string, unknown> | undefined;
+      if (out) {
+        run.output = {
+          title: typeof out.title === 'string' ? out.title : run.output.title,
+          summary: typeof out.summary === 'string' ? out.summary : run.output.summary,
+          text: typeof out.text === 'string' ? out.text : run.output.text,
+        };
+        if (Array.isArray(out.annotations))
+          run.annotations.push(...(out.annotations as Record<string, unknown>[]));
+      }
+      return { status: 200, body: checkRunJson(run) };
+    }),
+  );
+  server.route(
+    'GET',
+    '/repos/:owner/:repo/check-runs/:id',
+    wrap(DOCS.updateCheckRun, (req) => {
+      const run = state.checkRuns.find((r) => String(r.id) === req.params.id);
+      return run ? { body: checkRunJson(run) } : error(404, 'Not Found', DOCS.updateCheckRun);
+    }),
+  );
+
+  // -- pull request files ----------------------------------------------------------------------------
+  const pullFilesDocs = 'https://docs.github.com/rest/pulls/pulls#list-pull-requests-files';
+  server.route(
+    'GET',
+    '/repos/:owner/:repo/pulls/:number/files',
+    wrap(pullFilesDocs, (req) => {
+      const n = Number(req.params.number);
+      const files = Array.isArray(opts.prFiles) ? opts.prFiles : (opts.prFiles?.[n] ?? []);
+      const tpl = fixture('pull-request-file.json');
+      const all = files.slice(0, MAX_PR_FILES).map((filename, i) => ({
+        ...tpl,
+        sha: (i + 1).toString(16).padStart(40, 'a'),
+        filename,
+        status: 'modified',
+        blob_url: `${htmlBase}/${req.params.owner}/${req.params.repo}/blob/HEAD/${filename}`,
+        raw_url: `${htmlBase}/${req.params.owner}/${req.params.repo}/raw/HEAD/${filename}`,
+        contents_url: `${url}/repos/${req.params.owner}/${req.params.repo}/contents/${filename}`,
+      }));
+      const page = paginate(req, url, all);
+      return { body: page.items, headers: page.headers };
+    }),
+  );
+
+  // -- issues ----------------------------------------------------------------------------------------
+  const findIssue = (p: Record<string, string>) =>
+    state.issues.find((i) => inRepo(i, p) && String(i.number) === p.number);
+  const readLabels = (v: unknown): string[] | null =>
+    Array.isArray(v)
+      ? v.map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name ?? '')))
+      : null;
+
+  server.route(
+    'GET',
+    '/repos/:owner/:repo/issues',
+    wrap(DOCS.issues, (req) => {
+      const st = req.query.get('state') ?? 'open';
+      const wanted = (req.query.get('labels') ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
+      const sort = req.query.get('sort') ?? 'created';
+      const dir = req.query.get('direction') ?? 'desc';
+      const list = state.issues
+        .filter((i) => inRepo(i, req.params))
+        .filter((i) => st === 'all' || i.state === st)
+        .filter((i) => wanted.every((w) => i.labels.some((l) => l.toLowerCase() === w)))
+        .sort((a, b) => {
+          const key = sort === 'updated' ? 'updatedAt' : 'createdAt';
+          const c = a[key].localeCompare(b[key]) || a.number - b.number;
+          return dir === 'asc' ? c : -c;
+        });
+      const page = paginate(req, url, list);
+      return { body: page.items.map((i) => issueJson(i, req.params)), headers: page.headers };
+    }),
+  );
+  server.route(
+    'POST',
+    '/repos/:owner/:repo/issues',
+    wrap(`${DOCS.issues}#create-an-issue`, (req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.title !== 'string' || !b.title)
+        return error(422, 'Validation Failed', `${DOCS.issues}#create-an-issue`, {
+          errors: [{ resource: 'Issue', code: 'missing_field', field: 'title' }],
+        });
+      const number = Math.max(nextNumber, ...state.issues.map((i) => i.number + 1));
+      nextNumber = number + 1;
+      const issue: FakeIssue = {
+        id: nextId++,
+        owner: req.params.owner!,
+        repo: req.params.repo!,
+        number,
+        title: b.title,
+        body: typeof b.body === 'string' ? b.body : null,
+        state: 'open',
+        stateReason: null,
+        labels: readLabels(b.labels) ?? [],
+        user: 'github-actions[bot]',
+        comments: 0,
+        createdAt: iso(),
+        updatedAt: iso(),
+        closedAt: null,
+      };
+      for (const l of issue.labels) ensureLabel(req.params, l);
+      state.issues.push(issue);
+      return { status: 201, body: issueJson(issue, req.params) };
+    }),
+  );
+  server.route(
+    'GET',
+    '/repos/:owner/:repo/issues/:number',
+    wrap(DOCS.issues, (req) => {
+      const issue = findIssue(req.params);
+      return issue
+        ? { body: issueJson(issue, req.params) }
+        : error(404, 'Not Found', `${DOCS.issues}#get-an-issue`);
+    }),
+  );
+  server.route(
+    'PATCH',
+    '/repos/:owner/:repo/issues/:number',
+    wrap(`${DOCS.issues}#update-an-issue`, (req) => {
+      const issue = findIssue(req.params);
+      if (!issue) return error(404, 'Not Found', `${DOCS.issues}#update-an-issue`);
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.title === 'string') issue.title = b.title;
+      if (typeof b.body === 'string' || b.body === null) issue.body = b.body as string | null;
+      const labels = readLabels(b.labels);
+      if (labels) {
+        issue.labels = labels;
+        for (const l of labels) ensureLabel(req.params, l);
+      }
+      if (b.state === 'closed' && issue.state !== 'closed') {
+        issue.state = 'closed';
+        issue.closedAt = iso();
+        issue.stateReason = typeof b.state_reason === 'string' ? b.state_reason : 'completed';
+      } else if (b.state === 'open' && issue.state !== 'open') {
+        issue.state = 'open';
+        issue.closedAt = null;
+        issue.stateReason = 'reopened';
+      } else if (typeof b.state_reason === 'string') issue.stateReason = b.state_reason;
+      issue.updatedAt = iso();
+      return { body: issueJson(issue, req.params) };
+    }),
+  );
+  server.route(
+    'POST',
+    '/repos/:owner/:repo/issues/:number/comments',
+    wrap('https://docs.github.com/rest/issues/comments#create-an-issue-comment', (req) => {
+      const issue = findIssue(req.params);
+      if (!issue)
+        return error(
+          404,
+          'Not Found',
+          'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+        );
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.body !== 'string' || !b.body)
+        return error(
+          422,
+          'Validation Failed',
+          'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+          {
+            errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
+          },
+        );
+      const c: FakeComment = {
+        id: nextId++,
+        owner: req.params.owner!,
+        repo: req.params.repo!,
+        issueNumber: issue.number,
+        body: b.body,
+        createdAt: iso(),
+      };
+      state.comments.push(c);
+      issue.comments++;
+      issue.updatedAt = iso();
+      return { status: 201, body: commentJson(c, req.params) };
+    }),
+  );
+  server.route(
+    'GET',
+    '/repos/:owner/:repo/issues/:number/comments',
+    wrap('https://docs.github.com/rest/issues/comments#list-issue-comments', (req) => {
+      const list = state.comments.filter(
+        (c) => inRepo(c, req.params) && String(c.issueNumber) === req.params.number,
+      );
+      const page = paginate(req, url, list);
+      return { body: page.items.map((c) => commentJson(c, req.params)), headers: page.headers };
+    }),
+  );
+  server.route(
+    'POST',
+    '/repos/:owner/:repo/issues/:number/labels',
+    wrap(`${DOCS.labels}#add-labels-to-an-issue`, (req) => {
+      const issue = findIssue(req.params);
+      if (!issue) return error(404, 'Not Found', `${DOCS.labels}#add-labels-to-an-issue`);
+      const b = req.body as Record<string, unknown> | unknown[];
+      const add = readLabels(Array.isArray(b) ? b : (b as Record<string, unknown>)?.labels) ?? [];
+      for (const l of add) {
+        ensureLabel(req.params, l);
+        if (!issue.labels.some((x) => x.toLowerCase() === l.toLowerCase())) issue.labels.push(l);
+      }
+      return { body: issue.labels.map((n) => labelJson(ensureLabel(req.params, n), req.params)) };
+    }),
+  );
+
+  // -- labels ----------------------------------------------------------------------------------------
+  server.route(
+    'GET',
+    '/repos/:owner/:repo/labels/:name',
+    wrap(`${DOCS.labels}#get-a-label`, (req) => {
+      const l = findLabel(req.params, req.params.name!);
+      return l ? { body: labelJson(l, req.params) } : error(404, 'Not Found', `${DOCS.labels}#get-a-label`);
+    }),
+  );
+  server.route(
+    'GET',
+    '/repos/:owner/:repo/labels',
+    wrap(`${DOCS.labels}#list-labels-for-a-repository`, (req) => {
+      const page = paginate(
+        req,
+        url,
+        state.labels.filter((l) => inRepo(l, req.params)),
+      );
+      return { body: page.items.map((l) => labelJson(l, req.params)), headers: page.headers };
+    }),
+  );
+  server.route(
+    'POST',
+    '/repos/:owner/:repo/labels',
+    wrap(`${DOCS.labels}#create-a-label`, (req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.name !== 'string' || !b.name)
+        return error(422, 'Validation Failed', `${DOCS.labels}#create-a-label`, {
+          errors: [{ resource: 'Label', code: 'missing_field', field: 'name' }],
+        });
+      if (findLabel(req.params, b.name))
+        return { status: 422, body: fixture('error.label-already-exists.json') };
+      const l: FakeLabel = {
+        id: nextId++,
+        owner: req.params.owner!,
+        repo: req.params.repo!,
+        name: b.name,
+        color: typeof b.color === 'string' ? b.color.replace(/^#/, '') : 'ededed',
+        description: typeof b.description === 'string' ? b.description : null,
+      };
+      state.labels.push(l);
+      return { status: 201, body: labelJson(l, req.params) };
+    }),
+  );
+
+  return {
+    url,
+    server,
+    state,
+    writes: () => server.requests.filter((r) => isWrite(r.method)),
+    close: () => server.close(),
+  };
+}
