@@ -1,0 +1,245 @@
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import type { ManifestFile, SkippedFile } from './types.js';
+
+/** Default size above which a file is skipped (5 MB). */
+export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
+
+/** Extensions of manifest files. */
+export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+/** Directory names never entered. */
+const ALWAYS_SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+
+/** Parallel file-system calls during the walk. */
+const FS_CONCURRENCY = 32;
+
+/** Where and what to look for. */
+export interface DiscoverOptions {
+  /** Repository root; every path is relative to it and no symlink may lead out of it. */
+  root: string;
+  /** Files, directories or globs relative to `root`. Default `['.']`. */
+  paths?: readonly string[];
+  /** Globs (relative to `root`) of files and directories to leave out. A glob without `/` matches a name anywhere. */
+  exclude?: readonly string[];
+  /** Bytes; larger files are skipped with a notice. Default 5,000,000. */
+  maxFileSize?: number;
+}
+
+/** What discovery found. `files` are sorted by path (code-point order). */
+export interface DiscoverResult {
+  files: ManifestFile[];
+  skipped: SkippedFile[];
+}
+
+/** A discovery input that cannot be used (missing path, path outside the root). */
+export class DiscoveryError extends Error {
+  override name = 'DiscoveryError';
+}
+
+/** True for `.yaml`, `.yml` and `.json` names (case-insensitive). */
+export function isManifestName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/** The notice for a file over the size limit: what, how big, and the setting to change. */
+export function tooLargeReason(size: number, maxFileSize: number): string {
+  const mb = (n: number): string => `${(n / 1_000_000).toFixed(1)} MB`;
+  return `file is ${mb(size)} (${size} bytes), over the maxFileSize limit of ${mb(maxFileSize)} (${maxFileSize} bytes); raise maxFileSize to scan it`;
+}
+
+interface GitignoreLayer {
+  /** Directory of the .gitignore, repo-relative ('' for the root). */
+  dir: string;
+  ig: Ignore;
+}
+
+/**
+ * Finds manifest files under `root`: `.yaml`, `.yml`, `.json`; skips `.git`, `node_modules`,
+ * files ignored by `.gitignore` files (the root's and nested ones) and `exclude` globs. Symlinks
+ * to files inside the root are followed; symlinks leading outside the root are skipped with a
+ * notice; symlinked directories are not entered (their targets inside the root are walked
+ * anyway, and this rules out loops). A file named explicitly in `paths` is taken whatever its
+ * extension and `.gitignore` say (but `exclude` still applies). Throws `DiscoveryError` for a
+ * path that does not exist or lies outside the root.
+ */
+export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverResult> {
+  const root = path.resolve(options.root);
+  const realRoot = await realpath(root).catch(() => {
+    throw new DiscoveryError(`root directory ${options.root} does not exist; pass an existing directory`);
+  });
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const excludeMatchers = (options.exclude ?? []).map((g) => picomatch(g, { dot: true, basename: true }));
+  const excluded = (rel: string): boolean => excludeMatchers.some((m) => m(rel));
+  const limit = limiter(FS_CONCURRENCY);
+  const found = new Map<string, ManifestFile>();
+  const skipped = new Map<string, SkippedFile>();
+  const gitignoreCache = new Map<string, Promise<GitignoreLayer | null>>();
+
+  const inRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
+
+  const addFile = async (rel: string, abs: string, size?: number): Promise<void> => {
+    const bytes = size ?? (await limit(() => stat(abs))).size;
+    if (bytes > maxFileSize) skipped.set(rel, { file: rel, reason: tooLargeReason(bytes, maxFileSize) });
+    else found.set(rel, { path: rel, absPath: abs, size: bytes });
+  };
+
+  const gitignoreOf = (dirRel: string): Promise<GitignoreLayer | null> => {
+    let p = gitignoreCache.get(dirRel);
+    if (!p) {
+      const file = path.join(root, dirRel, '.gitignore');
+      p = limit(() => readFile(file, 'utf8')).then(
+        (text) => ({ dir: dirRel, ig: ignore().add(text) }),
+        () => null,
+      );
+      gitignoreCache.set(dirRel, p);
+    }
+    return p;
+  };
+
+  /** Git's rule: the deepest .gitignore with a matching pattern decides (last match within it). */
+  const gitIgnored = (rel: string, isDir: boolean, layers: readonly GitignoreLayer[]): boolean => {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i]!;
+      const sub = layer.dir === '' ? rel : rel.slice(layer.dir.length + 1);
+      const r = layer.ig.test(isDir ? `${sub}/` : sub);
+      if (r.ignored) return true;
+      if (r.unignored) return false;
+    }
+    return false;
+  };
+
+  const walk = async (
+    dirRel: string,
+    layers: readonly GitignoreLayer[],
+    accept: (rel: string) => boolean,
+  ): Promise<void> => {
+    const own = await gitignoreOf(dirRel);
+    const here = own ? [...layers, own] : layers;
+    const dirAbs = path.join(root, dirRel);
+    let entries: Dirent[];
+    try {
+      entries = await limit(() => readdir(dirAbs, { withFileTypes: true }));
+    } catch (err: unknown) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      skipped.set(dirRel || '.', { file: dirRel || '.', reason: `directory could not be read (${code})` });
+      return;
+    }
+    const tasks: Promise<void>[] = [];
+    for (const entry of entries) {
+      const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
+      const abs = path.join(dirAbs, entry.name);
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED_DIRS.has(entry.name) || excluded(rel) || gitIgnored(rel, true, here)) continue;
+        tasks.push(walk(rel, here, accept));
+      } else if (entry.isFile()) {
+        if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
+          continue;
+        tasks.push(addFile(rel, abs));
+      } else if (entry.isSymbolicLink()) {
+        if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
+          continue;
+        tasks.push(addSymlink(rel, abs));
+      }
+    }
+    await Promise.all(tasks);
+  };
+
+  const addSymlink = async (rel: string, abs: string): Promise<void> => {
+    let real: string;
+    try {
+      real = await limit(() => realpath(abs));
+    } catch {
+      skipped.set(rel, { file: rel, reason: 'broken symlink; not followed' });
+      return;
+    }
+    if (!inRoot(real)) {
+      skipped.set(rel, { file: rel, reason: 'symlink points outside the root; not followed' });
+      return;
+    }
+    const st = await limit(() => stat(real));
+    if (st.isFile()) await addFile(rel, abs, st.size);
+  };
+
+  /** .gitignore layers from the root down to (not including) `dirRel`. */
+  const layersDownTo = async (dirRel: string): Promise<GitignoreLayer[]> => {
+    const layers: GitignoreLayer[] = [];
+    const parts = dirRel === '' ? [] : dirRel.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const layer = await gitignoreOf(parts.slice(0, i).join('/'));
+      if (layer) layers.push(layer);
+    }
+    return layers;
+  };
+
+  for (const input of options.paths && options.paths.length > 0 ? options.paths : ['.']) {
+    const scan = picomatch.scan(input);
+    if (scan.isGlob) {
+      const baseRel = normalizeRel(root, scan.base === '' ? '.' : scan.base, input);
+      const base = baseRel === '.' ? '' : baseRel;
+      const match = picomatch(input.replace(/^\.\//, ''), { dot: true });
+      const baseAbs = path.join(root, base);
+      const st = await lstat(baseAbs).catch(() => null);
+      if (!st?.isDirectory()) continue; // a glob that matches nothing is not an error
+      await walk(base, await layersDownTo(base), match);
+      continue;
+    }
+    const rel = normalizeRel(root, input, input);
+    const abs = path.join(root, rel);
+    const real = await realpath(abs).catch(() => {
+      throw new DiscoveryError(`path ${input} does not exist under ${options.root}; check the paths setting`);
+    });
+    if (!inRoot(real)) {
+      throw new DiscoveryError(
+        `path ${input} leads outside the root ${options.root}; only paths inside it are scanned`,
+      );
+    }
+    const st = await stat(real);
+    if (st.isDirectory()) {
+      const base = rel === '.' ? '' : rel;
+      await walk(base, await layersDownTo(base), () => true);
+    } else if (!excluded(rel)) {
+      await addFile(rel, abs, st.size);
+    }
+  }
+
+  const byPath = (a: { file?: string; path?: string }, b: { file?: string; path?: string }): number => {
+    const x = a.path ?? a.file ?? '';
+    const y = b.path ?? b.file ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  for (const rel of found.keys()) skipped.delete(rel);
+  return { files: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+}
+
+/** A repo-relative, `/`-separated form of `p` ('.' for the root); throws if it escapes the root. */
+function normalizeRel(root: string, p: string, input: string): string {
+  const abs = path.resolve(root, p);
+  const rel = path.relative(root, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new DiscoveryError(`path ${input} is outside the root ${root}; only paths inside it are scanned`);
+  }
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
+}
+
+/** A tiny concurrency limiter: at most `n` of the returned function's tasks run at once. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A finishing task hands its slot straight to the next waiter, so `active` never exceeds n.
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    else active += 1;
+    try {
+      return await task();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}

@@ -1,0 +1,201 @@
+import { isScalar } from 'yaml';
+import { parseInlineIgnore } from './inline-ignore.js';
+import { type ParsedText, parseManifestText } from './parse.js';
+import { templatedFileReason, templatedValueReason } from './templated.js';
+import type {
+  ExtractResult,
+  ImageUse,
+  ManifestFile,
+  ParseProblem,
+  SkippedFile,
+  TemplatedValue,
+} from './types.js';
+import { findImageFields, type ImageField } from './workloads.js';
+import { AliasLimitError, DEFAULT_MAX_ALIAS_COUNT, NodeWalker } from './yaml-nodes.js';
+
+/** What one file yielded. `skipped` is set (and the rest empty) when the whole file was not scanned. */
+export interface FileExtract {
+  uses: ImageUse[];
+  templated: TemplatedValue[];
+  errors: ParseProblem[];
+  skipped?: SkippedFile;
+}
+
+/** Options for extraction. */
+export interface ExtractOptions {
+  /** Alias dereferences allowed per document before it is abandoned as a likely YAML bomb. Default 1000. */
+  maxAliasCount?: number;
+}
+
+/**
+ * Extracts every container image of one manifest file, with exact positions. Pure (the text is
+ * passed in) and never throws: broken documents become one `ParseProblem` each and the other
+ * documents are still scanned; Helm templates and other non-YAML templated files are `skipped`.
+ *
+ * Positions are 1-based and point at the first character of the image value's token: for a
+ * quoted value that is the opening quote (`image: "nginx"` → the column of `"`). When a container
+ * takes its image through an alias, the position is where the anchored value is written.
+ */
+export function extractFile(file: ManifestFile, text: string, options: ExtractOptions = {}): FileExtract {
+  const result: FileExtract = { uses: [], templated: [], errors: [] };
+  let parsed: ParsedText;
+  try {
+    parsed = parseManifestText(text);
+  } catch (err: unknown) {
+    // The parser reports errors per document; this guards against an internal failure.
+    const message = err instanceof Error ? err.message : String(err);
+    result.errors.push({ file: file.path, line: 1, column: 1, message: `YAML parser failed: ${message}` });
+    return result;
+  }
+  const broken = parsed.documents.some((d) => d.error?.fatal === true);
+  const templateReason = templatedFileReason(file.path, text, !broken);
+  if (templateReason !== null) {
+    result.skipped = { file: file.path, reason: templateReason };
+    return result;
+  }
+  const maxAliasCount = options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+  for (const document of parsed.documents) {
+    if (document.error !== undefined) {
+      const { line, column, message, fatal } = document.error;
+      result.errors.push({
+        file: file.path,
+        line,
+        column,
+        message: fatal
+          ? `YAML syntax error in document ${document.index + 1}: ${message}. Fix the YAML here; the file's other documents were still scanned.`
+          : `duplicate mapping key in document ${document.index + 1} (${message}); Kubernetes rejects this manifest. Remove the duplicate; the images in this document were still scanned (the last value wins).`,
+      });
+      if (fatal) continue;
+    }
+    const walker = new NodeWalker(document.doc, maxAliasCount);
+    let fields: ImageField[];
+    try {
+      fields = findImageFields(walker, document.doc.contents);
+    } catch (err: unknown) {
+      if (!(err instanceof AliasLimitError)) throw err;
+      const { line, column } = parsed.position(err.offset);
+      result.errors.push({
+        file: file.path,
+        line,
+        column,
+        message: `document ${document.index + 1} expands YAML aliases more than ${err.limit} times (a "YAML bomb"?); it was not scanned. Reduce the aliases or raise the alias limit.`,
+      });
+      continue;
+    }
+    for (const field of fields) addField(result, file, text, parsed, document.index, field);
+  }
+  return result;
+}
+
+function addField(
+  result: FileExtract,
+  file: ManifestFile,
+  text: string,
+  parsed: ParsedText,
+  docIndex: number,
+  field: ImageField,
+): void {
+  const range = field.node.range;
+  const start = range?.[0] ?? 0;
+  const end = range?.[1] ?? start;
+  const { line, column } = parsed.position(start);
+  const scalar = isScalar(field.node);
+  const raw = isScalar(field.node) ? String(field.node.value) : text.slice(start, end);
+  const use: ImageUse = {
+    raw,
+    file: file.path,
+    line,
+    column,
+    docIndex,
+    kind: field.object.kind,
+    apiVersion: field.object.apiVersion,
+    namespace: field.object.namespace,
+    name: field.object.name,
+    container: field.container,
+    containerType: field.containerType,
+    origin: 'manifest',
+  };
+  const endPos = parsed.position(end);
+  const rest = parsed.lineText(endPos.line).slice(endPos.column - 1);
+  const suppress = parseInlineIgnore(rest);
+  if (suppress !== undefined) use.suppress = suppress;
+  const reason = templatedValueReason(raw);
+  if (reason !== null) {
+    result.templated.push({ use, reason });
+    return;
+  }
+  if (!scalar) {
+    result.errors.push({
+      file: file.path,
+      line,
+      column,
+      message: `container ${field.container ?? '(unnamed)'} has an image that is not a string (${raw.slice(0, 60)}); write the image as a plain string.`,
+    });
+    return;
+  }
+  result.uses.push(use);
+}
+
+/** Orders by file, then line, then column (code-point order, so results do not depend on locale). */
+export function comparePositions(
+  a: { file: string; line: number; column: number },
+  b: { file: string; line: number; column: number },
+): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}
+
+/**
+ * Reads and extracts many files with bounded concurrency (`read` is the only I/O) and returns
+ * one deterministic result: uses, templated values and errors sorted by file, line, column;
+ * skipped files sorted by path. A file that cannot be read is reported as skipped.
+ */
+export async function extractFiles(
+  files: readonly ManifestFile[],
+  read: (file: ManifestFile) => Promise<string>,
+  options: ExtractOptions & { concurrency?: number } = {},
+): Promise<ExtractResult> {
+  const results: Array<FileExtract | SkippedFile> = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      const file = files[i]!;
+      let text: string;
+      try {
+        text = await read(file);
+      } catch (err: unknown) {
+        const code = (err as NodeJS.ErrnoException | undefined)?.code;
+        results[i] = {
+          file: file.path,
+          reason: `could not be read (${code ?? (err instanceof Error ? err.message : 'unknown error')}); check that the file exists and is readable`,
+        };
+        continue;
+      }
+      results[i] = extractFile(file, text, options);
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, files.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+
+  const out: ExtractResult = { uses: [], templated: [], skipped: [], errors: [], scanned: 0 };
+  for (const r of results) {
+    if ('reason' in r) {
+      out.skipped.push(r);
+      continue;
+    }
+    if (r.skipped) {
+      out.skipped.push(r.skipped);
+      continue;
+    }
+    out.scanned += 1;
+    for (const u of r.uses) out.uses.push(u);
+    for (const t of r.templated) out.templated.push(t);
+    for (const e of r.errors) out.errors.push(e);
+  }
+  out.uses.sort(comparePositions);
+  out.templated.sort((a, b) => comparePositions(a.use, b.use));
+  out.errors.sort(comparePositions);
+  out.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return out;
+}

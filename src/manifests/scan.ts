@@ -1,0 +1,26 @@
+import { type DiscoverOptions, discoverFiles } from './discover.js';
+import { type ExtractOptions, extractFiles } from './extract.js';
+import { readManifestText } from './read.js';
+import type { ExtractResult, SkippedFile } from './types.js';
+
+/** Options for a whole manifest scan: discovery plus extraction. */
+export interface ScanManifestsOptions extends DiscoverOptions, ExtractOptions {
+  /** Files read and parsed at once. Default 16. */
+  concurrency?: number;
+}
+
+/**
+ * Discovers, reads and extracts every manifest under `options.root`: the whole manifest stage in
+ * one call. Discovery's skipped files (too large, symlinks out of the root) are merged with the
+ * extraction's (templates, unreadable files), sorted by path. Throws `DiscoveryError` for bad paths.
+ */
+export async function scanManifests(options: ScanManifestsOptions): Promise<ExtractResult> {
+  const { files, skipped } = await discoverFiles(options);
+  const result = await extractFiles(files, readManifestText, options);
+  result.skipped = mergeSkipped(skipped, result.skipped);
+  return result;
+}
+
+function mergeSkipped(a: readonly SkippedFile[], b: readonly SkippedFile[]): SkippedFile[] {
+  return [...a, ...b].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+}
