@@ -59,7 +59,8 @@ export class NodeWalker {
         own = pair.value;
         found = true;
       } else if (typeof k.value === 'symbol' || (k.value === '<<' && k.type === 'PLAIN')) {
-        (merges ??= []).push(pair.value);
+        merges ??= [];
+        merges.push(pair.value);
       }
     }
     if (found) return this.deref(own);
