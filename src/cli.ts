@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+/**
+ * CLI entry: `k8s-image-check scan|drift|ref`. argv → config → engine → stdout → exit code
+ * (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
+ */
+import { writeFile } from 'node:fs/promises';
+import { runDriftCommand } from './commands/drift.js';
+import { runRefCommand } from './commands/ref.js';
+import { type LoadedConfig, loadCliConfig } from './config/load.js';
+import { ConfigError } from './config/resolve.js';
+import { OPTIONS, type OptionMode } from './config/schema.js';
+import { createRegistryChecker } from './engine/registry.js';
+import { collectUses, type EngineLogger, runScan } from './engine/scan.js';
+import { createRedactor } from './redact.js';
+import { renderAnnotations } from './report/annotations.js';
+import { shouldFail } from './report/findings.js';
+import { renderJson } from './report/json.js';
+import type { Report } from './report/model.js';
+import { renderSarif } from './report/sarif.js';
+import { renderText } from './report/text.js';
+import { VERSION } from './version.js';
+
+/** Streams and environment the CLI runs with (injectable for tests). */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const USAGE = `Usage: k8s-image-check <command> [options]
+
+Commands:
+  scan [PATH...]   Find every container image in Kubernetes manifests, check tags and registries.
+  drift            Compare a live cluster with the manifests; classify pod health.
+  ref [REF...]     Explain image references (reads stdin when no REF is given).
+
+Run "k8s-image-check <command> --help" for the options of a command.
+`;
+
+/** Returns the help text of a command, generated from the option schema. */
+export function commandHelp(command: 'scan' | 'drift'): string {
+  const mode: OptionMode = command === 'scan' ? 'scan' : 'cluster';
+  const lines = [
+    command === 'scan'
+      ? 'Usage: k8s-image-check scan [PATH...] [options]\n\nScan manifests under PATH (default: .) and check every image.'
+      : 'Usage: k8s-image-check drift [options]\n\nCompare the live cluster with --manifests and classify pod health.',
+    '',
+    'Options:',
+  ];
+  for (const o of OPTIONS) {
+    if (!o.flag || o.actionOnly || !o.modes.includes(mode)) continue;
+    const arg = o.type === 'boolean' ? '' : o.type === 'enum' ? ` <${o.values?.join('|')}>` : ' <value>';
+    const def =
+      o.default === null || (Array.isArray(o.default) && o.default.length === 0) || o.type === 'boolean'
+        ? ''
+        : ` (default: ${Array.isArray(o.default) ? o.default.join(',') : typeof o.default === 'object' ? '' : String(o.default)})`;
+    lines.push(`  --${o.flag}${arg}${def}`);
+    lines.push(`      ${o.description.replace(/`/g, '')}`);
+  }
+  lines.push('  -h, --help', '  --version', '');
+  return lines.join('\n');
+}
+
+function makeLogger(io: CliIo, redact: (s: string) => string): EngineLogger {
+  const debug = io.env.K8S_IMAGE_CHECK_DEBUG === '1' || io.env.RUNNER_DEBUG === '1';
+  return {
+    debug: (m) => {
+      if (debug) io.stderr.write(`debug: ${redact(m)}\n`);
+    },
+    info: (m) => io.stderr.write(`${redact(m)}\n`),
+    warning: (m) => io.stderr.write(`warning: ${redact(m)}\n`),
+  };
+}
+
+/** Renders a report in the chosen format. */
+export function renderReport(report: Report, format: string, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report);
+    case 'github':
+      return renderAnnotations(report);
+    default:
+      return renderText(report, { color });
+  }
+}
+
+async function scanCommand(argv: string[], io: CliIo): Promise<number> {
+  const loaded: LoadedConfig & { extras: { help: boolean; version: boolean } } = await loadCliConfig(
+    argv,
+    'scan',
+    io.env,
+    io.cwd,
+  );
+  if (loaded.extras.help) {
+    io.stdout.write(commandHelp('scan'));
+    return 0;
+  }
+  const { config, root } = loaded;
+  const redact = createRedactor(loaded.secrets);
+  const logger = makeLogger(io, redact);
+  const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
+  const redactAll = checker ? createRedactor([...loaded.secrets, ...checker.secrets]) : redact;
+  const report = await runScan(config, {
+    root,
+    logger,
+    ...(checker ? { checkImages: checker.checkImages } : {}),
+  });
+  const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+  const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const text = redactAll(renderReport(report, format, color));
+  if (config.output) await writeFile(config.output, text);
+  else io.stdout.write(text);
+  if (config.jsonFile) await writeFile(config.jsonFile, redactAll(renderJson(report)));
+  if (config.sarifFile) await writeFile(config.sarifFile, redactAll(renderSarif(report)));
+  return shouldFail(report.findings, config.failOn) ? 1 : 0;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'scan':
+        return await scanCommand(rest, io);
+      case 'drift':
+        if (rest.includes('--help') || rest.includes('-h')) {
+          io.stdout.write(commandHelp('drift'));
+          return 0;
+        }
+        return await runDriftCommand(rest, io, {
+          scanManifests: async (config, root, logger) => {
+            const collected = await collectUses({ ...config, paths: config.manifests }, { root, logger });
+            return collected.uses;
+          },
+          loadConfig: (args: string[]) => loadCliConfig(args, 'cluster', io.env, io.cwd),
+        });
+      case 'ref':
+        return await runRefCommand(rest, {
+          stdin: io.stdin,
+          stdout: io.stdout,
+          stderr: io.stderr,
+          isTTY: io.stdout.isTTY === true,
+        });
+      case '--version':
+      case 'version':
+        io.stdout.write(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr.write(`k8s-image-check: unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`k8s-image-check: ${err.message}\n`);
+      return 2;
+    }
+    const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    io.stderr.write(
+      `k8s-image-check: internal error: ${msg}\nPlease report this with the command you ran.\n`,
+    );
+    return 2;
+  }
+}

@@ -1,0 +1,71 @@
+/** Parses CLI flags into raw settings, using the schema's flag names. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ConfigError, type RawSetting } from './resolve.js';
+import { OPTIONS, type OptionMode } from './schema.js';
+
+/** CLI flags that are not settings. */
+export interface CliExtras {
+  help: boolean;
+  version: boolean;
+  positionals: string[];
+}
+
+/** Environment variables the CLI reads for secrets (never put secrets in argv: it shows in `ps`). */
+export const SECRET_ENV: Record<string, string> = {
+  registryCredentials: 'K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS',
+  pushgatewayPassword: 'K8S_IMAGE_CHECK_PUSHGATEWAY_PASSWORD',
+  githubToken: 'GITHUB_TOKEN',
+};
+
+/** Parses argv (after the command name) for a command's mode; throws ConfigError on unknown flags. */
+export function settingsFromArgv(
+  argv: readonly string[],
+  mode: OptionMode,
+  env: Record<string, string | undefined>,
+): { settings: RawSetting[]; extras: CliExtras } {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+  };
+  const specs = OPTIONS.filter((o) => o.flag !== null && !o.actionOnly && o.modes.includes(mode));
+  for (const spec of specs) {
+    const flag = spec.flag!;
+    if (spec.type === 'boolean') options[flag] = { type: 'boolean' };
+    else if (spec.type === 'list' || spec.type === 'rules' || spec.type === 'map')
+      options[flag] = { type: 'string', multiple: true };
+    else options[flag] = { type: 'string' };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+      allowNegative: true,
+    });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`${why.replace(/\. To specify.*$/s, '')}. Run with --help to list the flags.`);
+  }
+  const settings: RawSetting[] = [];
+  for (const [key, spec] of Object.entries(SECRET_ENV)) {
+    const s = OPTIONS.find((o) => o.key === key);
+    const v = env[spec];
+    if (s && v && v.trim() !== '' && s.modes.includes(mode) && !s.actionOnly)
+      settings.push({ spec: s, value: v.trim(), source: 'env', label: `environment variable ${spec}` });
+  }
+  for (const spec of specs) {
+    const value = parsed.values[spec.flag!];
+    if (value === undefined) continue;
+    settings.push({ spec, value, source: 'flag', label: `--${spec.flag}` });
+  }
+  return {
+    settings,
+    extras: {
+      help: parsed.values.help === true,
+      version: parsed.values.version === true,
+      positionals: parsed.positionals,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/** Reads `.k8s-image-check.yaml` (or an explicit config file) into raw settings. */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, type RawSetting } from './resolve.js';
+import { OPTIONS } from './schema.js';
+
+/** Config file names looked for at the repository root, in order. */
+export const DEFAULT_CONFIG_FILES = ['.k8s-image-check.yaml', '.k8s-image-check.yml'] as const;
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** Returns the closest known key to a misspelled one, if any is close. */
+export function suggestKey(key: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(key, k);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(key.length / 4)) ? best : null;
+}
+
+/** Parses config-file text (pure) into raw settings; `name` is used in messages. */
+export function settingsFromFileText(text: string, name: string): RawSetting[] {
+  let doc: unknown;
+  try {
+    doc = parse(text, { maxAliasCount: 100 });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`${name} is not valid YAML: ${why}`);
+  }
+  if (doc === null || doc === undefined) return [];
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new ConfigError(`${name} must be a YAML mapping of setting names to values.`);
+  const known = OPTIONS.map((o) => o.input);
+  const settings: RawSetting[] = [];
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    const spec = OPTIONS.find((o) => o.input === key);
+    if (!spec) {
+      const hint = suggestKey(key, known);
+      throw new ConfigError(
+        `unknown key '${key}' in ${name}${hint ? ` (did you mean '${hint}'?)` : ''}. Keys are the action input names listed in the README.`,
+      );
+    }
+    if (spec.notInFile)
+      throw new ConfigError(
+        `'${key}' cannot be set in ${name}${spec.secret ? ': it is a secret; pass it as an action input or environment variable' : ''}.`,
+      );
+    if (value === null) continue;
+    settings.push({ spec, value, source: 'file', label: `'${key}' in ${name}` });
+  }
+  return settings;
+}
+
+/**
+ * Reads the config file: the explicit path (an error if missing) or the default names at `root`
+ * (silently none when absent). Returns its raw settings.
+ */
+export async function settingsFromFile(root: string, explicit: string | null): Promise<RawSetting[]> {
+  const candidates = explicit ? [explicit] : DEFAULT_CONFIG_FILES.map((f) => f as string);
+  for (const candidate of candidates) {
+    const path = isAbsolute(candidate) ? candidate : join(root, candidate);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if (explicit) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new ConfigError(
+          `config file ${candidate} cannot be read (${code ?? String(err)}); check the path.`,
+        );
+      }
+      continue;
+    }
+    return settingsFromFileText(text, candidate);
+  }
+  return [];
+}

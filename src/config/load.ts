@@ -1,0 +1,80 @@
+/** Loads the configuration for the CLI and for the action: defaults < config file < env < flags/inputs. */
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { type CliExtras, settingsFromArgv } from './from-argv.js';
+import { settingsFromFile } from './from-file.js';
+import { secretInputs, settingsFromInputs } from './from-inputs.js';
+import { ConfigError, type RawSetting, resolveConfig } from './resolve.js';
+import { type Config, type OptionMode, optionFor } from './schema.js';
+
+/** A loaded configuration with the root directory that report paths are relative to. */
+export interface LoadedConfig {
+  config: Config;
+  root: string;
+  /** Secret values to mask. */
+  secrets: string[];
+}
+
+/**
+ * Chooses the scan root for CLI positionals: the working directory when every path is inside it,
+ * else the single directory given (so `scan ../other-repo` reports paths relative to that repo).
+ */
+export async function chooseRoot(
+  cwd: string,
+  positionals: readonly string[],
+): Promise<{ root: string; paths: string[] }> {
+  if (positionals.length === 0) return { root: cwd, paths: ['.'] };
+  const outside = positionals.filter((p) => {
+    const rel = relative(cwd, resolve(cwd, p));
+    return rel.startsWith('..') || isAbsolute(rel);
+  });
+  if (outside.length === 0) return { root: cwd, paths: [...positionals] };
+  if (positionals.length === 1) {
+    const abs = resolve(cwd, positionals[0]!);
+    const st = await stat(abs).catch(() => null);
+    if (st?.isDirectory()) return { root: abs, paths: ['.'] };
+    if (st?.isFile()) return { root: resolve(abs, '..'), paths: [abs.slice(resolve(abs, '..').length + 1)] };
+    throw new ConfigError(`path ${positionals[0]} does not exist.`);
+  }
+  throw new ConfigError(
+    `paths outside the working directory (${outside.join(', ')}) can only be scanned one directory at a time; run from a common parent directory.`,
+  );
+}
+
+/** Loads the CLI configuration for a command. */
+export async function loadCliConfig(
+  argv: readonly string[],
+  mode: OptionMode,
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<LoadedConfig & { extras: CliExtras }> {
+  const { settings, extras } = settingsFromArgv(argv, mode, env);
+  const pathFlag = settings.filter((s) => s.spec.key === 'paths');
+  const { root, paths } =
+    mode === 'scan' ? await chooseRoot(cwd, extras.positionals) : { root: cwd, paths: [] as string[] };
+  if (mode !== 'scan' && extras.positionals.length)
+    throw new ConfigError(
+      `unexpected argument ${extras.positionals[0]}; use --manifests PATH for manifest paths.`,
+    );
+  const explicitFile = settings.find((s) => s.spec.key === 'configFile');
+  const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
+  const positional: RawSetting[] =
+    mode === 'scan' && extras.positionals.length && pathFlag.length === 0
+      ? [{ spec: optionFor('paths'), value: paths, source: 'flag', label: 'path arguments' }]
+      : [];
+  const config = resolveConfig([...fileSettings, ...settings, ...positional]);
+  const secrets = [config.registryCredentials, config.pushgatewayPassword].filter((s): s is string => !!s);
+  return { config, root, secrets, extras };
+}
+
+/** Loads the action configuration from `INPUT_*` variables and the config file at the workspace root. */
+export async function loadActionConfig(
+  env: Record<string, string | undefined>,
+  root: string,
+): Promise<LoadedConfig> {
+  const inputs = settingsFromInputs(env);
+  const explicitFile = inputs.find((s) => s.spec.key === 'configFile');
+  const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
+  const config = resolveConfig([...fileSettings, ...inputs]);
+  return { config, root, secrets: secretInputs(env) };
+}

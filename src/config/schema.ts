@@ -1,0 +1,750 @@
+/**
+ * The one configuration schema: every setting with its action input name (also its key in
+ * `.k8s-image-check.yaml`), its CLI flag, type, default and documentation. Action inputs, CLI flags,
+ * the config file, `action.yml` and the README tables are all derived from this table.
+ */
+import type { FailOn, SeverityOrOff } from '../report/model.js';
+
+export type OptionType = 'string' | 'list' | 'boolean' | 'number' | 'enum' | 'rules' | 'map';
+
+/** Where a setting applies: PR/scan mode, cluster mode, or both. */
+export type OptionMode = 'scan' | 'cluster';
+
+export interface OptionSpec {
+  /** Property name in {@link Config}. */
+  key: keyof Config;
+  /** Action input name and config-file key (kebab-case). */
+  input: string;
+  /** CLI long flag without dashes, or null when the setting is action-only. */
+  flag: string | null;
+  type: OptionType;
+  values?: readonly string[];
+  default: unknown;
+  /** One-paragraph description for action.yml and the README. */
+  description: string;
+  /** Mask the value (core.setSecret) and never print it. */
+  secret?: boolean;
+  modes: readonly OptionMode[];
+  /** Only meaningful in the GitHub Action (not a CLI flag, not in the config file). */
+  actionOnly?: boolean;
+  /** Not accepted in the config file (secrets, paths of the file itself). */
+  notInFile?: boolean;
+  /** Minimum for numbers. */
+  min?: number;
+}
+
+export type RenderMode = 'auto' | 'none' | 'kustomize' | 'helm';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+export type ActionMode = 'pr' | 'cluster';
+
+/** Fully resolved settings (defaults applied, validated). */
+export interface Config {
+  mode: ActionMode;
+  paths: string[];
+  exclude: string[];
+  configFile: string | null;
+  maxFileSize: number;
+  failOn: FailOn;
+  rules: Record<string, SeverityOrOff>;
+  dirtyPatterns: string[];
+  mutableTags: string[];
+  ignore: string[];
+  format: OutputFormat | null;
+  output: string | null;
+  jsonFile: string | null;
+  sarifFile: string | null;
+  offline: boolean;
+  render: RenderMode;
+  helmValues: string[];
+  registryCredentials: string | null;
+  dockerConfig: string | null;
+  caFiles: string[];
+  insecureRegistries: string[];
+  plainHttpRegistries: string[];
+  mirrors: Record<string, string>;
+  platforms: string[];
+  allowedRegistries: string[];
+  allowLinkLocal: boolean;
+  concurrency: number;
+  registryConcurrency: number;
+  timeout: number;
+  retries: number;
+  onlyChanged: boolean;
+  checkName: string;
+  githubToken: string | null;
+  kubeconfig: string | null;
+  kubeconfigData: string | null;
+  context: string | null;
+  clusterName: string | null;
+  namespaces: string[];
+  excludeNamespaces: string[];
+  manifests: string[];
+  defaultNamespace: string;
+  reportNotInGit: boolean;
+  rolloutGrace: number;
+  checkLiveImages: boolean;
+  includeScaledToZero: boolean;
+  usePullSecrets: boolean;
+  podsFile: string | null;
+  objectsFile: string | null;
+  now: string | null;
+  issues: boolean;
+  issueLabel: string;
+  resolveRuns: number;
+  maxIssuesPerRun: number;
+  dryRun: boolean;
+  pushgatewayUrl: string | null;
+  pushgatewayJob: string;
+  pushgatewayUsername: string | null;
+  pushgatewayPassword: string | null;
+  waitingGrace: number;
+  unschedulableGrace: number;
+  stuckGrace: number;
+  notReadyGrace: number;
+  recentWindow: number;
+  highRestartThreshold: number;
+}
+
+const BOTH = ['scan', 'cluster'] as const;
+const SCAN = ['scan'] as const;
+const CLUSTER = ['cluster'] as const;
+
+/** The schema table. Order is the order of the README and action.yml. */
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    key: 'mode',
+    input: 'mode',
+    flag: null,
+    type: 'enum',
+    values: ['pr', 'cluster'],
+    default: 'pr',
+    description:
+      '`pr` scans manifests and checks their images (pull requests, pushes); `cluster` compares a live cluster with the manifests, classifies pod health, manages issues and pushes metrics (scheduled workflows). The CLI uses the `scan` and `drift` commands instead.',
+    modes: BOTH,
+    actionOnly: true,
+  },
+  {
+    key: 'paths',
+    input: 'paths',
+    flag: 'path',
+    type: 'list',
+    default: ['.'],
+    description:
+      'Files, directories or globs to scan, relative to the repository root (newline- or comma-separated). CLI: positional arguments.',
+    modes: SCAN,
+  },
+  {
+    key: 'exclude',
+    input: 'exclude',
+    flag: 'exclude',
+    type: 'list',
+    default: [],
+    description: 'Globs of files to leave out (in addition to `.gitignore`, `.git` and `node_modules`).',
+    modes: BOTH,
+  },
+  {
+    key: 'configFile',
+    input: 'config-file',
+    flag: 'config',
+    type: 'string',
+    default: null,
+    description:
+      'Path of a YAML config file whose keys are these input names. Default: `.k8s-image-check.yaml` at the root when it exists.',
+    modes: BOTH,
+    notInFile: true,
+  },
+  {
+    key: 'maxFileSize',
+    input: 'max-file-size',
+    flag: 'max-file-size',
+    type: 'number',
+    default: 5_000_000,
+    min: 1,
+    description: 'Files larger than this many bytes are skipped with a notice.',
+    modes: BOTH,
+  },
+  {
+    key: 'failOn',
+    input: 'fail-on',
+    flag: 'fail-on',
+    type: 'enum',
+    values: ['error', 'warning', 'notice', 'never'],
+    default: 'error',
+    description: 'Fail (exit code 1, failed check run) when a finding has at least this severity.',
+    modes: BOTH,
+  },
+  {
+    key: 'rules',
+    input: 'rules',
+    flag: 'rule',
+    type: 'rules',
+    default: {},
+    description:
+      'Severity overrides per rule id: `id=error|warning|notice|off`, comma- or newline-separated (CLI: `--rule id=level`, repeatable; config file: a map).',
+    modes: BOTH,
+  },
+  {
+    key: 'dirtyPatterns',
+    input: 'dirty-patterns',
+    flag: 'dirty-pattern',
+    type: 'list',
+    default: ['-dirty$'],
+    description: 'Regular expressions; a tag matching any of them is reported by `dirty-tag`.',
+    modes: BOTH,
+  },
+  {
+    key: 'mutableTags',
+    input: 'mutable-tags',
+    flag: 'mutable-tag',
+    type: 'list',
+    default: ['main', 'master', 'develop', 'dev', 'staging', 'edge', 'nightly'],
+    description: 'Tags reported by `mutable-tag` (branch-like tags that are re-pushed).',
+    modes: BOTH,
+  },
+  {
+    key: 'ignore',
+    input: 'ignore',
+    flag: 'ignore',
+    type: 'list',
+    default: [],
+    description:
+      'Regular expressions over the normalized reference (`docker.io/library/nginx:1.27`); matching images get no findings and no registry check.',
+    modes: BOTH,
+  },
+  {
+    key: 'format',
+    input: 'format',
+    flag: 'format',
+    type: 'enum',
+    values: ['text', 'json', 'sarif', 'github'],
+    default: null,
+    description:
+      'CLI output format: `text` (grouped by file, colours only on a terminal), `json`, `sarif` or `github` (workflow-command annotations). Default: `text`, or `github` inside GitHub Actions.',
+    modes: BOTH,
+    notInFile: true,
+  },
+  {
+    key: 'output',
+    input: 'output',
+    flag: 'output',
+    type: 'string',
+    default: null,
+    description: 'CLI: write the report to this file instead of standard output.',
+    modes: BOTH,
+    notInFile: true,
+  },
+  {
+    key: 'jsonFile',
+    input: 'json-file',
+    flag: 'json-file',
+    type: 'string',
+    default: null,
+    description: 'Also write the JSON report (schemaVersion 1) to this path.',
+    modes: BOTH,
+  },
+  {
+    key: 'sarifFile',
+    input: 'sarif-file',
+    flag: 'sarif-file',
+    type: 'string',
+    default: null,
+    description: 'Also write a SARIF 2.1.0 report to this path (for `github/codeql-action/upload-sarif`).',
+    modes: SCAN,
+  },
+  {
+    key: 'offline',
+    input: 'offline',
+    flag: 'offline',
+    type: 'boolean',
+    default: false,
+    description: 'Do not contact registries: report tag policy and parse problems only.',
+    modes: BOTH,
+  },
+  {
+    key: 'render',
+    input: 'render',
+    flag: 'render',
+    type: 'enum',
+    values: ['auto', 'none', 'kustomize', 'helm'],
+    default: 'auto',
+    description:
+      '`auto`: apply kustomizations natively (or with `kustomize`/`kubectl kustomize` when on PATH) and render Helm charts when `helm` is on PATH, else read `values.yaml`; `none`: raw files only; `kustomize`: use the kustomize binary; `helm`: run `helm template`.',
+    modes: BOTH,
+  },
+  {
+    key: 'helmValues',
+    input: 'helm-values',
+    flag: 'helm-values',
+    type: 'list',
+    default: [],
+    description: 'Extra values files passed to `helm template` (`-f`), relative to the repository root.',
+    modes: BOTH,
+  },
+  {
+    key: 'registryCredentials',
+    input: 'registry-credentials',
+    flag: 'registry-credentials',
+    type: 'string',
+    default: null,
+    secret: true,
+    notInFile: true,
+    description:
+      'JSON or YAML map of registry host to `{username, password}`, `{auth}` (base64 `user:password`), `{identitytoken}` or `{registrytoken}`. Masked. CLI: prefer the `K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS` environment variable.',
+    modes: BOTH,
+  },
+  {
+    key: 'dockerConfig',
+    input: 'docker-config',
+    flag: 'docker-config',
+    type: 'string',
+    default: null,
+    description:
+      'Path of a Docker `config.json` (auths, credHelpers, credsStore). Default: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.',
+    modes: BOTH,
+  },
+  {
+    key: 'caFiles',
+    input: 'ca-files',
+    flag: 'ca-file',
+    type: 'list',
+    default: [],
+    description: 'Extra PEM CA bundles trusted for registries, in addition to the system CAs.',
+    modes: BOTH,
+  },
+  {
+    key: 'insecureRegistries',
+    input: 'insecure-registries',
+    flag: 'insecure-registry',
+    type: 'list',
+    default: [],
+    description: 'Registry hosts whose TLS certificates are not verified.',
+    modes: BOTH,
+  },
+  {
+    key: 'plainHttpRegistries',
+    input: 'plain-http-registries',
+    flag: 'plain-http-registry',
+    type: 'list',
+    default: [],
+    description:
+      'Registry hosts spoken to over plain HTTP (`localhost` and 127.0.0.0/8 fall back to it automatically).',
+    modes: BOTH,
+  },
+  {
+    key: 'mirrors',
+    input: 'mirrors',
+    flag: 'mirror',
+    type: 'map',
+    default: {},
+    description:
+      'Registry mirrors as `registry=mirror-host` (e.g. `docker.io=mirror.example.com`); the upstream is tried when the mirror fails.',
+    modes: BOTH,
+  },
+  {
+    key: 'platforms',
+    input: 'platforms',
+    flag: 'platform',
+    type: 'list',
+    default: [],
+    description:
+      'Platforms every image must provide (e.g. `linux/amd64,linux/arm64`); otherwise `image-platform-missing`.',
+    modes: BOTH,
+  },
+  {
+    key: 'allowedRegistries',
+    input: 'allowed-registries',
+    flag: 'allowed-registry',
+    type: 'list',
+    default: [],
+    description: 'Only these registry hosts are contacted (empty: all). Others are reported as skipped.',
+    modes: BOTH,
+  },
+  {
+    key: 'allowLinkLocal',
+    input: 'allow-link-local',
+    flag: 'allow-link-local',
+    type: 'boolean',
+    default: false,
+    description:
+      'Allow registry hosts on link-local and cloud-metadata addresses (169.254.0.0/16, fd00:ec2::254). Off so that an image name in a pull request cannot make the runner a proxy.',
+    modes: BOTH,
+  },
+  {
+    key: 'concurrency',
+    input: 'concurrency',
+    flag: 'concurrency',
+    type: 'number',
+    default: 32,
+    min: 1,
+    description: 'Registry requests in flight at once, over all registries.',
+    modes: BOTH,
+  },
+  {
+    key: 'registryConcurrency',
+    input: 'registry-concurrency',
+    flag: 'registry-concurrency',
+    type: 'number',
+    default: 8,
+    min: 1,
+    description: 'Registry requests in flight at once per registry host.',
+    modes: BOTH,
+  },
+  {
+    key: 'timeout',
+    input: 'timeout',
+    flag: 'timeout',
+    type: 'number',
+    default: 15,
+    min: 1,
+    description: 'Seconds before one registry request is abandoned (then retried).',
+    modes: BOTH,
+  },
+  {
+    key: 'retries',
+    input: 'retries',
+    flag: 'retries',
+    type: 'number',
+    default: 3,
+    min: 0,
+    description: 'Retries for network errors, 5xx and 429 answers (with backoff, honouring Retry-After).',
+    modes: BOTH,
+  },
+  {
+    key: 'onlyChanged',
+    input: 'only-changed',
+    flag: null,
+    type: 'boolean',
+    default: false,
+    description:
+      'Report findings only for files changed in the pull request (registry checks are still deduplicated across all files).',
+    modes: SCAN,
+    actionOnly: true,
+  },
+  {
+    key: 'checkName',
+    input: 'check-name',
+    flag: null,
+    type: 'string',
+    default: 'k8s-image-check',
+    description: 'Name of the check run created on the pull request head commit.',
+    modes: SCAN,
+    actionOnly: true,
+  },
+  {
+    key: 'githubToken',
+    input: 'github-token',
+    flag: null,
+    type: 'string',
+    default: null,
+    secret: true,
+    description:
+      'Token for check runs, changed files and issues. Default: `${{ github.token }}`. Needs `checks: write` (PR mode) and `issues: write` (cluster mode); without them the action falls back to annotations.',
+    modes: BOTH,
+    actionOnly: true,
+  },
+  {
+    key: 'kubeconfig',
+    input: 'kubeconfig-file',
+    flag: 'kubeconfig',
+    type: 'string',
+    default: null,
+    description:
+      'Path of a kubeconfig file. Default: `$KUBECONFIG`, `~/.kube/config`, or the in-cluster service account.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'kubeconfigData',
+    input: 'kubeconfig',
+    flag: null,
+    type: 'string',
+    default: null,
+    secret: true,
+    notInFile: true,
+    description: 'Kubeconfig text (from a secret). Masked, kept in memory only.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'context',
+    input: 'context',
+    flag: 'context',
+    type: 'string',
+    default: null,
+    description: 'Kubeconfig context to use. Default: the current context.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'clusterName',
+    input: 'cluster-name',
+    flag: 'cluster-name',
+    type: 'string',
+    default: null,
+    description: 'Name of the cluster in issues and metrics. Default: the context name.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'namespaces',
+    input: 'namespaces',
+    flag: 'namespace',
+    type: 'list',
+    default: [],
+    description: 'Namespaces to inspect (empty: all).',
+    modes: CLUSTER,
+  },
+  {
+    key: 'excludeNamespaces',
+    input: 'exclude-namespaces',
+    flag: 'exclude-namespace',
+    type: 'list',
+    default: [],
+    description: 'Namespaces to leave out.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'manifests',
+    input: 'manifests',
+    flag: 'manifests',
+    type: 'list',
+    default: ['.'],
+    description: 'Manifest paths that describe the desired state (the default branch checkout).',
+    modes: CLUSTER,
+  },
+  {
+    key: 'defaultNamespace',
+    input: 'default-namespace',
+    flag: 'default-namespace',
+    type: 'string',
+    default: 'default',
+    description: 'Namespace assumed for manifests that name none.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'reportNotInGit',
+    input: 'report-not-in-git',
+    flag: 'report-not-in-git',
+    type: 'boolean',
+    default: false,
+    description: 'Report live workloads that no manifest describes (`not_in_git`).',
+    modes: CLUSTER,
+  },
+  {
+    key: 'rolloutGrace',
+    input: 'rollout-grace',
+    flag: 'rollout-grace',
+    type: 'number',
+    default: 900,
+    min: 0,
+    description:
+      'Seconds after which pods still running an older image than their controller count as `rollout_stuck`.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'checkLiveImages',
+    input: 'check-live-images',
+    flag: 'check-live-images',
+    type: 'boolean',
+    default: true,
+    description: 'Check that every image the cluster runs or would run still exists in its registry.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'includeScaledToZero',
+    input: 'include-scaled-to-zero',
+    flag: 'include-scaled-to-zero',
+    type: 'boolean',
+    default: true,
+    description: 'Also check images of workloads scaled to zero and suspended CronJobs.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'usePullSecrets',
+    input: 'use-pull-secrets',
+    flag: 'use-pull-secrets',
+    type: 'boolean',
+    default: false,
+    description:
+      "Use workloads' `imagePullSecrets` (and their service accounts') for registry checks, as the kubelet does. Needs RBAC to get Secrets and ServiceAccounts.",
+    modes: CLUSTER,
+  },
+  {
+    key: 'podsFile',
+    input: 'pods-file',
+    flag: 'pods-file',
+    type: 'string',
+    default: null,
+    description: 'Classify pods from a `kubectl get pods -A -o json` dump instead of a live cluster.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'objectsFile',
+    input: 'objects-file',
+    flag: 'objects-file',
+    type: 'string',
+    default: null,
+    description:
+      'Read controllers (Deployments, StatefulSets, ...) from a `kubectl get ... -o json` List dump.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'now',
+    input: 'now',
+    flag: 'now',
+    type: 'string',
+    default: null,
+    description:
+      'Evaluate grace periods as of this RFC 3339 time. Default: now, or for a dump the time it was taken.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'issues',
+    input: 'issues',
+    flag: 'issues',
+    type: 'boolean',
+    default: true,
+    description: 'Open, update and close one GitHub issue per unhealthy or drifted workload (cluster mode).',
+    modes: CLUSTER,
+  },
+  {
+    key: 'issueLabel',
+    input: 'issue-label',
+    flag: 'issue-label',
+    type: 'string',
+    default: 'k8s-image-check',
+    description: 'Label that marks the issues this tool manages.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'resolveRuns',
+    input: 'resolve-runs',
+    flag: 'resolve-runs',
+    type: 'number',
+    default: 2,
+    min: 1,
+    description: 'Consecutive clean runs before an issue is closed.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'maxIssuesPerRun',
+    input: 'max-issues-per-run',
+    flag: 'max-issues-per-run',
+    type: 'number',
+    default: 10,
+    min: 0,
+    description: 'At most this many new issues are opened per run; the rest are listed in the summary.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'dryRun',
+    input: 'dry-run',
+    flag: 'dry-run',
+    type: 'boolean',
+    default: false,
+    description: 'Plan issues and metrics and print the plan, without writing anything.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'pushgatewayUrl',
+    input: 'pushgateway-url',
+    flag: 'pushgateway-url',
+    type: 'string',
+    default: null,
+    description:
+      'Prometheus Pushgateway base URL; metrics are pushed (PUT, one group per cluster) after a successful run.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'pushgatewayJob',
+    input: 'pushgateway-job',
+    flag: 'pushgateway-job',
+    type: 'string',
+    default: 'k8s-image-check',
+    description: 'Pushgateway `job` grouping label.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'pushgatewayUsername',
+    input: 'pushgateway-username',
+    flag: 'pushgateway-username',
+    type: 'string',
+    default: null,
+    description: 'Pushgateway basic-auth user name.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'pushgatewayPassword',
+    input: 'pushgateway-password',
+    flag: null,
+    type: 'string',
+    default: null,
+    secret: true,
+    notInFile: true,
+    description: 'Pushgateway basic-auth password (masked). CLI: `K8S_IMAGE_CHECK_PUSHGATEWAY_PASSWORD`.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'waitingGrace',
+    input: 'waiting-grace',
+    flag: 'waiting-grace',
+    type: 'number',
+    default: 120,
+    min: 0,
+    description: 'Seconds a container may wait (image pull, config error) before it counts as unhealthy.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'unschedulableGrace',
+    input: 'unschedulable-grace',
+    flag: 'unschedulable-grace',
+    type: 'number',
+    default: 300,
+    min: 0,
+    description: 'Seconds a pod may stay unschedulable before it counts as unhealthy.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'stuckGrace',
+    input: 'stuck-grace',
+    flag: 'stuck-grace',
+    type: 'number',
+    default: 1800,
+    min: 0,
+    description: 'Seconds before a pod stuck creating or terminating is reported.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'notReadyGrace',
+    input: 'not-ready-grace',
+    flag: 'not-ready-grace',
+    type: 'number',
+    default: 300,
+    min: 0,
+    description: 'Seconds a running container may stay not ready.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'recentWindow',
+    input: 'recent-window',
+    flag: 'recent-window',
+    type: 'number',
+    default: 3600,
+    min: 1,
+    description: 'Seconds within which an OOM kill, eviction or restart counts as recent.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'highRestartThreshold',
+    input: 'high-restart-threshold',
+    flag: 'high-restart-threshold',
+    type: 'number',
+    default: 20,
+    min: 1,
+    description: 'Restart count at which a running container is reported as restarting too often.',
+    modes: CLUSTER,
+  },
+];
+
+/** Returns the spec for a config key. */
+export function optionFor(key: keyof Config): OptionSpec {
+  const spec = OPTIONS.find((o) => o.key === key);
+  if (!spec) throw new Error(`no option ${String(key)}`);
+  return spec;
+}

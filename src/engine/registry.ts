@@ -1,0 +1,58 @@
+/** Builds the registry checker from the configuration: credentials, TLS, policy and limits. */
+
+import type { Config } from '../config/schema.js';
+import { checkImages } from '../registry/check.js';
+import { createCredentialResolver } from '../registry/credentials/index.js';
+import type { RegistryCredential } from '../registry/credentials/types.js';
+import type { CheckImagesFn, EngineLogger } from './scan.js';
+
+/** A ready checker plus every secret it knows (to be masked by the caller). */
+export interface RegistryChecker {
+  checkImages: CheckImagesFn;
+  secrets: string[];
+  warnings: string[];
+}
+
+/** Creates the checker for a run. `pullSecrets` come from cluster mode (`use-pull-secrets`). */
+export function createRegistryChecker(
+  config: Config,
+  deps: {
+    env: Record<string, string | undefined>;
+    logger: EngineLogger;
+    pullSecrets?: { name: string; type: string; data: Record<string, string> }[];
+    /** Override credentials entirely (fork PRs: none). */
+    anonymous?: boolean;
+  },
+): RegistryChecker {
+  const creds = createCredentialResolver({
+    ...(config.registryCredentials && !deps.anonymous ? { explicit: config.registryCredentials } : {}),
+    ...(config.dockerConfig ? { dockerConfigPath: config.dockerConfig } : {}),
+    env: deps.env,
+    ...(deps.pullSecrets ? { pullSecrets: deps.pullSecrets } : {}),
+  });
+  for (const w of creds.warnings) deps.logger.warning(w);
+  const resolve = deps.anonymous ? async (): Promise<RegistryCredential[]> => [] : creds.resolve;
+  return {
+    secrets: creds.secrets,
+    warnings: creds.warnings,
+    checkImages: (targets) =>
+      checkImages(targets, {
+        credentials: resolve,
+        caFiles: config.caFiles,
+        insecureRegistries: config.insecureRegistries,
+        plainHttpRegistries: config.plainHttpRegistries,
+        mirrors: config.mirrors,
+        platforms: config.platforms,
+        allowedRegistries: config.allowedRegistries,
+        allowLinkLocal: config.allowLinkLocal,
+        concurrency: config.concurrency,
+        perRegistryConcurrency: config.registryConcurrency,
+        timeoutMs: config.timeout * 1000,
+        retries: config.retries,
+        logger: {
+          debug: (m: string) => deps.logger.debug(m),
+          warning: (m: string) => deps.logger.warning(m),
+        },
+      }),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * PR/scan mode: the only place the stages meet. discover → extract (+ kustomize/helm views) → parse
+ * references → dedupe → registry checks → findings → report. Adapters come in through `deps` so that
+ * tests and the CLI/action can supply their own.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../config/schema.js';
+import { checkKey, parseReference } from '../image/reference.js';
+import { compileDirtyPatterns, evaluateTagPolicy } from '../image/tag-policy.js';
+import type { ImageReference } from '../image/types.js';
+import { discoverFiles } from '../manifests/discover.js';
+import { extractFiles } from '../manifests/extract.js';
+import type { ExtractResult, ImageUse, TemplatedValue } from '../manifests/types.js';
+import type { RegistryCheck } from '../registry/types.js';
+import type { AnalyzedUse } from '../report/findings.js';
+import { buildReport } from '../report/findings.js';
+import type { Report } from '../report/model.js';
+import { VERSION } from '../version.js';
+import { renderViews } from './views.js';
+
+/** Messages the engine emits while it works (the CLI prints them to stderr, the action to the log). */
+export interface EngineLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+/** A registry checker: unique targets in, one result per key out. */
+export type CheckImagesFn = (
+  targets: { key: string; ref: ImageReference }[],
+) => Promise<Map<string, RegistryCheck>>;
+
+export interface ScanDeps {
+  /** Repository root; paths in reports are relative to it. */
+  root: string;
+  logger: EngineLogger;
+  /** Registry checker; omitted or `offline` → every image is `not_checked`. */
+  checkImages?: CheckImagesFn;
+  /** Keep findings only for these repo-relative files (PR changed files). */
+  onlyFiles?: ReadonlySet<string>;
+}
+
+/** Everything the manifest stage found, before references are analysed. */
+export interface CollectedUses {
+  extract: ExtractResult;
+  uses: ImageUse[];
+  templated: TemplatedValue[];
+}
+
+/** Discovers and extracts every image use under the configured paths, including rendered views. */
+export async function collectUses(
+  config: Pick<Config, 'paths' | 'exclude' | 'maxFileSize' | 'render' | 'helmValues'>,
+  deps: Pick<ScanDeps, 'root' | 'logger'>,
+): Promise<CollectedUses> {
+  const discovered = await discoverFiles({
+    root: deps.root,
+    paths: config.paths,
+    exclude: config.exclude,
+    maxFileSize: config.maxFileSize,
+  });
+  for (const s of discovered.skipped) deps.logger.debug(`skipped ${s.file}: ${s.reason}`);
+  const extract = await extractFiles(discovered.files, (f) => readFile(f.absPath, 'utf8'));
+  extract.skipped.push(...discovered.skipped);
+  const uses = [...extract.uses];
+  const templated = [...extract.templated];
+  if (config.render !== 'none') {
+    const views = await renderViews(config, deps, discovered.files);
+    uses.push(...views.uses);
+    templated.push(...views.templated);
+    extract.skipped.push(...views.skipped);
+    extract.errors.push(...views.errors);
+  }
+  return { extract, uses, templated };
+}
+
+/** Parses, ignores and applies tag policy to every use (pure). */
+export function analyzeUses(
+  uses: readonly ImageUse[],
+  templated: readonly TemplatedValue[],
+  config: Pick<Config, 'ignore' | 'dirtyPatterns' | 'mutableTags'>,
+): AnalyzedUse[] {
+  const ignore = config.ignore.map((p) => new RegExp(p));
+  const dirtyPatterns = compileDirtyPatterns(config.dirtyPatterns);
+  const out: AnalyzedUse[] = [];
+  for (const use of uses) {
+    const parsed = parseReference(use.raw);
+    if (!parsed.ok) {
+      out.push({ use, ref: null, parseError: parsed.error, tagViolations: [] });
+      continue;
+    }
+    const ref = parsed.ref;
+    const ignoredBy = ignore.find((re) => re.test(ref.normalized));
+    if (ignoredBy) {
+      out.push({ use, ref, ignoredBy: ignoredBy.source, tagViolations: [] });
+      continue;
+    }
+    out.push({
+      use,
+      ref,
+      checkKey: checkKey(ref),
+      tagViolations: evaluateTagPolicy(ref, { dirtyPatterns, mutableTags: config.mutableTags }),
+    });
+  }
+  for (const t of templated) out.push({ use: t.use, ref: null, templated: t.reason, tagViolations: [] });
+  return out;
+}
+
+/** Returns the unique registry-check targets of analysed uses (one per check key). */
+export function uniqueTargets(analyzed: readonly AnalyzedUse[]): { key: string; ref: ImageReference }[] {
+  const targets = new Map<string, ImageReference>();
+  for (const a of analyzed)
+    if (a.checkKey && a.ref && !targets.has(a.checkKey)) targets.set(a.checkKey, a.ref);
+  return [...targets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, ref]) => ({ key, ref }));
+}
+
+/** Runs a full scan and returns the report. */
+export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
+  const collected = await collectUses(config, deps);
+  const analyzed = analyzeUses(collected.uses, collected.templated, config);
+  const targets = uniqueTargets(analyzed);
+  let checks = new Map<string, RegistryCheck>();
+  if (!config.offline && deps.checkImages && targets.length > 0) {
+    deps.logger.info(`Checking ${targets.length} unique image(s) in their registries…`);
+    checks = await deps.checkImages(targets);
+  }
+  return buildReport({
+    version: VERSION,
+    uses: analyzed,
+    extract: collected.extract,
+    checks,
+    rules: config.rules,
+    ...(deps.onlyFiles ? { onlyFiles: deps.onlyFiles } : {}),
+  });
+}

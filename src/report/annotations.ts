@@ -1,0 +1,39 @@
+/**
+ * Renders findings as GitHub workflow commands (`::error file=…,line=…,col=…,title=…::message`).
+ * Escaping follows @actions/core's `command.ts` (escapeData / escapeProperty).
+ */
+import type { Finding, Report } from './model.js';
+import { RULES_BY_ID } from './rules.js';
+
+/** Escapes a command's message as @actions/core does. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a command property value as @actions/core does. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+const COMMAND: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', notice: 'notice' };
+
+/** Returns one workflow-command line for a finding. */
+export function renderAnnotation(f: Finding): string {
+  const props: string[] = [];
+  if (f.file) props.push(`file=${escapeProperty(f.file)}`);
+  if (f.line) props.push(`line=${f.line}`);
+  if (f.column) props.push(`col=${f.column}`);
+  const title = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
+  props.push(`title=${escapeProperty(`${title} (${f.rule})`)}`);
+  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`;
+}
+
+/** Returns every finding as workflow-command lines, followed by a one-line total. */
+export function renderAnnotations(report: Report): string {
+  const lines = report.findings.map(renderAnnotation);
+  const s = report.summary.findings;
+  lines.push(
+    `k8s-image-check: ${report.images.length} image(s) in ${report.files.scanned} file(s): ${s.error} error(s), ${s.warning} warning(s), ${s.notice} notice(s).`,
+  );
+  return `${lines.join('\n')}\n`;
+}

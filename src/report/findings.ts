@@ -1,0 +1,219 @@
+/**
+ * Builds the findings and the report model from what the stages produced: image uses, templated
+ * values, parse problems and registry checks. Pure: no I/O, no clock.
+ */
+import type { ImageReference } from '../image/types.js';
+import type { ExtractResult, ImageUse } from '../manifests/types.js';
+import type { CheckStatus, RegistryCheck } from '../registry/types.js';
+import type { FailOn, Finding, Report, ReportImage, ReportUse, Severity, SeverityOrOff } from './model.js';
+import { RULES_BY_ID, ruleForCheckStatus } from './rules.js';
+
+/** Severity order, highest first. */
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
+
+/** One image use, parsed, as the engine hands it to the report builder. */
+export interface AnalyzedUse {
+  use: ImageUse;
+  /** Null when the reference is invalid or templated. */
+  ref: ImageReference | null;
+  /** Why the reference is invalid (Go parser's message), when it is. */
+  parseError?: string;
+  /** Templated value: why it cannot be checked. */
+  templated?: string;
+  /** Key of the registry check shared by every use of the same manifest, when checked. */
+  checkKey?: string;
+  /** Ignored by the user's ignore list (the matching pattern). */
+  ignoredBy?: string;
+  /** Tag policy violations for this reference. */
+  tagViolations: { rule: string; message: string }[];
+}
+
+export interface BuildReportInput {
+  version: string;
+  uses: AnalyzedUse[];
+  extract: Pick<ExtractResult, 'skipped' | 'errors' | 'scanned'>;
+  checks: ReadonlyMap<string, RegistryCheck>;
+  rules: Record<string, SeverityOrOff>;
+  /** When set, findings are kept only for these files (registry checks still cover all). */
+  onlyFiles?: ReadonlySet<string>;
+}
+
+/** Returns the effective severity of a rule, or 'off'. */
+export function severityOf(rule: string, overrides: Record<string, SeverityOrOff>): SeverityOrOff {
+  return overrides[rule] ?? RULES_BY_ID.get(rule)?.defaultSeverity ?? 'warning';
+}
+
+/** Sorts findings deterministically: file, line, column, severity (highest first), rule, message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file ?? '').localeCompare(b.file ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+function isSuppressed(use: ImageUse, rule: string): boolean {
+  return use.suppress?.some((s) => s === '*' || s === rule) ?? false;
+}
+
+function toReportUse(use: ImageUse): ReportUse {
+  const out: ReportUse = {
+    file: use.file,
+    line: use.line,
+    column: use.column,
+    kind: use.kind,
+    namespace: use.namespace,
+    name: use.name,
+    container: use.container,
+    containerType: use.containerType,
+  };
+  if (use.origin && use.origin !== 'manifest') out.origin = use.origin;
+  if (use.view) out.view = use.view;
+  return out;
+}
+
+function checkFor(a: AnalyzedUse, checks: ReadonlyMap<string, RegistryCheck>): RegistryCheck {
+  if (a.templated) return { status: 'skipped', reason: a.templated, message: `Not checked: ${a.templated}.` };
+  if (a.parseError) return { status: 'bad_image_format', message: a.parseError };
+  if (a.ignoredBy)
+    return {
+      status: 'skipped',
+      reason: `ignored by pattern ${a.ignoredBy}`,
+      message: `Ignored by pattern ${a.ignoredBy}.`,
+    };
+  if (a.checkKey) return checks.get(a.checkKey) ?? { status: 'not_checked' };
+  return { status: 'not_checked' };
+}
+
+function where(use: ImageUse): string {
+  const what = [use.kind, use.namespace ? `${use.namespace}/${use.name ?? '?'}` : use.name]
+    .filter(Boolean)
+    .join(' ');
+  return use.container ? `${what}, ${use.containerType} "${use.container}"` : what;
+}
+
+function checkMessage(raw: string, check: RegistryCheck): string {
+  const base = check.message ?? check.reason ?? check.status;
+  return `${raw}: ${base}`;
+}
+
+/** Builds the full report (images, sorted findings, file stats and summary counts). */
+export function buildReport(input: BuildReportInput): Report {
+  const findings: Finding[] = [];
+  const images = new Map<string, ReportImage>();
+  const keep = (file: string | null) => !input.onlyFiles || (file !== null && input.onlyFiles.has(file));
+
+  const push = (
+    rule: string,
+    use: ImageUse | null,
+    message: string,
+    image: string | null,
+    pos?: ParsePos,
+  ) => {
+    const severity = severityOf(rule, input.rules);
+    if (severity === 'off') return;
+    if (use && isSuppressed(use, rule)) return;
+    const file = use?.file ?? pos?.file ?? null;
+    if (!keep(file)) return;
+    const finding: Finding = {
+      rule,
+      severity,
+      message,
+      file,
+      line: use?.line ?? pos?.line ?? null,
+      column: use?.column ?? pos?.column ?? null,
+      image,
+    };
+    if (use?.related?.length) finding.related = use.related.map((r) => ({ ...r }));
+    findings.push(finding);
+  };
+
+  for (const a of input.uses) {
+    const { use } = a;
+    const check = checkFor(a, input.checks);
+    const groupKey = a.ref ? a.ref.normalized : `raw:${use.raw}`;
+    let image = images.get(groupKey);
+    if (!image) {
+      image = {
+        ref: use.raw,
+        normalized: a.ref?.normalized ?? null,
+        registry: a.ref?.registry ?? null,
+        repository: a.ref?.repository ?? null,
+        tag: a.ref?.tag ?? null,
+        digest: a.ref?.digest ?? null,
+        check,
+        uses: [],
+      };
+      images.set(groupKey, image);
+    }
+    image.uses.push(toReportUse(use));
+
+    if (a.templated) {
+      push(
+        'unresolved-template',
+        use,
+        `Image "${use.raw}" in ${where(use)} is ${a.templated}, so it cannot be checked; render the templates first or ignore this line.`,
+        use.raw,
+      );
+      continue;
+    }
+    if (a.parseError) {
+      push(
+        'invalid-reference',
+        use,
+        `Image "${use.raw}" in ${where(use)} is not a valid reference: ${a.parseError}. Pods would fail with InvalidImageName.`,
+        use.raw,
+      );
+      continue;
+    }
+    if (a.ignoredBy) continue;
+    for (const v of a.tagViolations) push(v.rule, use, `${v.message} (${where(use)})`, use.raw);
+    const rule = ruleForCheckStatus(check.status);
+    if (rule) push(rule, use, checkMessage(use.raw, check), use.raw);
+  }
+
+  for (const e of input.extract.errors) {
+    push('parse-error', null, `${e.message}`, null, { file: e.file, line: e.line, column: e.column });
+  }
+
+  findings.sort(compareFindings);
+  const imageList = [...images.values()].sort(
+    (a, b) => (a.normalized ?? a.ref).localeCompare(b.normalized ?? b.ref) || a.ref.localeCompare(b.ref),
+  );
+  for (const img of imageList)
+    img.uses.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+
+  const counts: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
+  for (const f of findings) counts[f.severity]++;
+  const checkCounts: Partial<Record<CheckStatus, number>> = {};
+  for (const img of imageList) checkCounts[img.check.status] = (checkCounts[img.check.status] ?? 0) + 1;
+
+  return {
+    schemaVersion: 1,
+    tool: { name: 'k8s-image-check', version: input.version },
+    images: imageList,
+    findings,
+    files: {
+      scanned: input.extract.scanned,
+      skipped: [...input.extract.skipped].sort((a, b) => a.file.localeCompare(b.file)),
+      errors: [...input.extract.errors].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
+    },
+    summary: { findings: counts, checks: checkCounts },
+  };
+}
+
+interface ParsePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Returns true when some finding is at or above the fail-on level. */
+export function shouldFail(findings: readonly Finding[], failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  const threshold = SEVERITY_RANK[failOn];
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold);
+}
