@@ -1,0 +1,364 @@
+import path from 'node:path';
+import type { ImageUse, ManifestFile, ParseProblem, SkippedFile } from '../types.js';
+import {
+  KUSTOMIZATION_FILE_NAMES,
+  type Kustomization,
+  type PatchRef,
+  type Position,
+  parseKustomization,
+} from './kustomization.js';
+import { matchesPatchIdentity, matchesTarget, type PatchDoc, parsePatch } from './patches.js';
+import { isRemoteTarget, remoteSkipReason } from './remote.js';
+import {
+  applyImages,
+  applyNamePrefixSuffix,
+  applyNamespace,
+  cloneResources,
+  type ExtractFn,
+  loadResources,
+  type RenderedResource,
+} from './resources.js';
+import { readTransformerImages } from './transformers.js';
+
+/** Reads a file by absolute path; rejects when it does not exist or is a directory. */
+export type ReadFn = (absPath: string) => Promise<string>;
+
+/** Inputs of the native kustomize renderer. */
+export interface KustomizeOptions {
+  /** Files found by discovery; kustomization files among them become views. */
+  files: ManifestFile[];
+  read: ReadFn;
+  /** The manifest extractor (`extractFile`). */
+  extract: ExtractFn;
+}
+
+/** What one kustomization directory deploys, natively rendered. */
+export interface KustomizeView {
+  /** Repo-relative directory of the kustomization (`.` for the root). */
+  dir: string;
+  /** Repo-relative path of its kustomization file. */
+  kustomizationFile: string;
+  uses: ImageUse[];
+  skipped: SkippedFile[];
+  errors: ParseProblem[];
+}
+
+/** The built resources of one kustomization plus what could not be followed. */
+export interface BuildResult {
+  resources: RenderedResource[];
+  skipped: SkippedFile[];
+  errors: ParseProblem[];
+  /** True when a remote base or component was skipped (the binary renderer must not run offline then). */
+  hasRemote: boolean;
+}
+
+interface LoadedKustomization {
+  file: ManifestFile;
+  k: Kustomization;
+}
+
+/** Returns true when a repo-relative path names a kustomization file. */
+export function isKustomizationFile(p: string): boolean {
+  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.posix.basename(p));
+}
+
+/**
+ * Builds kustomization directories natively: follows resources, bases and components, and applies patches
+ * that set or delete images, `namespace`, `namePrefix`/`nameSuffix` and `images:` in kustomize's order.
+ */
+export class KustomizeBuilder {
+  private readonly texts = new Map<string, Promise<string | null>>();
+  private readonly built = new Map<string, Promise<BuildResult>>();
+
+  constructor(
+    private readonly root: string,
+    private readonly opts: KustomizeOptions,
+  ) {}
+
+  /** Returns the repo-relative form of an absolute path (`/` separators). */
+  rel(abs: string): string {
+    const r = path.relative(this.root, abs).split(path.sep).join('/');
+    return r === '' ? '.' : r;
+  }
+
+  private manifestFile(abs: string, text: string): ManifestFile {
+    return { path: this.rel(abs), absPath: abs, size: Buffer.byteLength(text) };
+  }
+
+  private readText(abs: string): Promise<string | null> {
+    let p = this.texts.get(abs);
+    if (!p) {
+      p = this.opts.read(abs).then(
+        (t) => t,
+        () => null,
+      );
+      this.texts.set(abs, p);
+    }
+    return p;
+  }
+
+  /** Finds and parses the kustomization file of a directory, or returns null when there is none. */
+  async loadKustomization(absDir: string): Promise<LoadedKustomization | { error: ParseProblem } | null> {
+    for (const name of KUSTOMIZATION_FILE_NAMES) {
+      const abs = path.join(absDir, name);
+      const text = await this.readText(abs);
+      if (text === null) continue;
+      const file = this.manifestFile(abs, text);
+      const parsed = parseKustomization(file.path, text);
+      if (parsed.ok) return { file, k: parsed.kustomization };
+      if ('problem' in parsed) return { error: parsed.problem };
+      return null;
+    }
+    return null;
+  }
+
+  /** Builds one kustomization directory (memoised; callers get their own copy of the resources). */
+  async build(absDir: string, stack: string[] = []): Promise<BuildResult> {
+    let p = this.built.get(absDir);
+    if (!p) {
+      p = this.buildUncached(absDir, stack);
+      this.built.set(absDir, p);
+    }
+    const r = await p;
+    return { ...r, resources: cloneResources(r.resources) };
+  }
+
+  private async buildUncached(absDir: string, stack: string[]): Promise<BuildResult> {
+    const result: BuildResult = { resources: [], skipped: [], errors: [], hasRemote: false };
+    const loaded = await this.loadKustomization(absDir);
+    if (loaded === null) {
+      result.errors.push({
+        file: this.rel(absDir),
+        line: 1,
+        column: 1,
+        message: `${this.rel(absDir)} has no kustomization.yaml, kustomization.yml or Kustomization; add one or point the reference at a file.`,
+      });
+      return result;
+    }
+    if ('error' in loaded) {
+      result.errors.push(loaded.error);
+      return result;
+    }
+    await this.accumulate(loaded, absDir, [...stack, absDir], result);
+    return result;
+  }
+
+  /** kustomize's `accumulateTarget`: resources, then components, then this kustomization's transformers. */
+  private async accumulate(
+    loaded: LoadedKustomization,
+    absDir: string,
+    stack: string[],
+    acc: BuildResult,
+  ): Promise<void> {
+    const { k, file } = loaded;
+    for (const entry of [...k.resources, ...k.bases]) {
+      const field = k.bases.includes(entry) ? 'bases' : 'resources';
+      if (isRemoteTarget(entry.value)) {
+        acc.skipped.push({
+          file: `${file.path}:${entry.line}`,
+          reason: remoteSkipReason(field, entry.value),
+        });
+        acc.hasRemote = true;
+        continue;
+      }
+      const abs = path.resolve(absDir, entry.value);
+      const text = await this.readText(abs);
+      if (text !== null) {
+        const loadedRes = loadResources(this.manifestFile(abs, text), text, this.opts.extract);
+        acc.resources.push(...loadedRes.resources);
+        acc.errors.push(...loadedRes.errors);
+        continue;
+      }
+      if (this.cycle(stack, abs, file, entry, acc)) continue;
+      if ((await this.loadKustomization(abs)) === null) {
+        acc.errors.push(
+          this.problem(
+            file,
+            entry,
+            `${field} entry ${entry.value} is neither a file nor a kustomization directory; fix the path.`,
+          ),
+        );
+        continue;
+      }
+      const sub = await this.build(abs, stack);
+      acc.resources.push(...sub.resources);
+      acc.skipped.push(...sub.skipped);
+      acc.errors.push(...sub.errors);
+      acc.hasRemote ||= sub.hasRemote;
+    }
+    for (const entry of k.components) {
+      if (isRemoteTarget(entry.value)) {
+        acc.skipped.push({
+          file: `${file.path}:${entry.line}`,
+          reason: remoteSkipReason('components', entry.value),
+        });
+        acc.hasRemote = true;
+        continue;
+      }
+      const abs = path.resolve(absDir, entry.value);
+      if (this.cycle(stack, abs, file, entry, acc)) continue;
+      const comp = await this.loadKustomization(abs);
+      if (comp === null || 'error' in comp) {
+        acc.errors.push(
+          comp?.error ??
+            this.problem(file, entry, `component ${entry.value} has no kustomization file; fix the path.`),
+        );
+        continue;
+      }
+      // A component transforms everything its parent accumulated so far.
+      await this.accumulate(comp, abs, [...stack, abs], acc);
+    }
+    await this.transform(loaded, absDir, acc);
+  }
+
+  private cycle(
+    stack: string[],
+    abs: string,
+    file: ManifestFile,
+    entry: Position & { value: string },
+    acc: BuildResult,
+  ): boolean {
+    if (!stack.includes(abs)) return false;
+    const chain = [...stack.slice(stack.indexOf(abs)), abs].map((d) => this.rel(d)).join(' → ');
+    acc.errors.push(
+      this.problem(file, entry, `kustomization cycle: ${chain}; remove one of these references.`),
+    );
+    return true;
+  }
+
+  private problem(file: ManifestFile, at: Position, message: string): ParseProblem {
+    return {
+      file: file.path,
+      line: at.line,
+      column: at.column,
+      message: `${file.path}:${at.line}: ${message}`,
+    };
+  }
+
+  /** Runs the builtin transformers in kustomize's order (patches, namespace, prefix/suffix, images, transformers). */
+  private async transform(loaded: LoadedKustomization, absDir: string, acc: BuildResult): Promise<void> {
+    const { k, file } = loaded;
+    for (const patch of k.patches) await this.applyPatch(patch, file, absDir, acc);
+    if (k.namespace) applyNamespace(acc.resources, k.namespace.value);
+    applyNamePrefixSuffix(acc.resources, k.namePrefix, k.nameSuffix);
+    applyImages(acc.resources, k.images, file.path);
+    for (const t of k.transformers) {
+      const abs = path.resolve(absDir, t.value);
+      const text = await this.readText(abs);
+      if (text === null) {
+        acc.errors.push(this.problem(file, t, `transformer ${t.value} was not found; fix the path.`));
+        continue;
+      }
+      const tf = this.manifestFile(abs, text);
+      const { entries, unsupported } = readTransformerImages(tf.path, text);
+      applyImages(acc.resources, entries, tf.path);
+      for (const u of unsupported) acc.skipped.push({ file: tf.path, reason: u });
+    }
+    for (const u of k.unsupported)
+      acc.skipped.push({
+        file: `${file.path}:${u.line}`,
+        reason: `${u.value}; use render: kustomize for an exact result.`,
+      });
+  }
+
+  private async applyPatch(
+    patch: PatchRef,
+    file: ManifestFile,
+    absDir: string,
+    acc: BuildResult,
+  ): Promise<void> {
+    let text = patch.inline;
+    let patchFile = file.path;
+    let offset: Position | null = patch.inlineStart;
+    if (text === null && patch.path) {
+      const abs = path.resolve(absDir, patch.path);
+      text = await this.readText(abs);
+      patchFile = this.rel(abs);
+      offset = { line: 1, column: 1 };
+      if (text === null) {
+        acc.errors.push(this.problem(file, patch, `patch ${patch.path} was not found; fix the path.`));
+        return;
+      }
+    }
+    if (text === null) return;
+    const where = (p: Position): Position =>
+      offset
+        ? { line: offset.line + p.line - 1, column: offset.column + p.column - 1 }
+        : { line: patch.line, column: patch.column };
+    for (const doc of parsePatch(text)) {
+      const targets = acc.resources.filter((r) =>
+        patch.target
+          ? matchesTarget(r, patch.target)
+          : doc.type === 'strategic-merge' && matchesPatchIdentity(r, doc),
+      );
+      if (doc.type === 'strategic-merge' && doc.deleteResource) {
+        acc.resources = acc.resources.filter((r) => !targets.includes(r));
+        continue;
+      }
+      for (const r of targets) applyPatchDoc(r, doc, patchFile, where);
+    }
+  }
+}
+
+function applyPatchDoc(
+  r: RenderedResource,
+  doc: PatchDoc,
+  patchFile: string,
+  where: (p: Position) => Position,
+): void {
+  if (doc.type === 'strategic-merge') {
+    for (const c of doc.containers) {
+      const existing = r.images.filter((i) => i.containerType === c.containerType && i.container === c.name);
+      if (c.deleted) {
+        r.images = r.images.filter((i) => !existing.includes(i));
+        continue;
+      }
+      if (c.image === null) continue;
+      const at = where(c.at);
+      for (const img of existing) {
+        img.decisions.push({
+          file: patchFile,
+          ...at,
+          message: `patch sets container ${c.name} image: ${img.image} → ${c.image}`,
+        });
+        img.image = c.image;
+      }
+      if (existing.length === 0) {
+        const base: ImageUse = {
+          raw: c.image,
+          file: patchFile,
+          ...at,
+          docIndex: r.docIndex,
+          kind: r.kind,
+          apiVersion: r.apiVersion,
+          namespace: r.namespace,
+          name: r.name,
+          container: c.name,
+          containerType: c.containerType,
+        };
+        r.images.push({
+          base,
+          image: c.image,
+          container: c.name,
+          containerType: c.containerType,
+          decisions: [],
+        });
+      }
+    }
+    return;
+  }
+  for (const op of doc.ops) {
+    const list = r.images
+      .filter((i) => i.containerType === op.containerType)
+      .sort((a, b) => a.base.line - b.base.line);
+    const img = list[op.index];
+    if (!img) continue;
+    const at = where(op.at);
+    img.decisions.push({
+      file: patchFile,
+      ...at,
+      message: `JSON patch sets ${op.containerType} ${op.index} image: ${img.image} → ${op.image}`,
+    });
+    img.image = op.image;
+  }
+}
