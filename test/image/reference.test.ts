@@ -330,9 +330,7 @@ const rejected: [input: string, error: string][] = [
     'invalid reference format: repository name (library/{{ .Values.image }}) must be lowercase',
   ],
   ['{{ .image }}', 'invalid reference format'],
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell-style placeholder is the input
   ['${IMAGE}', 'invalid reference format: repository name (library/${IMAGE}) must be lowercase'],
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell-style placeholder is the input
   ['${image}', 'invalid reference format'],
   ['<image_url>', 'invalid reference format'],
   ['ñginx', 'invalid reference format'],
