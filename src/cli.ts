@@ -143,7 +143,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           stdin: io.stdin,
           stdout: io.stdout,
           stderr: io.stderr,
-          isTTY: io.stdout.isTTY === true,
+          isTTY: (io.stdin as { isTTY?: boolean }).isTTY === true,
         });
       case '--version':
       case 'version':
