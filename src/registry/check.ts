@@ -1,0 +1,277 @@
+/**
+ * Public entry of the registry checker: one check per unique key, bounded concurrency overall and per
+ * registry, credentials tried in order, mirrors before their upstream.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ImageReference } from '../image/types.js';
+import { classifyObservation, type Observation } from './classify.js';
+import { type DispatcherFactory, RegistryHttpClient, type RegistryLogger } from './client.js';
+import type { CredentialResolver, RegistryCredential } from './credentials/types.js';
+import { Semaphore } from './limit.js';
+import { parsePlatform } from './platforms.js';
+import { decideEndpoints, type Endpoint } from './policy.js';
+import { ProbeSession, type ProbeTarget } from './probe.js';
+import { redact } from './redact.js';
+import { TokenCache } from './token.js';
+import type { RegistryCheck } from './types.js';
+
+/** One image to check; `key` is the image module's `checkKey(ref)`, and results are keyed by it. */
+export interface CheckTarget {
+  key: string;
+  ref: ImageReference;
+}
+
+/** Options of {@link checkImages}; every field but `credentials` has a default. */
+export interface RegistryCheckOptions {
+  /** Finds credentials per registry host and repository; may return `[]` (anonymous). */
+  credentials: CredentialResolver;
+  /** Extra CA certificate files (PEM), added to Node's bundled roots. Default `[]`. */
+  caFiles?: string[];
+  /** Registries whose TLS certificate is not verified. Default `[]`. */
+  insecureRegistries?: string[];
+  /** Registries reached over plain HTTP. Default `[]` (loopback falls back to HTTP on its own). */
+  plainHttpRegistries?: string[];
+  /** Mirrors per upstream registry, e.g. `{ 'docker.io': 'mirror.example.com' }`; tried first. Default `{}`. */
+  mirrors?: Record<string, string>;
+  /** Platforms every image must provide, e.g. `['linux/amd64', 'linux/arm64']`. Default `[]` (no check). */
+  platforms?: string[];
+  /** Only these registries are contacted (exact or `*.suffix`); empty = all. Default `[]`. */
+  allowedRegistries?: string[];
+  /** Contact link-local / cloud-metadata addresses. Default `false`. */
+  allowLinkLocal?: boolean;
+  /** Checks in flight overall. Default 32. */
+  concurrency?: number;
+  /** Checks in flight per registry host (also the connections per origin). Default 8. */
+  perRegistryConcurrency?: number;
+  /** Per-request timeout (connect, headers, body), ms. Default 15000. */
+  timeoutMs?: number;
+  /** Retries for network errors, 5xx and 429. Default 3. */
+  retries?: number;
+  /** Longest wait honoured from `Retry-After` (and backoff cap), ms. Default 60000. */
+  retryAfterCapMs?: number;
+  /** First backoff delay, ms; doubles per retry, with jitter. Default 500. */
+  backoffBaseMs?: number;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  logger?: RegistryLogger;
+  dispatcherFactory?: DispatcherFactory;
+}
+
+/** Defaults of {@link RegistryCheckOptions} (config keys the CLI/action expose). */
+export const REGISTRY_CHECK_DEFAULTS = {
+  caFiles: [] as string[],
+  insecureRegistries: [] as string[],
+  plainHttpRegistries: [] as string[],
+  mirrors: {} as Record<string, string>,
+  platforms: [] as string[],
+  allowedRegistries: [] as string[],
+  allowLinkLocal: false,
+  concurrency: 32,
+  perRegistryConcurrency: 8,
+  timeoutMs: 15_000,
+  retries: 3,
+  retryAfterCapMs: 60_000,
+  backoffBaseMs: 500,
+} as const;
+
+const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^\w[\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+/** Registered digest algorithms (image-spec `descriptor.md`) and their hex lengths. */
+const DIGEST_ALGORITHMS: Record<string, number> = { sha256: 64, sha512: 128 };
+
+/**
+ * Returns why a reference cannot be requested as written (repository, tag or digest grammar of the
+ * distribution spec, registered digest algorithms), or `undefined` when it can.
+ */
+export function referenceProblem(ref: ImageReference): string | undefined {
+  if (!REPOSITORY.test(ref.repository) || ref.repository.length > 255) {
+    return `the repository "${ref.repository}" is not a valid repository name (lower-case letters, digits and separators); fix the image reference`;
+  }
+  if (ref.tag !== null && !TAG.test(ref.tag))
+    return `the tag "${ref.tag}" is not a valid tag; fix the image reference`;
+  if (ref.digest !== null) {
+    if (!DIGEST.test(ref.digest)) return `the digest "${ref.digest}" is malformed; fix the image reference`;
+    const [algo, hex] = ref.digest.split(':') as [string, string];
+    const len = DIGEST_ALGORITHMS[algo];
+    if (len === undefined)
+      return `the digest algorithm "${algo}" is not supported (sha256 and sha512 are); fix the image reference`;
+    if (hex.length !== len || !/^[a-f0-9]+$/.test(hex))
+      return `the ${algo} digest "${ref.digest}" is not ${len} lower-case hex characters; fix the image reference`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks every target's manifest in its registry and returns one {@link RegistryCheck} per unique key.
+ * Never throws for registry behaviour; throws only for unusable options (an unreadable CA file, a
+ * malformed platform).
+ */
+export async function checkImages(
+  targets: readonly CheckTarget[],
+  options: RegistryCheckOptions,
+): Promise<Map<string, RegistryCheck>> {
+  const o = { ...REGISTRY_CHECK_DEFAULTS, ...stripUndefined(options) };
+  for (const p of o.platforms) {
+    if (!parsePlatform(p))
+      throw new Error(
+        `platform "${p}" is not os/arch[/variant] (e.g. linux/arm64); fix the platforms setting.`,
+      );
+  }
+  const extraCa: string[] = [];
+  for (const file of o.caFiles) {
+    try {
+      extraCa.push(await readFile(file, 'utf8'));
+    } catch (err) {
+      throw new Error(
+        `cannot read CA file ${file} (${err instanceof Error && 'code' in err ? String(err.code) : 'error'}); fix caFiles.`,
+      );
+    }
+  }
+  const secrets = new Set<string>();
+  const client = new RegistryHttpClient({
+    timeoutMs: o.timeoutMs,
+    retries: o.retries,
+    retryAfterCapMs: o.retryAfterCapMs,
+    backoffBaseMs: o.backoffBaseMs,
+    connections: Math.max(1, o.perRegistryConcurrency),
+    extraCa,
+    allowLinkLocal: o.allowLinkLocal,
+    random: o.random ?? Math.random,
+    sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: o.now ?? Date.now,
+    logger: o.logger ? safeLogger(o.logger, secrets) : undefined,
+    dispatcherFactory: o.dispatcherFactory,
+  });
+  const logger = o.logger ? safeLogger(o.logger, secrets) : undefined;
+  const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => secrets.add(s));
+  const session = new ProbeSession(client, tokens, secrets, logger);
+  const overall = new Semaphore(Math.max(1, o.concurrency));
+  const perHost = new Map<string, Semaphore>();
+  const hostLimiter = (host: string) => {
+    let s = perHost.get(host);
+    if (!s) {
+      s = new Semaphore(Math.max(1, o.perRegistryConcurrency));
+      perHost.set(host, s);
+    }
+    return s;
+  };
+  const credentialCache = new Map<string, Promise<RegistryCredential[]>>();
+  const credentialsFor = (host: string, repository: string): Promise<RegistryCredential[]> => {
+    const key = `${host}\n${repository}`;
+    let p = credentialCache.get(key);
+    if (!p) {
+      p = options.credentials(host, repository).then(
+        (list) => {
+          for (const c of list)
+            for (const s of [c.password, c.identityToken, c.registryToken]) if (s) secrets.add(s);
+          return list;
+        },
+        (err: unknown) => {
+          logger?.warning(
+            `could not look up credentials for ${host}: ${err instanceof Error ? err.message : String(err)}; checking anonymously.`,
+          );
+          return [];
+        },
+      );
+      credentialCache.set(key, p);
+    }
+    return p;
+  };
+
+  const unique = new Map<string, ImageReference>();
+  for (const t of targets) if (!unique.has(t.key)) unique.set(t.key, t.ref);
+
+  const checkAt = async (ep: Endpoint, target: ProbeTarget): Promise<RegistryCheck> =>
+    hostLimiter(ep.host).run(() =>
+      overall.run(async () => {
+        const creds = await credentialsFor(ep.credentialHost, target.repository);
+        const attempts: (RegistryCredential | undefined)[] = creds.length > 0 ? creds : [undefined];
+        let result: RegistryCheck | undefined;
+        for (const [i, cred] of attempts.entries()) {
+          const obs: Observation = await session.probe(ep, target, cred);
+          result = classifyObservation(obs);
+          if (result.status !== 'authentication_failure' || i === attempts.length - 1) break;
+          logger?.debug(
+            `${ep.host}: credential ${i + 1} of ${attempts.length} (${cred?.source ?? 'anonymous'}) failed; trying the next`,
+          );
+        }
+        return result as RegistryCheck;
+      }),
+    );
+
+  const checkOne = async (ref: ImageReference): Promise<RegistryCheck> => {
+    const display = ref.normalized || ref.raw;
+    const problem = referenceProblem(ref);
+    if (problem)
+      return classifyObservation({
+        kind: 'bad_reference',
+        ref: display,
+        host: ref.registry,
+        reason: problem,
+      });
+    const decision = decideEndpoints(ref.registry, o);
+    if (!decision.ok)
+      return classifyObservation({
+        kind: 'refused',
+        ref: display,
+        host: ref.registry,
+        reason: decision.reason,
+      });
+    const target: ProbeTarget = {
+      display,
+      repository: ref.repository,
+      reference: ref.digest ?? ref.tag ?? 'latest',
+      platforms: o.platforms,
+    };
+    if (ref.digest) target.requestedDigest = ref.digest;
+    let result: RegistryCheck | undefined;
+    for (const [i, ep] of decision.endpoints.entries()) {
+      result = await checkAt(ep, target);
+      const last = i === decision.endpoints.length - 1;
+      if (last || result.status === 'available' || result.status === 'platform_missing') break;
+      logger?.debug(
+        `mirror ${ep.host} answered ${result.status} for ${display}; falling back to the upstream registry`,
+      );
+    }
+    return result as RegistryCheck;
+  };
+
+  const results = new Map<string, RegistryCheck>();
+  try {
+    await Promise.all(
+      [...unique].map(async ([key, ref]) => {
+        let check: RegistryCheck;
+        try {
+          check = await checkOne(ref);
+        } catch (err) {
+          check = {
+            status: 'unknown_error',
+            host: ref.registry,
+            message: `checking ${ref.normalized || ref.raw} failed unexpectedly: ${redact(err instanceof Error ? err.message : String(err), [...secrets])}.`,
+          };
+        }
+        if (check.message) check.message = redact(check.message, [...secrets]);
+        if (check.bodyExcerpt) check.bodyExcerpt = redact(check.bodyExcerpt, [...secrets]);
+        logger?.debug(`${key}: ${check.status}`);
+        results.set(key, check);
+      }),
+    );
+  } finally {
+    await client.close();
+  }
+  return results;
+}
+
+function safeLogger(logger: RegistryLogger, secrets: Set<string>): RegistryLogger {
+  return {
+    debug: (m) => logger.debug(redact(m, [...secrets])),
+    warning: (m) => logger.warning(redact(m, [...secrets])),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

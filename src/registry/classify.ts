@@ -1,0 +1,361 @@
+/**
+ * Turns what a registry exchange observed into a {@link RegistryCheck}. Pure, and the only code that
+ * decides `absent`.
+ *
+ * @remarks The rules that prevent false alarms (registry-protocol.md §5, §12):
+ * - `absent` needs a 404 carrying `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` (distribution answers
+ *   `MANIFEST_UNKNOWN` for a missing repository too), obtained with the full Accept list from a registry
+ *   that let us in: anonymously for this repository, or after we authenticated.
+ * - A 401/403 without credentials is `authentication_failure`: Docker Hub, GHCR, Quay and GAR answer so
+ *   for a missing repository and for a private one alike.
+ * - Timeouts, 5xx, 429 and HTML pages are never `absent`.
+ */
+
+import type { BasicChallenge, BearerChallenge } from './challenge.js';
+import type { RegistryCheck } from './types.js';
+
+/** How the final request was authenticated. */
+export interface AuthState {
+  /** A password, identity token or registry token was presented to the registry or its token realm. */
+  credentialsSent: boolean;
+  /** Where the credential came from (never the secret), for messages. */
+  credentialSource?: string;
+  /** The scheme of the final request. */
+  scheme: 'none' | 'basic' | 'bearer';
+}
+
+/** A registry's answer to the manifest request (after retries, auth and the GET fallback). */
+export interface ResponseObservation {
+  kind: 'response';
+  /** The reference as the user wrote it (normalized), for messages. */
+  ref: string;
+  host: string;
+  status: number;
+  contentType?: string;
+  /** `Docker-Content-Digest`, or the sha256 of a GET body that is a manifest. */
+  digest?: string;
+  /** The digest the reference pins, if any. */
+  requestedDigest?: string;
+  /** Error codes from a JSON error body (`MANIFEST_UNKNOWN`, `DENIED`, …). */
+  errorCodes: readonly string[];
+  /** Redacted, bounded body excerpt. */
+  bodyExcerpt?: string;
+  /** The challenge of a final 401. */
+  challenge?: BearerChallenge | BasicChallenge;
+  auth: AuthState;
+  /** Result of `GET /v2/` when it was needed: true = 200/401 from a registry; false = 404 or HTML. */
+  isRegistry?: boolean;
+  /** For 429: the server's rate-limit headers (`ratelimit-remaining`), already redacted. */
+  rateLimit?: string;
+  /** Platform check results when platforms were required. */
+  platforms?: { available: string[]; missing: string[] };
+}
+
+/** The token endpoint refused or failed. */
+export interface TokenObservation {
+  kind: 'token';
+  ref: string;
+  host: string;
+  realmHost: string;
+  status: number;
+  errorCodes: readonly string[];
+  bodyExcerpt?: string;
+  auth: AuthState;
+  /** The token server answered 200 without `token` / `access_token`. */
+  noToken?: boolean;
+}
+
+/** The request failed below HTTP: DNS, connect, TLS, reset, timeout. */
+export interface NetworkObservation {
+  kind: 'network';
+  ref: string;
+  host: string;
+  code: string;
+  message: string;
+  timedOut: boolean;
+  timeoutMs?: number;
+}
+
+/** Policy refused to contact an address (link-local, metadata, realm hardening). */
+export interface RefusedObservation {
+  kind: 'refused';
+  ref: string;
+  host: string;
+  reason: string;
+}
+
+/** The reference cannot be requested as written. */
+export interface BadReferenceObservation {
+  kind: 'bad_reference';
+  ref: string;
+  host: string;
+  reason: string;
+}
+
+/** Everything classification may see. */
+export type Observation =
+  | ResponseObservation
+  | TokenObservation
+  | NetworkObservation
+  | RefusedObservation
+  | BadReferenceObservation;
+
+const ABSENT_CODES = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
+const INVALID_CODES = new Set(['MANIFEST_INVALID', 'NAME_INVALID', 'DIGEST_INVALID', 'TAG_INVALID']);
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|ALTNAME/i;
+
+/** Whether a content type is an HTML page (captive portal, proxy error, web UI). */
+export function isHtmlContentType(contentType: string | undefined): boolean {
+  return /text\/html|application\/xhtml/i.test(contentType ?? '');
+}
+
+/** Classifies one observation into the check status and its user-facing message. */
+export function classifyObservation(obs: Observation): RegistryCheck {
+  switch (obs.kind) {
+    case 'bad_reference':
+      return { status: 'bad_image_format', host: obs.host, message: `${obs.ref}: ${obs.reason}` };
+    case 'refused':
+      return {
+        status: 'skipped',
+        host: obs.host,
+        reason: obs.reason,
+        message: `${obs.ref} was not checked: ${obs.reason}`,
+      };
+    case 'network':
+      return classifyNetwork(obs);
+    case 'token':
+      return classifyToken(obs);
+    case 'response':
+      return classifyResponse(obs);
+  }
+}
+
+function classifyNetwork(obs: NetworkObservation): RegistryCheck {
+  const base = { status: 'registry_unavailable' as const, host: obs.host };
+  if (obs.timedOut) {
+    const after = obs.timeoutMs !== undefined ? ` after ${obs.timeoutMs} ms` : '';
+    return {
+      ...base,
+      message: `${obs.host} did not answer${after} while checking ${obs.ref} (${obs.code}); the registry is slow or unreachable from this runner: retry later or raise the timeout.`,
+    };
+  }
+  if (TLS_CODES.test(obs.code) || TLS_CODES.test(obs.message)) {
+    return {
+      ...base,
+      message: `TLS to ${obs.host} failed while checking ${obs.ref} (${obs.code}: ${obs.message}); add the registry's CA certificate to caFiles, or list the host in insecureRegistries (or plainHttpRegistries if it serves plain HTTP).`,
+    };
+  }
+  if (obs.code === 'ENOTFOUND' || obs.code === 'EAI_AGAIN') {
+    return {
+      ...base,
+      message: `${obs.host} could not be resolved (${obs.code}) while checking ${obs.ref}; check the registry name and the runner's DNS.`,
+    };
+  }
+  return {
+    ...base,
+    message: `${obs.host} could not be reached while checking ${obs.ref} (${obs.code}: ${obs.message}); check that the registry is up and reachable from this runner.`,
+  };
+}
+
+function anonymousHint(host: string): string {
+  return `an anonymous client cannot tell a missing or private repository from one it may not read; add credentials for ${host}.`;
+}
+
+function credentialWhere(auth: AuthState): string {
+  return auth.credentialSource ? `the credentials from ${auth.credentialSource}` : 'the credentials';
+}
+
+function classifyToken(obs: TokenObservation): RegistryCheck {
+  const base = { host: obs.host, httpStatus: obs.status, authenticated: obs.auth.credentialsSent };
+  const excerptPart = obs.bodyExcerpt ? ` Body: ${obs.bodyExcerpt}` : '';
+  if (obs.noToken) {
+    return {
+      ...base,
+      status: 'unknown_error',
+      bodyExcerpt: obs.bodyExcerpt,
+      message: `The token server ${obs.realmHost} of ${obs.host} answered ${obs.status} without a token while checking ${obs.ref}; report this to the registry operator.`,
+    };
+  }
+  if (obs.status === 429 || obs.errorCodes.includes('TOOMANYREQUESTS')) {
+    return {
+      ...base,
+      status: 'rate_limited',
+      message: `The token server ${obs.realmHost} of ${obs.host} rate-limited the check of ${obs.ref} (429) after retries; authenticate to get a higher limit, or check fewer images at once.`,
+    };
+  }
+  if (obs.status >= 500) {
+    return {
+      ...base,
+      status: 'registry_unavailable',
+      message: `The token server ${obs.realmHost} of ${obs.host} answered ${obs.status} after retries while checking ${obs.ref}; retry later.`,
+    };
+  }
+  if (obs.status === 401 || obs.status === 403) {
+    if (!obs.auth.credentialsSent) {
+      return {
+        ...base,
+        status: 'authentication_failure',
+        message: `The token server ${obs.realmHost} of ${obs.host} refused an anonymous token (${obs.status}) for ${obs.ref}: ${anonymousHint(obs.host)}`,
+      };
+    }
+    if (obs.status === 401) {
+      return {
+        ...base,
+        status: 'authentication_failure',
+        message: `The token server ${obs.realmHost} of ${obs.host} rejected ${credentialWhere(obs.auth)} (401) while checking ${obs.ref}; renew or fix the credentials for ${obs.host}.`,
+      };
+    }
+    return {
+      ...base,
+      status: 'authorization_failure',
+      message: `The token server ${obs.realmHost} of ${obs.host} denied ${credentialWhere(obs.auth)} access to ${obs.ref} (403): the repository does not exist or these credentials may not pull it; grant pull access or use other credentials.`,
+    };
+  }
+  return {
+    ...base,
+    status: 'unknown_error',
+    bodyExcerpt: obs.bodyExcerpt,
+    message: `The token server ${obs.realmHost} of ${obs.host} answered ${obs.status} while checking ${obs.ref}.${excerptPart}`,
+  };
+}
+
+function classifyResponse(obs: ResponseObservation): RegistryCheck {
+  const authenticated = obs.auth.credentialsSent;
+  const base: RegistryCheck = {
+    status: 'unknown_error',
+    host: obs.host,
+    httpStatus: obs.status,
+    authenticated,
+  };
+  const codes = obs.errorCodes;
+  const html = isHtmlContentType(obs.contentType);
+  const notRegistry = (what: string): RegistryCheck => ({
+    ...base,
+    status: 'registry_unavailable',
+    bodyExcerpt: obs.bodyExcerpt,
+    message: `${obs.host} is not a registry: ${what} while checking ${obs.ref}; a proxy, captive portal or web server answers there. Check the registry host name and the runner's network.`,
+  });
+
+  if (obs.status >= 200 && obs.status < 300) {
+    if (html) return notRegistry(`it answered ${obs.status} with an HTML page`);
+    if (!obs.digest) {
+      return {
+        ...base,
+        bodyExcerpt: obs.bodyExcerpt,
+        message: `${obs.host} answered ${obs.status} for ${obs.ref} without a Docker-Content-Digest and the body is not a manifest; report this to the registry operator.`,
+      };
+    }
+    if (obs.requestedDigest && obs.digest !== obs.requestedDigest) {
+      return {
+        ...base,
+        digest: obs.digest,
+        message: `${obs.host} answered ${obs.ref} with a different digest (${obs.digest}); the registry or a proxy in between is misbehaving.`,
+      };
+    }
+    const ok: RegistryCheck = { ...base, status: 'available', digest: obs.digest };
+    if (obs.contentType) ok.mediaType = obs.contentType;
+    if (obs.platforms) {
+      ok.platforms = obs.platforms.available;
+      if (obs.platforms.missing.length > 0) {
+        const there =
+          obs.platforms.available.length > 0 ? obs.platforms.available.join(', ') : 'no runnable platform';
+        return {
+          ...ok,
+          status: 'platform_missing',
+          missingPlatforms: obs.platforms.missing,
+          message: `${obs.ref} exists on ${obs.host} (${obs.digest}) but lacks ${obs.platforms.missing.join(', ')}; it has ${there}. Build and push the missing platforms, or change the required platforms.`,
+        };
+      }
+    }
+    return ok;
+  }
+
+  if (obs.status === 429 || codes.includes('TOOMANYREQUESTS')) {
+    const limit = obs.rateLimit ? ` (${obs.rateLimit})` : '';
+    return {
+      ...base,
+      status: 'rate_limited',
+      message: `${obs.host} rate-limited the check of ${obs.ref} (${obs.status})${limit} after retries; authenticate to get a higher limit, use a mirror, or check fewer images at once.`,
+    };
+  }
+  if (obs.status >= 500) {
+    return {
+      ...base,
+      status: 'registry_unavailable',
+      bodyExcerpt: obs.bodyExcerpt,
+      message: `${obs.host} answered ${obs.status} after retries while checking ${obs.ref}; the registry is failing: retry later.`,
+    };
+  }
+  if (html) return notRegistry(`it answered ${obs.status} with an HTML page`);
+
+  if (obs.status === 404) {
+    if (codes.some((c) => ABSENT_CODES.has(c))) {
+      const what = obs.requestedDigest ? `digest ${obs.requestedDigest}` : 'tag';
+      const how = authenticated
+        ? `after authenticating with ${credentialWhere(obs.auth)}`
+        : 'to an anonymous client';
+      return {
+        ...base,
+        status: 'absent',
+        message: `${obs.ref} does not exist: ${obs.host} answered 404 ${codes.join(', ')} ${how} (the ${what} or the repository is unknown); push the image or fix the reference.`,
+      };
+    }
+    if (obs.isRegistry === false) return notRegistry('/v2/ does not answer like a registry');
+    return {
+      ...base,
+      bodyExcerpt: obs.bodyExcerpt,
+      message: `${obs.host} answered 404 for ${obs.ref} without a registry error code, so absence is not proven; check the registry address.${obs.bodyExcerpt ? ` Body: ${obs.bodyExcerpt}` : ''}`,
+    };
+  }
+
+  if (obs.status === 400 && codes.some((c) => INVALID_CODES.has(c))) {
+    return {
+      ...base,
+      status: 'bad_image_format',
+      message: `${obs.host} rejected ${obs.ref} as invalid (400 ${codes.join(', ')}); fix the image reference.`,
+    };
+  }
+
+  if (obs.status === 401) {
+    if (!authenticated) {
+      return {
+        ...base,
+        status: 'authentication_failure',
+        message: `${obs.host} answered 401 to an anonymous request for ${obs.ref}: ${anonymousHint(obs.host)}`,
+      };
+    }
+    if (obs.challenge?.scheme === 'bearer' && obs.challenge.error === 'insufficient_scope') {
+      return {
+        ...base,
+        status: 'authorization_failure',
+        message: `${obs.host} did not grant pull on ${obs.ref} to ${credentialWhere(obs.auth)} (401 insufficient_scope): the repository does not exist or these credentials may not read it; grant pull access or use other credentials.`,
+      };
+    }
+    return {
+      ...base,
+      status: 'authentication_failure',
+      message: `${obs.host} rejected ${credentialWhere(obs.auth)} (401) while checking ${obs.ref}; renew or fix the credentials for ${obs.host}.`,
+    };
+  }
+
+  if (obs.status === 403) {
+    if (!authenticated) {
+      return {
+        ...base,
+        status: 'authentication_failure',
+        message: `${obs.host} denied an anonymous request for ${obs.ref} (403${codes.length ? ` ${codes.join(', ')}` : ''}): ${anonymousHint(obs.host)}`,
+      };
+    }
+    return {
+      ...base,
+      status: 'authorization_failure',
+      message: `${obs.host} denied ${credentialWhere(obs.auth)} access to ${obs.ref} (403${codes.length ? ` ${codes.join(', ')}` : ''}): the repository does not exist or these credentials may not pull it; grant pull access or use other credentials.`,
+    };
+  }
+
+  return {
+    ...base,
+    bodyExcerpt: obs.bodyExcerpt,
+    message: `${obs.host} answered ${obs.status} for ${obs.ref}${codes.length ? ` (${codes.join(', ')})` : ''}; this checker does not know what it means.${obs.bodyExcerpt ? ` Body: ${obs.bodyExcerpt}` : ''}`,
+  };
+}

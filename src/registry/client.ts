@@ -1,0 +1,335 @@
+/**
+ * The registry HTTP adapter: one keep-alive undici Pool per origin, bounded bodies, timeouts, retries with
+ * backoff and jitter, `Retry-After`, redirects that never carry `Authorization` across origins, and a
+ * connect-time refusal of link-local / cloud-metadata addresses. The only place registry HTTP happens.
+ */
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { rootCertificates } from 'node:tls';
+import { type Dispatcher, Pool } from 'undici';
+import { isRefusedAddress, linkLocalReason } from './policy.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, rateLimitDelay } from './retry.js';
+
+/** Headers of a response, lower-cased names. */
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** One registry HTTP request. */
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST';
+  url: URL;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Skip TLS verification for this origin. */
+  insecure?: boolean;
+  /** Largest body kept in memory; the rest is discarded and `truncated` set. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Redirects to follow (Authorization is dropped when the origin changes). Default 5. */
+  maxRedirects?: number;
+  /** Retry 5xx/429/network errors. Default true. */
+  retry?: boolean;
+}
+
+/** A response with its (bounded) body read and the socket returned to the pool. */
+export interface HttpResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: Buffer;
+  truncated: boolean;
+  /** The URL that answered (after redirects). */
+  url: URL;
+  /** Whether the final request carried an `Authorization` header. */
+  sentAuthorization: boolean;
+}
+
+/** A request that failed below HTTP (DNS, connect, TLS, reset, timeout, refused by policy). */
+export class RegistryNetworkError extends Error {
+  override readonly name = 'RegistryNetworkError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly host: string,
+    readonly timedOut: boolean,
+    readonly refused: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Logger the checker reports progress to; messages never contain credentials. */
+export interface RegistryLogger {
+  debug(message: string): void;
+  warning(message: string): void;
+}
+
+/** Builds the dispatcher for one origin (tests may wrap or replace it). */
+export type DispatcherFactory = (origin: string, options: Pool.Options) => Dispatcher;
+
+/** Options of {@link RegistryHttpClient}. */
+export interface HttpClientOptions {
+  timeoutMs: number;
+  retries: number;
+  retryAfterCapMs: number;
+  backoffBaseMs: number;
+  /** Connections per origin (≥ the per-registry concurrency). */
+  connections: number;
+  /** Extra CA certificates (PEM); when given they are added to Node's bundled roots. */
+  extraCa?: readonly string[];
+  allowLinkLocal: boolean;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  logger?: RegistryLogger;
+  dispatcherFactory?: DispatcherFactory;
+  /** DNS lookup used at connect time (tests); defaults to `dns.lookup`. */
+  lookup?: typeof dnsLookup;
+}
+
+const DEFAULT_MAX_BODY = 64 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const REFUSED_CODE = 'ERR_LINK_LOCAL_REFUSED';
+
+/** Whether an error means "this port does not speak TLS" (the cue for a loopback plain-HTTP fallback). */
+export function isTlsProtocolError(err: unknown): boolean {
+  if (!(err instanceof RegistryNetworkError)) return false;
+  return (
+    /^ERR_SSL_|^EPROTO$|^ECONNRESET$/.test(err.code) ||
+    /wrong version number|packet length too long|record/i.test(err.message)
+  );
+}
+
+/** HTTP client for registry traffic; create one per check run and {@link RegistryHttpClient.close} it. */
+export class RegistryHttpClient {
+  private readonly pools = new Map<string, Dispatcher>();
+  private readonly ca: string[] | undefined;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.ca =
+      options.extraCa && options.extraCa.length > 0 ? [...rootCertificates, ...options.extraCa] : undefined;
+  }
+
+  /** Sends a request with retries and redirects; resolves with the final response or throws {@link RegistryNetworkError}. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url;
+    let method = req.method;
+    let body = req.body;
+    let headers = { ...(req.headers ?? {}) };
+    const maxRedirects = req.maxRedirects ?? 5;
+    for (let hop = 0; ; hop++) {
+      const res = await this.requestWithRetries({ ...req, url, method, body, headers });
+      const location = res.headers.location;
+      if (!REDIRECT_STATUSES.has(res.status) || typeof location !== 'string' || hop >= maxRedirects)
+        return res;
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') return res;
+      if (!this.options.allowLinkLocal && isRefusedAddress(next.hostname)) {
+        throw new RegistryNetworkError(linkLocalReason(next.host), REFUSED_CODE, next.host, false, true);
+      }
+      if (next.origin !== url.origin) {
+        const { authorization: _dropped, ...rest } = headers;
+        headers = rest;
+        this.options.logger?.debug(
+          `following redirect from ${url.host} to ${next.host} without Authorization`,
+        );
+      }
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next;
+    }
+  }
+
+  private async requestWithRetries(
+    req: HttpRequest & { method: HttpRequest['method'] },
+  ): Promise<HttpResponse> {
+    const { retries, backoffBaseMs, retryAfterCapMs, random, sleep, now, logger } = this.options;
+    const maxAttempts = req.retry === false ? 0 : retries;
+    for (let attempt = 0; ; attempt++) {
+      let res: HttpResponse;
+      try {
+        res = await this.once(req);
+      } catch (err) {
+        const e = toNetworkError(err, req.url.host, this.options.timeoutMs);
+        if (attempt < maxAttempts && RETRYABLE_CODES.has(e.code) && !e.refused) {
+          const delay = backoffDelay(attempt, backoffBaseMs, random, retryAfterCapMs);
+          logger?.debug(
+            `${req.method} ${req.url.host}${req.url.pathname}: ${e.code}, retry ${attempt + 1}/${maxAttempts} in ${delay} ms`,
+          );
+          await sleep(delay);
+          continue;
+        }
+        throw e;
+      }
+      if (attempt < maxAttempts && isRetryableStatus(res.status)) {
+        const retryAfter = parseRetryAfter(headerValue(res.headers, 'retry-after'), now());
+        const delay =
+          res.status === 429
+            ? rateLimitDelay(retryAfter, attempt, backoffBaseMs, random, retryAfterCapMs)
+            : retryAfter !== undefined
+              ? Math.min(retryAfter, retryAfterCapMs)
+              : backoffDelay(attempt, backoffBaseMs, random, retryAfterCapMs);
+        logger?.debug(
+          `${req.method} ${req.url.host}${req.url.pathname}: ${res.status}, retry ${attempt + 1}/${maxAttempts} in ${delay} ms`,
+        );
+        await sleep(delay);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  private async once(req: HttpRequest): Promise<HttpResponse> {
+    const dispatcher = this.pool(req.url, req.insecure === true);
+    const headers = req.headers ?? {};
+    const res = await dispatcher.request({
+      origin: req.url.origin,
+      path: `${req.url.pathname}${req.url.search}`,
+      method: req.method,
+      headers,
+      body: req.body,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+    });
+    const max = req.method === 'HEAD' ? 0 : (req.maxBodyBytes ?? DEFAULT_MAX_BODY);
+    const { body, truncated } = await readBounded(res.body, max);
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body,
+      truncated,
+      url: req.url,
+      sentAuthorization: headers.authorization !== undefined,
+    };
+  }
+
+  private pool(url: URL, insecure: boolean): Dispatcher {
+    const key = `${url.origin}|${insecure ? 'insecure' : 'verify'}`;
+    let pool = this.pools.get(key);
+    if (pool) return pool;
+    const lookup = this.options.allowLinkLocal ? undefined : guardedLookup(this.options.lookup ?? dnsLookup);
+    const connect: Record<string, unknown> = { timeout: this.options.timeoutMs };
+    if (lookup) connect.lookup = lookup;
+    if (this.ca) connect.ca = this.ca;
+    if (insecure) connect.rejectUnauthorized = false;
+    const poolOptions: Pool.Options = {
+      connections: this.options.connections,
+      pipelining: 1,
+      allowH2: false,
+      keepAliveTimeout: 30_000,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+      connect: connect as Pool.Options['connect'],
+    };
+    pool = this.options.dispatcherFactory
+      ? this.options.dispatcherFactory(url.origin, poolOptions)
+      : new Pool(url.origin, poolOptions);
+    this.pools.set(key, pool);
+    return pool;
+  }
+
+  /** Closes every pool (idle keep-alive sockets included). */
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
+  }
+}
+
+/** Returns the first value of a header (names are lower-case in undici). */
+export function headerValue(headers: ResponseHeaders, name: string): string | undefined {
+  const v = headers[name];
+  if (Array.isArray(v)) return v[0];
+  return v;
+}
+
+async function readBounded(
+  body: Dispatcher.ResponseData['body'],
+  max: number,
+): Promise<{ body: Buffer; truncated: boolean }> {
+  if (max === 0) {
+    await body.dump().catch(() => undefined);
+    return { body: Buffer.alloc(0), truncated: false };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    if (size + buf.length > max) {
+      chunks.push(buf.subarray(0, max - size));
+      size = max;
+      body.destroy();
+      return { body: Buffer.concat(chunks), truncated: true };
+    }
+    chunks.push(buf);
+    size += buf.length;
+  }
+  return { body: Buffer.concat(chunks), truncated: false };
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** A `dns.lookup` that fails with `ERR_LINK_LOCAL_REFUSED` when a name resolves to a refused address. */
+export function guardedLookup(base: typeof dnsLookup) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    base(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) {
+        callback(err, '');
+        return;
+      }
+      const list = addresses as LookupAddress[];
+      const bad = list.find((a) => isRefusedAddress(a.address));
+      if (bad) {
+        const e = new Error(linkLocalReason(hostname, bad.address)) as NodeJS.ErrnoException;
+        e.code = REFUSED_CODE;
+        callback(e, '');
+        return;
+      }
+      if (options.all) callback(null, list);
+      else callback(null, list[0]?.address ?? '', list[0]?.family ?? 4);
+    });
+  };
+}
+
+/** Normalises anything a request may throw into a {@link RegistryNetworkError} (messages carry no headers). */
+export function toNetworkError(err: unknown, host: string, timeoutMs: number): RegistryNetworkError {
+  if (err instanceof RegistryNetworkError) return err;
+  let e: unknown = err;
+  if (e instanceof AggregateError && e.errors.length > 0) e = e.errors[0];
+  const code = errorCode(e) ?? errorCode((e as { cause?: unknown })?.cause) ?? 'UNKNOWN';
+  const rawMessage = e instanceof Error ? e.message : String(e);
+  const refused = code === REFUSED_CODE || rawMessage.includes('link-local or cloud-metadata');
+  const timedOut = TIMEOUT_CODES.has(code);
+  const message = timedOut ? `no answer within ${timeoutMs} ms` : rawMessage;
+  return new RegistryNetworkError(message, refused ? REFUSED_CODE : code, host, timedOut, refused);
+}
+
+function errorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const c = (e as { code: unknown }).code;
+    if (typeof c === 'string') return c;
+  }
+  return undefined;
+}

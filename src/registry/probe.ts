@@ -1,0 +1,454 @@
+/**
+ * One manifest check against one registry endpoint: the HEAD with the full Accept list, the auth dance
+ * (challenge → token or Basic → retry once), the GET fallbacks, the `/v2/` ping when a 404 proves nothing,
+ * and the platform check. Produces an {@link Observation}; `classify.ts` decides what it means.
+ */
+import { createHash } from 'node:crypto';
+import { type BasicChallenge, type BearerChallenge, parseChallenges, pickChallenge } from './challenge.js';
+import type { AuthState, Observation, ResponseObservation } from './classify.js';
+import { isHtmlContentType } from './classify.js';
+import {
+  type HttpResponse,
+  headerValue,
+  isTlsProtocolError,
+  type RegistryHttpClient,
+  type RegistryLogger,
+  RegistryNetworkError,
+} from './client.js';
+import type { RegistryCredential } from './credentials/types.js';
+import {
+  baseMediaType,
+  formatPlatform,
+  isIndexMediaType,
+  MEDIA_TYPES,
+  missingPlatforms,
+  type Platform,
+  platformOfConfig,
+  platformsOfIndex,
+} from './platforms.js';
+import type { Endpoint } from './policy.js';
+import { excerpt } from './redact.js';
+import type { TokenCache } from './token.js';
+
+/** The Accept header sent with every manifest request: all six manifest types, one comma-joined value. */
+export const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerList,
+  MEDIA_TYPES.dockerManifest,
+  MEDIA_TYPES.schema1Signed,
+  MEDIA_TYPES.schema1,
+].join(', ');
+
+/** Largest manifest or config blob read (bytes). */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** What to check. */
+export interface ProbeTarget {
+  /** Normalized reference, for messages. */
+  display: string;
+  repository: string;
+  /** Tag or digest to request (the digest when both are given, as the kubelet pulls). */
+  reference: string;
+  requestedDigest?: string;
+  platforms: readonly string[];
+}
+
+interface HostState {
+  scheme?: 'https' | 'http';
+  /** The challenge this host answered with, so later requests authenticate up front. */
+  challenge?: BearerChallenge | BasicChallenge;
+  ping?: Promise<boolean | undefined>;
+}
+
+type Authorization = { header?: string; credentialsSent: boolean; scope?: string } | { failure: Observation };
+
+/** Shared state of one check run: HTTP client, token cache, per-host learned scheme and challenge. */
+export class ProbeSession {
+  private readonly hosts = new Map<string, HostState>();
+
+  constructor(
+    private readonly client: RegistryHttpClient,
+    private readonly tokens: TokenCache,
+    private readonly secrets: Set<string>,
+    private readonly logger?: RegistryLogger,
+  ) {}
+
+  private state(ep: Endpoint): HostState {
+    const key = `${ep.host}|${ep.insecure}`;
+    let s = this.hosts.get(key);
+    if (!s) {
+      s = {};
+      if (ep.scheme !== 'https-or-http') s.scheme = ep.scheme;
+      this.hosts.set(key, s);
+    }
+    return s;
+  }
+
+  /** Checks one target at one endpoint with one credential (or anonymously). */
+  async probe(
+    ep: Endpoint,
+    target: ProbeTarget,
+    credential: RegistryCredential | undefined,
+  ): Promise<Observation> {
+    try {
+      return await this.probeInner(ep, target, credential);
+    } catch (err) {
+      if (err instanceof RegistryNetworkError) {
+        if (err.refused) return { kind: 'refused', ref: target.display, host: ep.host, reason: err.message };
+        return {
+          kind: 'network',
+          ref: target.display,
+          host: err.host || ep.host,
+          code: err.code,
+          message: excerpt(err.message, [...this.secrets]),
+          timedOut: err.timedOut,
+        };
+      }
+      throw err;
+    }
+  }
+
+  private async probeInner(
+    ep: Endpoint,
+    target: ProbeTarget,
+    credential: RegistryCredential | undefined,
+  ): Promise<Observation> {
+    const path = `/v2/${target.repository}/manifests/${target.reference}`;
+    const head = await this.authed(ep, target, credential, 'HEAD', path, 0);
+    if ('failure' in head) return head.failure;
+    let res = head.res;
+    const hasDigest = headerValue(res.headers, 'docker-content-digest') !== undefined;
+    const needGet =
+      res.status === 405 ||
+      (res.status >= 200 && res.status < 300 && !hasDigest) ||
+      res.status === 400 ||
+      res.status === 403 ||
+      res.status === 404 ||
+      (res.status === 401 && head.auth.credentialsSent);
+    let got: HttpResponse | undefined;
+    let auth = head.auth;
+    let challenge = head.challenge;
+    if (needGet) {
+      this.logger?.debug(
+        `HEAD ${ep.host}${path} answered ${res.status}${hasDigest ? '' : ' without digest'}; repeating as GET`,
+      );
+      const get = await this.authed(ep, target, credential, 'GET', path, MAX_MANIFEST_BYTES);
+      if ('failure' in get) return get.failure;
+      got = get.res;
+      res = got;
+      auth = get.auth;
+      challenge = get.challenge;
+    }
+    const obs = this.responseObservation(ep, target, res, auth, challenge);
+    if (res.status === 404 && !obs.errorCodes.length && !isHtmlContentType(obs.contentType)) {
+      obs.isRegistry = await this.ping(ep);
+    }
+    if (
+      obs.status >= 200 &&
+      obs.status < 300 &&
+      obs.digest &&
+      target.platforms.length > 0 &&
+      !isHtmlContentType(obs.contentType)
+    ) {
+      const manifest = got && got.status === 200 && !got.truncated ? got : undefined;
+      const platformResult = await this.checkPlatforms(ep, target, credential, obs, manifest);
+      if ('failure' in platformResult) return platformResult.failure;
+      if (platformResult.available) {
+        obs.platforms = {
+          available: platformResult.available.map(formatPlatform),
+          missing: missingPlatforms(target.platforms, platformResult.available),
+        };
+      }
+    }
+    return obs;
+  }
+
+  private responseObservation(
+    ep: Endpoint,
+    target: ProbeTarget,
+    res: HttpResponse,
+    auth: AuthState,
+    challenge: BearerChallenge | BasicChallenge | undefined,
+  ): ResponseObservation {
+    const contentType = headerValue(res.headers, 'content-type');
+    const bodyText = res.body.toString('utf8');
+    const obs: ResponseObservation = {
+      kind: 'response',
+      ref: target.display,
+      host: ep.host,
+      status: res.status,
+      errorCodes: errorCodes(bodyText),
+      auth,
+    };
+    if (contentType) obs.contentType = baseMediaType(contentType) || contentType;
+    if (target.requestedDigest) obs.requestedDigest = target.requestedDigest;
+    let digest = headerValue(res.headers, 'docker-content-digest');
+    if (!digest && res.status === 200 && res.body.length > 0 && !res.truncated && isManifestBody(bodyText)) {
+      digest = `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
+    }
+    if (digest) obs.digest = digest.trim();
+    if (bodyText && (res.status < 200 || res.status >= 300 || !obs.digest))
+      obs.bodyExcerpt = excerpt(bodyText, [...this.secrets]);
+    if (challenge) obs.challenge = challenge;
+    const remaining = headerValue(res.headers, 'ratelimit-remaining');
+    if (res.status === 429) {
+      const retryAfter = headerValue(res.headers, 'retry-after');
+      const parts = [
+        remaining ? `ratelimit-remaining ${remaining}` : '',
+        retryAfter ? `retry-after ${retryAfter}` : '',
+      ].filter(Boolean);
+      if (parts.length) obs.rateLimit = excerpt(parts.join(', '));
+    }
+    return obs;
+  }
+
+  /** Sends a request with the scheme this host speaks, falling back to plain HTTP on loopback. */
+  private async send(
+    ep: Endpoint,
+    method: 'GET' | 'HEAD',
+    path: string,
+    authorization: string | undefined,
+    maxBodyBytes: number,
+  ): Promise<HttpResponse> {
+    const state = this.state(ep);
+    const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
+    if (authorization) headers.authorization = authorization;
+    const query = ep.namespace
+      ? `${path.includes('?') ? '&' : '?'}ns=${encodeURIComponent(ep.namespace)}`
+      : '';
+    const scheme = state.scheme ?? 'https';
+    try {
+      const res = await this.client.request({
+        method,
+        url: new URL(`${scheme}://${ep.host}${path}${query}`),
+        headers,
+        insecure: ep.insecure,
+        maxBodyBytes,
+      });
+      state.scheme ??= scheme;
+      return res;
+    } catch (err) {
+      if (ep.scheme === 'https-or-http' && state.scheme === undefined && isTlsProtocolError(err)) {
+        this.logger?.debug(`${ep.host} does not speak TLS; using plain HTTP as for any loopback registry`);
+        state.scheme = 'http';
+        return this.send(ep, method, path, authorization, maxBodyBytes);
+      }
+      throw err;
+    }
+  }
+
+  private registryProtocol(ep: Endpoint): 'https:' | 'http:' {
+    return this.state(ep).scheme === 'http' ? 'http:' : 'https:';
+  }
+
+  /** Works out the Authorization header for a challenge: a Bearer token, Basic credentials, or none. */
+  private async authorize(
+    ep: Endpoint,
+    target: ProbeTarget,
+    challenge: BearerChallenge | BasicChallenge,
+    credential: RegistryCredential | undefined,
+    scope: string,
+  ): Promise<Authorization> {
+    if (challenge.scheme === 'basic') {
+      if (credential?.registryToken)
+        return { header: `Bearer ${credential.registryToken}`, credentialsSent: true };
+      if (credential?.username !== undefined && credential.password !== undefined) {
+        return {
+          header: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`,
+          credentialsSent: true,
+        };
+      }
+      return { credentialsSent: false };
+    }
+    const result = await this.tokens.get({
+      challenge,
+      scope,
+      credential,
+      registryProtocol: this.registryProtocol(ep),
+    });
+    if (result.ok)
+      return { header: `Bearer ${result.token}`, credentialsSent: result.credentialsSent, scope };
+    if (result.kind === 'refused')
+      return { failure: { kind: 'refused', ref: target.display, host: ep.host, reason: result.reason } };
+    const body = result.response.body.toString('utf8');
+    const auth: AuthState = { credentialsSent: result.credentialsSent, scheme: 'bearer' };
+    if (credential?.source) auth.credentialSource = credential.source;
+    return {
+      failure: {
+        kind: 'token',
+        ref: target.display,
+        host: ep.host,
+        realmHost: result.response.url.host,
+        status: result.response.status,
+        errorCodes: errorCodes(body),
+        bodyExcerpt: body ? excerpt(body, [...this.secrets]) : undefined,
+        auth,
+        noToken: result.noToken,
+      },
+    };
+  }
+
+  /** Sends a registry request, answering a 401 challenge once (and up front once the host's challenge is known). */
+  private async authed(
+    ep: Endpoint,
+    target: ProbeTarget,
+    credential: RegistryCredential | undefined,
+    method: 'GET' | 'HEAD',
+    path: string,
+    maxBodyBytes: number,
+  ): Promise<
+    | { res: HttpResponse; auth: AuthState; challenge?: BearerChallenge | BasicChallenge }
+    | { failure: Observation }
+  > {
+    const state = this.state(ep);
+    const defaultScope = `repository:${target.repository}:pull`;
+    let authz: Authorization = { credentialsSent: false };
+    if (state.challenge) {
+      authz = await this.authorize(ep, target, state.challenge, credential, defaultScope);
+      if ('failure' in authz) return authz;
+    }
+    let res = await this.send(ep, method, path, authz.header, maxBodyBytes);
+    let challenge: BearerChallenge | BasicChallenge | undefined;
+    if (res.status === 401) {
+      challenge = pickChallenge(parseChallenges(res.headers['www-authenticate']));
+      if (challenge) {
+        if (!state.challenge)
+          state.challenge =
+            challenge.scheme === 'bearer'
+              ? {
+                  scheme: 'bearer',
+                  realm: challenge.realm,
+                  ...(challenge.service ? { service: challenge.service } : {}),
+                }
+              : challenge;
+        const scope = challenge.scheme === 'bearer' && challenge.scope ? challenge.scope : defaultScope;
+        const alreadyTried =
+          authz.header !== undefined && (challenge.scheme === 'basic' || scope === authz.scope);
+        if (!alreadyTried) {
+          const next = await this.authorize(ep, target, challenge, credential, scope);
+          if ('failure' in next) return next;
+          if (next.header !== undefined && next.header !== authz.header) {
+            authz = next;
+            res = await this.send(ep, method, path, authz.header, maxBodyBytes);
+            challenge =
+              res.status === 401
+                ? pickChallenge(parseChallenges(res.headers['www-authenticate']))
+                : undefined;
+          }
+        }
+      }
+    }
+    const auth: AuthState = {
+      credentialsSent: authz.credentialsSent,
+      scheme: authz.header === undefined ? 'none' : authz.header.startsWith('Basic ') ? 'basic' : 'bearer',
+    };
+    if (credential?.source && authz.credentialsSent) auth.credentialSource = credential.source;
+    return challenge ? { res, auth, challenge } : { res, auth };
+  }
+
+  /** `GET /v2/`: true when a registry answers (200 or 401, not HTML), false for 404 / HTML, undefined otherwise. */
+  private ping(ep: Endpoint): Promise<boolean | undefined> {
+    const state = this.state(ep);
+    state.ping ??= this.send(ep, 'GET', '/v2/', undefined, 4096).then(
+      (res) => {
+        if (isHtmlContentType(headerValue(res.headers, 'content-type'))) return false;
+        if (res.status === 200 || res.status === 401) return true;
+        if (res.status === 404) return false;
+        return undefined;
+      },
+      () => undefined,
+    );
+    return state.ping;
+  }
+
+  private async checkPlatforms(
+    ep: Endpoint,
+    target: ProbeTarget,
+    credential: RegistryCredential | undefined,
+    obs: ResponseObservation,
+    fetched: HttpResponse | undefined,
+  ): Promise<{ available?: Platform[] } | { failure: Observation }> {
+    let manifestRes = fetched;
+    if (!manifestRes) {
+      const r = await this.authed(
+        ep,
+        target,
+        credential,
+        'GET',
+        `/v2/${target.repository}/manifests/${obs.digest}`,
+        MAX_MANIFEST_BYTES,
+      );
+      if ('failure' in r) return r;
+      if (r.res.status !== 200)
+        return { failure: this.responseObservation(ep, target, r.res, r.auth, r.challenge) };
+      manifestRes = r.res;
+    }
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(manifestRes.body.toString('utf8'));
+    } catch {
+      return {};
+    }
+    const mediaType =
+      obs.contentType ??
+      (isRecord(manifest) && typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined);
+    if (isIndexMediaType(mediaType) || (isRecord(manifest) && Array.isArray(manifest.manifests))) {
+      return { available: platformsOfIndex(manifest) };
+    }
+    if (isRecord(manifest) && manifest.schemaVersion === 1 && typeof manifest.architecture === 'string') {
+      return {
+        available: [platformOfConfig({ os: 'linux', architecture: manifest.architecture }) as Platform],
+      };
+    }
+    const config = isRecord(manifest) && isRecord(manifest.config) ? manifest.config : undefined;
+    const configDigest = typeof config?.digest === 'string' ? config.digest : undefined;
+    if (!configDigest || !/^[a-z0-9]+:[a-f0-9]+$/.test(configDigest)) return {};
+    const blob = await this.authed(
+      ep,
+      target,
+      credential,
+      'GET',
+      `/v2/${target.repository}/blobs/${configDigest}`,
+      MAX_MANIFEST_BYTES,
+    );
+    if ('failure' in blob) return blob;
+    if (blob.res.status !== 200)
+      return { failure: this.responseObservation(ep, target, blob.res, blob.auth, blob.challenge) };
+    let configJson: unknown;
+    try {
+      configJson = JSON.parse(blob.res.body.toString('utf8'));
+    } catch {
+      return {};
+    }
+    const p = platformOfConfig(configJson);
+    return p ? { available: [p] } : {};
+  }
+}
+
+/** Extracts the `errors[].code` values of a registry JSON error body. */
+export function errorCodes(body: string): string[] {
+  if (!body.startsWith('{')) return [];
+  try {
+    const json = JSON.parse(body) as unknown;
+    if (!isRecord(json) || !Array.isArray(json.errors)) return [];
+    return json.errors.flatMap((e) =>
+      isRecord(e) && typeof e.code === 'string' ? [e.code.toUpperCase()] : [],
+    );
+  } catch {
+    return [];
+  }
+}
+
+function isManifestBody(body: string): boolean {
+  try {
+    const json = JSON.parse(body) as unknown;
+    return isRecord(json) && typeof json.schemaVersion === 'number';
+  } catch {
+    return false;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
