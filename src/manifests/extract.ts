@@ -84,6 +84,9 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
     }
     for (const field of fields) addField(result, file, text, parsed, document.index, field);
   }
+  result.uses.sort(comparePositions);
+  result.templated.sort((a, b) => comparePositions(a.use, b.use));
+  result.errors.sort(comparePositions);
   return result;
 }
 

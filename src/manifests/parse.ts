@@ -57,10 +57,13 @@ export function parseManifestText(text: string): ParsedText {
       continue;
     }
     const fatal = !NON_FATAL_CODES.has(first.code);
+    // Some errors start at the indentation before the offending token: point at the token.
+    let offset = first.pos[0];
+    while (text[offset] === ' ' || text[offset] === '\t') offset++;
     documents.push({
       index,
       doc,
-      error: { ...position(first.pos[0]), message: first.message, code: first.code, fatal },
+      error: { ...position(offset), message: first.message, code: first.code, fatal },
     });
   }
   const lineText = (line: number): string => {

@@ -17,7 +17,7 @@ export function templatedValueReason(raw: string): string | null {
   if (bare) return `shell-style variable ${bare[0]}`;
   const angle = /<[^<>\s]*>/.exec(raw);
   if (angle) return `placeholder ${angle[0]}`;
-  if (/^_*[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)+_*$/.test(raw)) return `placeholder ${raw}`;
+  if (/^(?=.*_)_*[A-Z][A-Z0-9_]*$/.test(raw)) return `placeholder ${raw}`;
   return null;
 }
 

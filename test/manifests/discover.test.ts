@@ -1,0 +1,168 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DiscoveryError, discoverFiles, tooLargeReason } from '../../src/manifests/discover.js';
+
+let base: string;
+let root: string;
+
+/** Creates files (path → content) under the test root. */
+async function tree(files: Record<string, string>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(root, rel);
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, content);
+  }
+}
+
+async function paths(options: Partial<Parameters<typeof discoverFiles>[0]> = {}): Promise<string[]> {
+  const { files } = await discoverFiles({ root, ...options });
+  return files.map((f) => f.path);
+}
+
+beforeEach(async () => {
+  base = await mkdtemp(path.join(tmpdir(), 'kic-discover-'));
+  root = path.join(base, 'repo');
+  await mkdir(root);
+});
+
+afterEach(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('discoverFiles', () => {
+  it('finds .yaml, .yml and .json files, sorted, repo-relative with /', async () => {
+    await tree({
+      'b.yaml': 'x',
+      'a.yml': 'x',
+      'z/c.json': '{}',
+      'z/d.YAML': 'x',
+      'README.md': 'x',
+      'z/e.yaml.bak': 'x',
+      'B.yaml': 'x',
+    });
+    expect(await paths()).toEqual(['B.yaml', 'a.yml', 'b.yaml', 'z/c.json', 'z/d.YAML']);
+    const { files } = await discoverFiles({ root });
+    expect(files[0]).toEqual({ path: 'B.yaml', absPath: path.join(root, 'B.yaml'), size: 1 });
+  });
+
+  it('skips .git and node_modules at any depth', async () => {
+    await tree({
+      '.git/config.yaml': 'x',
+      'node_modules/p/x.yaml': 'x',
+      'a/node_modules/y.yaml': 'x',
+      'a/k.yaml': 'x',
+    });
+    expect(await paths()).toEqual(['a/k.yaml']);
+  });
+
+  it('honours root and nested .gitignore files, including negation and directory patterns', async () => {
+    await tree({
+      '.gitignore': 'build/\n*.generated.yaml\n!keep.generated.yaml\n',
+      'build/out.yaml': 'x',
+      'a.generated.yaml': 'x',
+      'keep.generated.yaml': 'x',
+      'app/.gitignore': 'local.yaml\n/secret.yaml\n!b.generated.yaml\n',
+      'app/local.yaml': 'x',
+      'app/secret.yaml': 'x',
+      'app/deep/secret.yaml': 'x',
+      'app/deep/local.yaml': 'x',
+      'app/b.generated.yaml': 'x',
+      'other/local.yaml': 'x',
+      'app/deploy.yaml': 'x',
+    });
+    expect(await paths()).toEqual([
+      'app/b.generated.yaml',
+      'app/deep/secret.yaml',
+      'app/deploy.yaml',
+      'keep.generated.yaml',
+      'other/local.yaml',
+    ]);
+  });
+
+  it('applies .gitignore files above a directory named in paths', async () => {
+    await tree({
+      '.gitignore': '*.tmp.yaml\n',
+      'k8s/a.yaml': 'x',
+      'k8s/b.tmp.yaml': 'x',
+      'other/c.yaml': 'x',
+    });
+    expect(await paths({ paths: ['k8s'] })).toEqual(['k8s/a.yaml']);
+  });
+
+  it('takes explicit files, directories and globs; dedupes overlaps', async () => {
+    await tree({
+      'k8s/a.yaml': 'x',
+      'k8s/sub/b.yaml': 'x',
+      'k8s/sub/c.json': 'x',
+      'other/d.yaml': 'x',
+      'manifest.txt': 'x',
+    });
+    expect(await paths({ paths: ['k8s/**/*.yaml', 'k8s/sub', 'manifest.txt'] })).toEqual([
+      'k8s/a.yaml',
+      'k8s/sub/b.yaml',
+      'k8s/sub/c.json',
+      'manifest.txt',
+    ]);
+    expect(await paths({ paths: ['./other/*.yaml'] })).toEqual(['other/d.yaml']);
+    expect(await paths({ paths: ['nothing/**/*.yaml'] })).toEqual([]);
+  });
+
+  it('applies exclude globs to files and directories; a glob without / matches names anywhere', async () => {
+    await tree({
+      'a/x.yaml': 'x',
+      'a/test/y.yaml': 'x',
+      'b/z.secret.yaml': 'x',
+      'vendor/v.yaml': 'x',
+      'c.yaml': 'x',
+    });
+    expect(await paths({ exclude: ['vendor/**', 'test', '*.secret.yaml'] })).toEqual(['a/x.yaml', 'c.yaml']);
+  });
+
+  it('skips files over maxFileSize with a notice naming the size and the setting', async () => {
+    await tree({ 'big.yaml': 'x'.repeat(2000), 'small.yaml': 'x' });
+    const { files, skipped } = await discoverFiles({ root, maxFileSize: 1000 });
+    expect(files.map((f) => f.path)).toEqual(['small.yaml']);
+    expect(skipped).toEqual([{ file: 'big.yaml', reason: tooLargeReason(2000, 1000) }]);
+    expect(skipped[0]?.reason).toContain('2000 bytes');
+    expect(skipped[0]?.reason).toContain('maxFileSize');
+  });
+
+  it('follows file symlinks inside the root, never out of it, and does not loop on directory links', async () => {
+    await tree({ 'real/a.yaml': 'x', 'real/notes.txt': 'x' });
+    await writeFile(path.join(base, 'outside.yaml'), 'secret');
+    await mkdir(path.join(base, 'outside-dir'));
+    await writeFile(path.join(base, 'outside-dir', 'o.yaml'), 'x');
+    await symlink(path.join(root, 'real', 'a.yaml'), path.join(root, 'link.yaml'));
+    await symlink(path.join(root, 'real', 'notes.txt'), path.join(root, 'notes.yaml'));
+    await symlink(path.join(base, 'outside.yaml'), path.join(root, 'escape.yaml'));
+    await symlink(path.join(base, 'outside-dir'), path.join(root, 'escape-dir'));
+    await symlink(root, path.join(root, 'real', 'loop'));
+    await symlink(path.join(root, 'missing.yaml'), path.join(root, 'dangling.yaml'));
+    const { files, skipped } = await discoverFiles({ root });
+    expect(files.map((f) => f.path)).toEqual(['link.yaml', 'notes.yaml', 'real/a.yaml']);
+    expect(skipped).toEqual([
+      { file: 'dangling.yaml', reason: 'broken symlink; not followed' },
+      { file: 'escape.yaml', reason: 'symlink points outside the root; not followed' },
+    ]);
+  });
+
+  it('rejects a path outside the root or a missing path with a DiscoveryError', async () => {
+    await writeFile(path.join(base, 'outside.yaml'), 'x');
+    await expect(discoverFiles({ root, paths: ['../outside.yaml'] })).rejects.toThrow(DiscoveryError);
+    await expect(discoverFiles({ root, paths: ['../outside.yaml'] })).rejects.toThrow(/outside the root/);
+    await expect(discoverFiles({ root, paths: ['nope'] })).rejects.toThrow(/nope does not exist/);
+    await symlink(base, path.join(root, 'up'));
+    await expect(discoverFiles({ root, paths: ['up'] })).rejects.toThrow(/leads outside the root/);
+  });
+
+  it('handles thousands of files in many directories', async () => {
+    const files: Record<string, string> = {};
+    for (let d = 0; d < 60; d++) for (let f = 0; f < 50; f++) files[`d${d}/s/f${f}.yaml`] = 'x';
+    await tree(files);
+    const found = await paths();
+    expect(found).toHaveLength(3000);
+    expect(found).toEqual([...found].sort());
+  });
+});

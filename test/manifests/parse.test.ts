@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifestText } from '../../src/manifests/parse.js';
+
+describe('parseManifestText', () => {
+  it('keeps empty documents so indexes match the file', () => {
+    const parsed = parseManifestText('---\na: 1\n---\n---\nb: 2\n---\n');
+    expect(parsed.documents.map((d) => d.index)).toEqual([0, 1, 2, 3]);
+    expect(parsed.documents.map((d) => d.doc.toJS())).toEqual([{ a: 1 }, null, { b: 2 }, null]);
+  });
+
+  it('returns no documents for empty or comment-only text', () => {
+    expect(parseManifestText('').documents).toEqual([]);
+    expect(parseManifestText('# nothing\n').documents).toEqual([]);
+  });
+
+  it('maps offsets to 1-based positions with CRLF line endings', () => {
+    const text = 'a: 1\r\nb:\r\n  c: x\r\n';
+    const parsed = parseManifestText(text);
+    expect(parsed.position(text.indexOf('x'))).toEqual({ line: 3, column: 6 });
+    expect(parsed.lineText(3)).toBe('  c: x');
+    expect(parsed.lineText(99)).toBe('');
+  });
+
+  it('parses tab-indented JSON', () => {
+    const parsed = parseManifestText('{\n\t"a": {\n\t\t"b": [1, "x"]\n\t}\n}\n');
+    expect(parsed.documents[0]?.error).toBeUndefined();
+    expect(parsed.documents[0]?.doc.toJS()).toEqual({ a: { b: [1, 'x'] } });
+  });
+
+  it('reports the first error of each broken document, not of the others', () => {
+    const parsed = parseManifestText('a: 1\n---\nb: [1, 2\nc: d\n---\ne: f\n');
+    expect(parsed.documents.map((d) => d.error?.line ?? null)).toEqual([null, 4, null]);
+    expect(parsed.documents[1]?.error).toMatchObject({ column: 1, fatal: true });
+  });
+
+  it('marks duplicate keys as non-fatal', () => {
+    const parsed = parseManifestText('a: 1\na: 2\n');
+    expect(parsed.documents[0]?.error).toMatchObject({
+      line: 2,
+      column: 1,
+      code: 'DUPLICATE_KEY',
+      fatal: false,
+    });
+  });
+});
