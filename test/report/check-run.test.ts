@@ -133,7 +133,8 @@ describe('publishCheckRun against the fake GitHub API', () => {
     await gh?.close();
     gh = undefined;
   });
-  const client = (url: string) => createOctokit({ token: 'ghs_fake', baseUrl: url, retryAfterBaseMs: 5 });
+  const client = (url: string) =>
+    createOctokit({ token: 'ghs_fake', baseUrl: url, retryAfterBaseMs: 5, unspacedWrites: true });
 
   it('creates the run on the head SHA with the first 50, PATCHes the rest and completes with the conclusion', async () => {
     gh = await startFakeGitHub();

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOctokit, isPermissionDenied } from '../../src/github/octokit.js';
+import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+
+describe('createOctokit', () => {
+  let gh: FakeGitHub | undefined;
+  afterEach(async () => {
+    await gh?.close();
+    gh = undefined;
+  });
+
+  it('talks to a GitHub Enterprise style base URL (path prefix kept, trailing slash dropped)', async () => {
+    gh = await startFakeGitHub();
+    gh.server.route('GET', '/api/v3/repos/:owner/:repo/issues', (req) => ({
+      body: [{ number: 1, path: req.path }],
+    }));
+    const octokit = createOctokit({ token: 'ghs_x', baseUrl: `${gh.url}/api/v3/` });
+    const res = await octokit.rest.issues.listForRepo({ owner: 'a', repo: 'b' });
+    expect(res.data).toEqual([{ number: 1, path: '/api/v3/repos/a/b/issues' }]);
+    expect(gh.server.requests[0]!.headers.authorization).toBe('token ghs_x');
+    expect(gh.server.requests[0]!.headers['user-agent']).toMatch(/^k8s-image-check/);
+  });
+
+  it('retries a secondary rate limit a bounded number of times, then gives up with a log line', async () => {
+    gh = await startFakeGitHub();
+    let calls = 0;
+    gh.server.route('POST', '/repos/:owner/:repo/labels', () => {
+      calls++;
+      return {
+        status: 403,
+        headers: { 'retry-after': '1' },
+        body: {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          status: '403',
+        },
+      };
+    });
+    const warnings: string[] = [];
+    const octokit = createOctokit({
+      token: 't',
+      baseUrl: gh.url,
+      retryAfterBaseMs: 1,
+      maxRateLimitRetries: 2,
+      unspacedWrites: true,
+      log: { warn: (m) => warnings.push(m) },
+    });
+    const err = await octokit.rest.issues
+      .createLabel({ owner: 'o', repo: 'r', name: 'x' })
+      .catch((e: unknown) => e);
+    expect(calls).toBe(3);
+    expect(isPermissionDenied(err)).toBe(false);
+    expect(warnings).toEqual([
+      expect.stringMatching(/secondary rate limit on POST .*giving up after 2 retries/),
+    ]);
+  });
+
+  it('does not wait for a primary rate limit that resets too late', async () => {
+    gh = await startFakeGitHub();
+    let calls = 0;
+    gh.server.route('GET', '/repos/:owner/:repo/issues', () => {
+      calls++;
+      return {
+        status: 403,
+        headers: {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+        },
+        body: { message: 'API rate limit exceeded for installation ID 1.', status: '403' },
+      };
+    });
+    const warnings: string[] = [];
+    const octokit = createOctokit({ token: 't', baseUrl: gh.url, log: { warn: (m) => warnings.push(m) } });
+    await expect(octokit.rest.issues.listForRepo({ owner: 'o', repo: 'r' })).rejects.toThrow(
+      /rate limit exceeded/,
+    );
+    expect(calls).toBe(1);
+    expect(warnings[0]).toMatch(/rate limit on GET .*longer than the 120s we wait/);
+  });
+
+  it('classifies "Resource not accessible by integration" as permission denied', async () => {
+    gh = await startFakeGitHub({ readOnlyToken: true });
+    const octokit = createOctokit({ token: 't', baseUrl: gh.url });
+    const err = await octokit.rest.issues
+      .create({ owner: 'o', repo: 'r', title: 'x' })
+      .catch((e: unknown) => e);
+    expect(isPermissionDenied(err)).toBe(true);
+    expect(String((err as Error).message)).toContain('Resource not accessible by integration');
+  });
+});
