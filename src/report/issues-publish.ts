@@ -1,0 +1,303 @@
+/**
+ * The I/O half of cluster-mode issues: list the managed issues (list API with a `labels=` filter, paginated,
+ * never the search API, whose index lags and produces duplicates) and perform a plan from `planIssues`,
+ * serially, with a pause between mutations (GitHub's best practice: at least one second).
+ */
+import type { Octokit } from '@octokit/rest';
+import { MANAGED_LABEL_PREFIXES } from './issue-body.js';
+import type { ExistingIssue, IssueAction } from './issues.js';
+
+/** The Octokit surface used here; `@actions/github`'s `getOctokit()` and `@octokit/rest` both provide it. */
+export type IssuesOctokit = Pick<Octokit, 'rest' | 'paginate'>;
+
+/** Default pause between two mutating requests, in milliseconds. */
+export const DEFAULT_PAUSE_MS = 1000;
+
+/** Options of `applyIssuePlan`. */
+export interface ApplyIssuePlanOptions {
+  /** Return the plan as results without any request. */
+  dryRun: boolean;
+  /** Pause between mutations. Default `DEFAULT_PAUSE_MS`; 0 in tests. */
+  pauseMs?: number;
+  /** Sleep function (tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What happened to one action. */
+export interface IssueResult {
+  action: IssueAction;
+  ok: boolean;
+  /** Issue number (the new one for `create`), or null. */
+  number: number | null;
+  /** Issue URL when GitHub returned one. */
+  url: string | null;
+  dryRun: boolean;
+  /** What went wrong, where, and what to do. */
+  error?: string;
+}
+
+/** Results of `applyIssuePlan`: one per action, plus warnings that belong to no action (label creation). */
+export interface ApplyIssuePlanResult {
+  results: IssueResult[];
+  /** Label creation failures; not fatal, the issue requests go on. */
+  warnings: string[];
+}
+
+/** Colors of the labels the tool creates. */
+const LABEL_COLORS: [string, string][] = [
+  ['k8s-severity:critical', 'b60205'],
+  ['k8s-severity:warning', 'fbca04'],
+  ['k8s-severity:', 'c5def5'],
+  ['k8s-class:', 'd93f0b'],
+  ['k8s-drift:', '1d76db'],
+  ['k8s-image:', 'e99695'],
+];
+
+function labelColor(name: string): string {
+  return LABEL_COLORS.find(([prefix]) => name.startsWith(prefix))?.[1] ?? '0e8a16';
+}
+
+function statusOf(err: unknown): number | null {
+  if (typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number')
+    return err.status;
+  return null;
+}
+
+function apiMessage(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'response' in err) {
+    const data = (err as { response?: { data?: unknown } }).response?.data;
+    if (typeof data === 'object' && data !== null && 'message' in data && typeof data.message === 'string')
+      return data.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isAlreadyExists(err: unknown): boolean {
+  if (statusOf(err) !== 422) return false;
+  const data = (err as { response?: { data?: { errors?: { code?: string }[] } } }).response?.data;
+  return data?.errors?.some((e) => e.code === 'already_exists') ?? false;
+}
+
+/** A failure message: what happened, where, and what to do (never the token). */
+export function describeGitHubError(err: unknown, doing: string, owner: string, repo: string): string {
+  const status = statusOf(err);
+  const said = apiMessage(err);
+  const where = `${owner}/${repo}`;
+  const prefix = `GitHub answered ${status ?? 'an error'} when ${doing} in ${where}: ${said}.`;
+  if (status === 401) return `${prefix} The token is invalid or expired; check the github-token input.`;
+  if (status === 403 || status === 404)
+    return `${prefix} The token needs "issues: write" permission on ${where} (add \`permissions: issues: write\` to the workflow); if the message mentions a rate limit, the next run retries.`;
+  if (status === 410)
+    return `${prefix} Issues are disabled in ${where}; enable them or turn off cluster issues.`;
+  if (status === 422) return `${prefix} GitHub refused the content; report this as a bug of k8s-image-check.`;
+  return `${prefix} The next run retries.`;
+}
+
+/**
+ * Returns every issue carrying `label` (pull requests skipped), through the paginated list API. The
+ * default `state: 'all'` lets the planner reopen a closed issue instead of opening a duplicate.
+ */
+export async function listManagedIssues(
+  octokit: IssuesOctokit,
+  owner: string,
+  repo: string,
+  label: string,
+  state: 'all' | 'open' = 'all',
+): Promise<ExistingIssue[]> {
+  const items = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    owner,
+    repo,
+    labels: label,
+    state,
+    per_page: 100,
+  });
+  return items
+    .filter((i) => !i.pull_request)
+    .map((i) => ({
+      number: i.number,
+      state: i.state === 'closed' ? 'closed' : 'open',
+      title: i.title,
+      body: i.body ?? null,
+      labels: i.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter((l) => l !== ''),
+      url: i.html_url,
+    }));
+}
+
+/**
+ * Performs the plan serially and returns one result per action (noops included, so the summary can list
+ * them). A failing action is reported and the rest go on. Labels used by the plan are created first when
+ * missing (a concurrent `422 already_exists` is fine; other label failures become warnings). With `dryRun`
+ * nothing is requested at all.
+ */
+export async function applyIssuePlan(
+  octokit: IssuesOctokit,
+  owner: string,
+  repo: string,
+  actions: readonly IssueAction[],
+  options: ApplyIssuePlanOptions,
+): Promise<ApplyIssuePlanResult> {
+  if (options.dryRun) {
+    const results = actions.map((action) => ({
+      action,
+      ok: true,
+      number: 'number' in action ? action.number : null,
+      url: null,
+      dryRun: true,
+    }));
+    return { results, warnings: [] };
+  }
+  const pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let mutations = 0;
+  const mutate = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (mutations++ > 0 && pauseMs > 0) await sleep(pauseMs);
+    return fn();
+  };
+
+  const labelErrors = await ensureLabels(octokit, owner, repo, actions, mutate);
+  const results: IssueResult[] = [];
+  for (const action of actions) {
+    const t = action.target;
+    const what = `${t.kind} ${t.namespace}/${t.name} (cluster ${t.cluster})`;
+    try {
+      switch (action.type) {
+        case 'noop':
+          results.push({ action, ok: true, number: action.number, url: null, dryRun: false });
+          break;
+        case 'create': {
+          const { data } = await mutate(() =>
+            octokit.rest.issues.create({
+              owner,
+              repo,
+              title: action.title,
+              body: action.body,
+              labels: action.labels,
+            }),
+          );
+          results.push({ action, ok: true, number: data.number, url: data.html_url, dryRun: false });
+          break;
+        }
+        case 'update': {
+          const { data } = await mutate(() =>
+            octokit.rest.issues.update({
+              owner,
+              repo,
+              issue_number: action.number,
+              title: action.title,
+              body: action.body,
+              labels: action.labels,
+              ...(action.reopen ? { state: 'open' as const } : {}),
+            }),
+          );
+          if (action.comment) {
+            const comment = action.comment;
+            await mutate(() =>
+              octokit.rest.issues.createComment({ owner, repo, issue_number: action.number, body: comment }),
+            );
+          }
+          results.push({ action, ok: true, number: action.number, url: data.html_url, dryRun: false });
+          break;
+        }
+        case 'comment': {
+          await mutate(() =>
+            octokit.rest.issues.createComment({
+              owner,
+              repo,
+              issue_number: action.number,
+              body: action.comment,
+            }),
+          );
+          const { data } = await mutate(() =>
+            octokit.rest.issues.update({ owner, repo, issue_number: action.number, body: action.body }),
+          );
+          results.push({ action, ok: true, number: action.number, url: data.html_url, dryRun: false });
+          break;
+        }
+        case 'close': {
+          await mutate(() =>
+            octokit.rest.issues.createComment({
+              owner,
+              repo,
+              issue_number: action.number,
+              body: action.comment,
+            }),
+          );
+          const { data } = await mutate(() =>
+            octokit.rest.issues.update({
+              owner,
+              repo,
+              issue_number: action.number,
+              body: action.body,
+              state: 'closed',
+              state_reason: action.stateReason,
+            }),
+          );
+          results.push({ action, ok: true, number: action.number, url: data.html_url, dryRun: false });
+          break;
+        }
+        default: {
+          const never: never = action;
+          throw new Error(`unknown issue action ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (err: unknown) {
+      const doing =
+        action.type === 'create'
+          ? `opening an issue for ${what}`
+          : `${action.type === 'close' ? 'closing' : 'updating'} issue #${action.number} for ${what}`;
+      results.push({
+        action,
+        ok: false,
+        number: 'number' in action ? action.number : null,
+        url: null,
+        dryRun: false,
+        error: describeGitHubError(err, doing, owner, repo),
+      });
+    }
+  }
+  return { results, warnings: labelErrors };
+}
+
+async function ensureLabels(
+  octokit: IssuesOctokit,
+  owner: string,
+  repo: string,
+  actions: readonly IssueAction[],
+  mutate: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<string[]> {
+  const wanted = new Set<string>();
+  for (const a of actions)
+    if (a.type === 'create' || a.type === 'update') for (const l of a.labels) wanted.add(l);
+  if (wanted.size === 0) return [];
+  const errors: string[] = [];
+  let existing: Set<string>;
+  try {
+    const labels = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, {
+      owner,
+      repo,
+      per_page: 100,
+    });
+    existing = new Set(labels.map((l) => l.name.toLowerCase()));
+  } catch (err: unknown) {
+    return [describeGitHubError(err, 'listing labels', owner, repo)];
+  }
+  for (const name of [...wanted].sort()) {
+    if (existing.has(name.toLowerCase())) continue;
+    const managed = MANAGED_LABEL_PREFIXES.some((p) => name.startsWith(p));
+    try {
+      await mutate(() =>
+        octokit.rest.issues.createLabel({
+          owner,
+          repo,
+          name,
+          color: labelColor(name),
+          description: managed ? 'Set by k8s-image-check' : 'Cluster problems found by k8s-image-check',
+        }),
+      );
+    } catch (err: unknown) {
+      if (!isAlreadyExists(err))
+        errors.push(describeGitHubError(err, `creating label "${name}"`, owner, repo));
+    }
+  }
+  return errors;
+}
