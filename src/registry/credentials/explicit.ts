@@ -1,0 +1,92 @@
+/**
+ * The explicit credentials input: a JSON or YAML map `host[/path] -> entry`, each entry
+ * `{username, password}`, `{auth}`, `{identitytoken}` or `{registrytoken}`. A docker config shape
+ * (`{auths: {...}}`) is accepted as well. Keys are compared by host (and path prefix, when given).
+ */
+import { parse } from 'yaml';
+import { type CredentialFields, parseCredentialEntry } from './entry.js';
+import { splitCredentialKey } from './hosts.js';
+
+/** One explicit entry, normalized. */
+export interface ExplicitEntry {
+  key: string;
+  host: string;
+  /** Repository path prefix, `''` for the whole host. */
+  path: string;
+  fields: CredentialFields;
+}
+
+/** Parsed explicit input. */
+export interface ExplicitCredentials {
+  entries: ExplicitEntry[];
+  secrets: string[];
+  warnings: string[];
+}
+
+const LABEL = 'the registry credentials input';
+
+/** Parse the explicit input text (JSON or YAML). Empty text means no entries. */
+export function parseExplicitCredentials(text: string): ExplicitCredentials {
+  const result: ExplicitCredentials = { entries: [], secrets: [], warnings: [] };
+  if (text.trim() === '') return result;
+  let doc: unknown;
+  try {
+    doc = parse(text, { maxAliasCount: 0, logLevel: 'error' });
+  } catch {
+    // The parser's message may quote the text (secrets), so it is not repeated.
+    result.warnings.push(
+      `${LABEL} is neither valid JSON nor YAML; it is ignored. Give a map of host -> {username, password}.`,
+    );
+    return result;
+  }
+  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+    const auths = (doc as Record<string, unknown>).auths;
+    if (typeof auths === 'object' && auths !== null && !Array.isArray(auths)) doc = auths;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    result.warnings.push(`${LABEL} is not a map of host -> credentials; it is ignored.`);
+    return result;
+  }
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (typeof value === 'string') {
+      // A bare string would most likely be a secret: never echo it, never guess its meaning.
+      result.secrets.push(value, Buffer.from(value).toString('base64'));
+      result.warnings.push(
+        `${LABEL}: entry "${key}" is a string; it is ignored. Write {username, password} or {auth} instead.`,
+      );
+      continue;
+    }
+    const parsed = parseCredentialEntry(value);
+    result.secrets.push(...parsed.secrets);
+    if (!parsed.ok) {
+      result.warnings.push(`${LABEL}: entry "${key}" is ignored: ${parsed.error}.`);
+      continue;
+    }
+    if (!parsed.fields) {
+      result.warnings.push(
+        `${LABEL}: entry "${key}" has no username, password, auth or token; it is ignored.`,
+      );
+      continue;
+    }
+    const { host, path } = splitCredentialKey(key);
+    if (host === '') {
+      result.warnings.push(`${LABEL}: entry "${key}" has no host; it is ignored.`);
+      continue;
+    }
+    result.entries.push({ key, host, path, fields: parsed.fields });
+  }
+  return result;
+}
+
+/**
+ * Explicit entries for an image, most specific first: same host, and a path that is the repository or
+ * one of its parent namespaces.
+ */
+export function findExplicit(entries: ExplicitEntry[], host: string, repository: string): ExplicitEntry[] {
+  return entries
+    .filter(
+      (e) =>
+        e.host === host && (e.path === '' || repository === e.path || repository.startsWith(`${e.path}/`)),
+    )
+    .sort((a, b) => b.path.length - a.path.length);
+}

@@ -1,0 +1,209 @@
+/**
+ * The credential resolver: explicit input first, then docker's `config.json` (or `DOCKER_AUTH_CONFIG`),
+ * then Kubernetes pull secrets. Files are read once when the resolver is created; credential helpers run
+ * lazily, once per helper and server. Every secret is collected for masking; problems become warnings.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type DockerConfig,
+  findAuthEntry,
+  findCredHelper,
+  helperServerUrl,
+  parseDockerConfig,
+} from './docker-config.js';
+import { type CredentialFields, secretsOf } from './entry.js';
+import { type ExplicitEntry, findExplicit, parseExplicitCredentials } from './explicit.js';
+import {
+  type CredentialHelperRunner,
+  createProcessHelperRunner,
+  HELPER_TOKEN_USERNAME,
+  type HelperCredential,
+} from './helper.js';
+import { canonicalHost } from './hosts.js';
+import { buildKeyring, type KeyringKey, lookupKeyring } from './keyring.js';
+import { type PullSecret, type PullSecretCredential, parsePullSecrets } from './pull-secrets.js';
+import type { CredentialResolver, RegistryCredential } from './types.js';
+
+/** Options of {@link createCredentialResolver}. */
+export interface CredentialResolverOptions {
+  /** Explicit input: JSON or YAML map host -> {username,password} | {auth} | {identitytoken} | {registrytoken}. */
+  explicit?: string;
+  /**
+   * A docker `config.json` path (or a directory holding one). Default: `$DOCKER_CONFIG/config.json`, else
+   * `$HOME/.docker/config.json` (both from `env`). A missing default file is not an error.
+   */
+  dockerConfigPath?: string;
+  /** Environment (PATH for helpers, DOCKER_CONFIG, DOCKER_AUTH_CONFIG, HOME). */
+  env: Record<string, string | undefined>;
+  /** Kubernetes image pull secrets (`data` base64 as in the API). */
+  pullSecrets?: PullSecret[];
+  /** Runs `docker-credential-<name> get`; default spawns the program found on `env.PATH`. */
+  runHelper?: CredentialHelperRunner;
+  /** Called with each new secret as soon as it is known (e.g. `core.setSecret`), helpers' included. */
+  onSecret?: (secret: string) => void;
+}
+
+/** A resolver plus what must be masked and what went wrong while reading the sources. */
+export interface CredentialResolverResult {
+  resolve: CredentialResolver;
+  /** Every secret value and its base64 form. Grows when helpers answer. */
+  secrets: string[];
+  /** Problems, naming the file/input and key (never a secret). Grows when helpers fail. */
+  warnings: string[];
+}
+
+interface DockerSource {
+  label: string;
+  config: DockerConfig;
+}
+
+function readDockerSources(options: CredentialResolverOptions, warnings: string[]): DockerSource[] {
+  const sources: DockerSource[] = [];
+  const { env } = options;
+  const inline = env.DOCKER_AUTH_CONFIG;
+  if (inline && inline.trim() !== '') {
+    sources.push({ label: 'DOCKER_AUTH_CONFIG', config: parseDockerConfig(inline, 'DOCKER_AUTH_CONFIG') });
+  }
+  let path: string | undefined;
+  let explicitPath = false;
+  if (options.dockerConfigPath) {
+    path = options.dockerConfigPath;
+    explicitPath = true;
+  } else if (env.DOCKER_CONFIG) {
+    path = join(env.DOCKER_CONFIG, 'config.json');
+  } else if (env.HOME) {
+    path = join(env.HOME, '.docker', 'config.json');
+  }
+  if (path) {
+    try {
+      if (statSync(path).isDirectory()) path = join(path, 'config.json');
+      const label = `docker config ${path}`;
+      sources.push({ label, config: parseDockerConfig(readFileSync(path, 'utf8'), label) });
+    } catch (err: unknown) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (explicitPath || code !== 'ENOENT') {
+        warnings.push(
+          `docker config ${path} could not be read (${code ?? 'error'}); its credentials are not used. ` +
+            'Check the docker config path.',
+        );
+      }
+    }
+  }
+  return sources;
+}
+
+function credential(fields: CredentialFields, source: string): RegistryCredential {
+  return { ...fields, source };
+}
+
+function sameSecret(a: RegistryCredential, b: RegistryCredential): boolean {
+  return (
+    a.username === b.username &&
+    a.password === b.password &&
+    a.identityToken === b.identityToken &&
+    a.registryToken === b.registryToken
+  );
+}
+
+/**
+ * Create the credential resolver. `resolve(host, repository)` returns every matching credential, most
+ * specific source first and without duplicates, or `[]` for anonymous access.
+ */
+export function createCredentialResolver(options: CredentialResolverOptions): CredentialResolverResult {
+  const secrets: string[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  const addSecrets = (values: string[]) => {
+    for (const s of values) {
+      if (!s || seen.has(s)) continue;
+      seen.add(s);
+      secrets.push(s);
+      options.onSecret?.(s);
+    }
+  };
+
+  const explicit = parseExplicitCredentials(options.explicit ?? '');
+  addSecrets(explicit.secrets);
+  warnings.push(...explicit.warnings);
+
+  const dockerSources = readDockerSources(options, warnings);
+  for (const d of dockerSources) {
+    addSecrets(d.config.secrets);
+    warnings.push(...d.config.warnings);
+  }
+
+  const pulled = parsePullSecrets(options.pullSecrets ?? []);
+  addSecrets(pulled.secrets);
+  warnings.push(...pulled.warnings);
+  const keyring: KeyringKey<PullSecretCredential>[] = buildKeyring(pulled.inputs);
+
+  const runHelper = options.runHelper ?? createProcessHelperRunner(options.env);
+  const helperCalls = new Map<string, Promise<HelperCredential>>();
+  const callHelper = async (
+    helper: string,
+    host: string,
+    label: string,
+  ): Promise<RegistryCredential | undefined> => {
+    const serverUrl = helperServerUrl(host);
+    const key = `${helper}\n${serverUrl}`;
+    let call = helperCalls.get(key);
+    if (!call) {
+      call = runHelper(helper, serverUrl).then(
+        (result) => {
+          if (result) addSecrets(secretsOf({ password: result.secret }));
+          return result;
+        },
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          // A failing helper must not leak what it printed if that happens to be a known secret.
+          const masked = secrets.reduce((m, s) => (s.length >= 4 ? m.split(s).join('***') : m), message);
+          warnings.push(
+            `${label}: credential helper "${helper}" for ${serverUrl} failed: ${masked}. Continuing without its credentials.`,
+          );
+          return undefined;
+        },
+      );
+      helperCalls.set(key, call);
+    }
+    const result = await call;
+    if (!result) return undefined;
+    const source = `${label} (docker-credential-${helper})`;
+    if (result.username === HELPER_TOKEN_USERNAME) {
+      return { identityToken: result.secret, source };
+    }
+    return { username: result.username, password: result.secret, source };
+  };
+
+  const fromDocker = async (d: DockerSource, host: string): Promise<RegistryCredential[]> => {
+    const out: RegistryCredential[] = [];
+    const helper = findCredHelper(d.config, host);
+    if (helper) {
+      const c = await callHelper(helper, host, d.label);
+      if (c) out.push(c);
+    }
+    const entry = findAuthEntry(d.config, host);
+    if (entry) out.push(credential(entry.fields, `${d.label} (auths "${entry.key}")`));
+    if (out.length === 0 && d.config.credsStore) {
+      const c = await callHelper(d.config.credsStore, host, d.label);
+      if (c) out.push(c);
+    }
+    return out;
+  };
+
+  const resolve: CredentialResolver = async (rawHost, repository) => {
+    const host = canonicalHost(rawHost);
+    const found: RegistryCredential[] = [];
+    const explicitMatches: ExplicitEntry[] = findExplicit(explicit.entries, host, repository);
+    for (const e of explicitMatches)
+      found.push(credential(e.fields, `registry credentials input (entry "${e.key}")`));
+    for (const d of dockerSources) found.push(...(await fromDocker(d, host)));
+    for (const k of lookupKeyring(keyring, host, repository))
+      found.push(credential(k.value.fields, k.value.source));
+    const unique: RegistryCredential[] = [];
+    for (const c of found) if (!unique.some((u) => sameSecret(u, c))) unique.push(c);
+    return unique;
+  };
+
+  return { resolve, secrets, warnings };
+}
