@@ -41,6 +41,8 @@ export interface KustomizeView {
   uses: ImageUse[];
   skipped: SkippedFile[];
   errors: ParseProblem[];
+  /** True when a remote base or component was skipped (its images are missing from `uses`). */
+  remote: boolean;
 }
 
 /** The built resources of one kustomization plus what could not be followed. */

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyImageEntry,
+  isImageMatched,
+  type KustomizeImageEntry,
+  splitImage,
+} from '../../../src/manifests/kustomize/image-transform.js';
+
+describe('splitImage (kustomize image.Split)', () => {
+  it.each([
+    ['nginx', { name: 'nginx', tag: '', digest: '' }],
+    ['nginx:1.25', { name: 'nginx', tag: '1.25', digest: '' }],
+    ['localhost:5000/app', { name: 'localhost:5000/app', tag: '', digest: '' }],
+    ['localhost:5000/app:v1', { name: 'localhost:5000/app', tag: 'v1', digest: '' }],
+    ['ghcr.io/a/b@sha256:abc', { name: 'ghcr.io/a/b', tag: '', digest: 'sha256:abc' }],
+    ['ghcr.io/a/b:1.0@sha256:abc', { name: 'ghcr.io/a/b', tag: '1.0', digest: 'sha256:abc' }],
+    ['busybox@sha256:abc', { name: 'busybox', tag: '', digest: 'sha256:abc' }],
+  ])('%s', (image, expected) => {
+    expect(splitImage(image)).toEqual(expected);
+  });
+});
+
+describe('isImageMatched (kustomize image.IsImageMatched)', () => {
+  it.each([
+    ['nginx', 'nginx', true],
+    ['nginx:1.25', 'nginx', true],
+    ['nginx@sha256:abc', 'nginx', true],
+    ['nginx:1.25@sha256:abc', 'nginx', true],
+    ['docker.io/library/nginx:1.25', 'nginx', false], // no normalisation: the name must be written the same way
+    ['nginx-extra:1.25', 'nginx', false],
+    ['my/nginx:1.25', 'nginx', false],
+    ['quay.io/argoproj/argo-rollouts:v1', 'quay.io/argoproj/argo-rollouts', true],
+    // kustomize does not escape the name: `.` matches any character, exactly as upstream.
+    ['quayXio/argoproj/argo-rollouts:v1', 'quay.io/argoproj/argo-rollouts', true],
+    ['app:{{tag}}', 'app', true],
+  ])('%s against %s → %s', (image, name, expected) => {
+    expect(isImageMatched(image, name)).toBe(expected);
+  });
+
+  it('falls back to an exact name comparison when the name is not a valid expression', () => {
+    expect(isImageMatched('weird(name:1', 'weird(name')).toBe(true);
+    expect(isImageMatched('other:1', 'weird(name')).toBe(false);
+  });
+});
+
+describe('applyImageEntry (imageTagUpdater.SetImageValue)', () => {
+  const cases: [string, KustomizeImageEntry, string | null][] = [
+    ['nginx:1.25', { name: 'nginx', newTag: '1.27' }, 'nginx:1.27'],
+    ['nginx', { name: 'nginx', newTag: '1.27' }, 'nginx:1.27'],
+    ['nginx:1.25@sha256:aaa', { name: 'nginx', newTag: '1.27' }, 'nginx:1.27'],
+    ['nginx:1.25', { name: 'nginx', digest: 'sha256:bbb' }, 'nginx@sha256:bbb'],
+    ['nginx:1.25', { name: 'nginx', newTag: '1.27', digest: 'sha256:bbb' }, 'nginx:1.27@sha256:bbb'],
+    ['nginx:1.25', { name: 'nginx', newName: 'mirror.io/nginx' }, 'mirror.io/nginx:1.25'],
+    ['nginx:1.25', { name: 'nginx', newName: 'mirror.io/nginx', newTag: '2' }, 'mirror.io/nginx:2'],
+    ['app:1.0', { name: 'app', tagSuffix: '-debug' }, 'app:1.0-debug'],
+    ['app:1.0@sha256:aaa', { name: 'app', tagSuffix: '-debug' }, 'app:1.0-debug'],
+    ['app:1.0', { name: 'app', newTag: '2.0', tagSuffix: '-debug' }, 'app:2.0'],
+    ['app:1.0', { name: 'app' }, 'app:1.0'],
+    ['other:1.0', { name: 'app', newTag: '2.0' }, null],
+  ];
+  it.each(cases)('%s with %j → %s', (image, entry, expected) => {
+    expect(applyImageEntry(image, entry)).toBe(expected);
+  });
+});
