@@ -220,7 +220,15 @@ function remedySection(w: WorkloadReport): string[] {
     seen.add(key);
     lines.push(`- **${text(key)}**: ${remedy}`);
   };
-  for (const c of w.classes) if (RANK[c.severity] >= RANK.warning) add(c.class, REMEDY_BY_CLASS[c.class]);
+  for (const c of w.classes) {
+    if (RANK[c.severity] < RANK.warning) continue;
+    // Fill the command placeholders with the first affected pod, so the command can be pasted.
+    const remedy = REMEDY_BY_CLASS[c.class]
+      ?.replace('<namespace>', w.namespace)
+      .replace('<pod>', c.pods[0] ?? '<pod>')
+      .replace('<container>', c.container ?? '<container>');
+    add(c.class, remedy);
+  }
   for (const d of w.drift) add(d.status, REMEDY_BY_DRIFT[d.status]);
   for (const i of w.images) add(i.status, REMEDY_BY_IMAGE_STATUS[i.status]);
   return lines.length ? ['### What to do', '', ...lines] : [];
