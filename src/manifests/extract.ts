@@ -103,7 +103,9 @@ function addField(
   const end = range?.[1] ?? start;
   const { line, column } = parsed.position(start);
   const scalar = isScalar(field.node);
-  const raw = isScalar(field.node) ? String(field.node.value) : text.slice(start, end);
+  // Non-string scalars (`image: 1.0`) keep their source text, not the number's formatting.
+  const raw =
+    isScalar(field.node) && typeof field.node.value === 'string' ? field.node.value : text.slice(start, end);
   const use: ImageUse = {
     raw,
     file: file.path,

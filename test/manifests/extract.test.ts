@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractFile } from '../../src/manifests/extract.js';
-import { extractFixture } from './fixture.js';
+import { extractFixture, FIXTURES } from './fixture.js';
 
 /** [line, column, raw, kind, name, container, containerType, docIndex] */
 type Row = [number, number, string, string, string | null, string | null, string, number];
@@ -208,6 +209,16 @@ describe('broken, templated and hostile input', () => {
   ])('never throws on %s', (_label, text) => {
     const result = extractFile({ path: 'x.yaml', absPath: '/x.yaml', size: text.length }, text);
     expect(result.uses).toEqual([]);
+  });
+
+  it('keeps the CRLF fixture byte-exact (no line-ending normalisation in the checkout)', () => {
+    expect(readFileSync(`${FIXTURES}crlf.yaml`, 'utf8')).toContain('\r\n');
+  });
+
+  it('handles a byte-order mark and keeps non-string scalars as written', () => {
+    const text = '\uFEFFapiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: 1.0\n';
+    const result = extractFile({ path: 'x.yaml', absPath: '/x.yaml', size: text.length }, text);
+    expect(result.uses.map((u) => [u.line, u.column, u.raw])).toEqual([[6, 14, '1.0']]);
   });
 
   it('reports an image that is not a string as an error at its position', () => {
