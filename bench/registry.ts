@@ -1,0 +1,231 @@
+/**
+ * Registry check throughput, side by side in one run against one local registry (issue 3):
+ *   (a) `checkImages` over every ref (default settings: 32 overall, 8 per registry);
+ *   (b) a sequential `skopeo inspect --raw` loop;
+ *   (c) the same with `xargs -P 8`;
+ *   (d) raw HEAD capacity: a tight loop of manifest HEADs over one undici keep-alive pool, 8 in flight.
+ * (a) lists the registry in plainHttpRegistries; a variant relying on the loopback https→http fallback
+ * is timed as well. Targets: (a) ≥ 20x faster than (b), ≥ 3x faster than (c), and at least half of (d)'s rate.
+ *
+ * Run (as root on a machine with docker-registry and skopeo, see .ci/run):
+ *   node_modules/.bin/node bench/registry.ts [--tags 500] [--runs 5] [--concurrency 8] [--skip-skopeo]
+ * Node 24 strips the types itself; a resolve hook below maps the sources' `.js` imports to `.ts`.
+ * The machine should be otherwise idle: the registry, skopeo and the checker share the CPUs.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { registerHooks } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import type * as ReferenceModule from '../src/image/reference.js';
+import type * as CheckModule from '../src/registry/check.js';
+import type * as ImagesModule from '../test/helpers/images.js';
+import type * as RegistryModule from '../test/helpers/registry.js';
+
+// Node's type stripping does not rewrite `./x.js` to `./x.ts`: do it for files that exist as .ts.
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    if (/^\.\.?\//.test(specifier) && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
+      const ts = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
+      if (existsSync(fileURLToPath(ts))) return nextResolve(ts.href, context);
+    }
+    return nextResolve(specifier, context);
+  },
+});
+const load = async <T>(path: string): Promise<T> => (await import(new URL(path, import.meta.url).href)) as T;
+const { checkKey, parseReference } = await load<typeof ReferenceModule>('../src/image/reference.ts');
+const { checkImages } = await load<typeof CheckModule>('../src/registry/check.ts');
+const { pushOciManifest, MediaTypes } = await load<typeof ImagesModule>('../test/helpers/images.ts');
+const { startRegistry } = await load<typeof RegistryModule>('../test/helpers/registry.ts');
+
+const { values: args } = parseArgs({
+  options: {
+    tags: { type: 'string', default: '500' },
+    repos: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '8' },
+    'skip-skopeo': { type: 'boolean', default: false },
+  },
+});
+const TAGS = Number(args.tags);
+const REPOS = Number(args.repos);
+const RUNS = Number(args.runs);
+const PAR = Number(args.concurrency);
+
+const ACCEPT = [
+  MediaTypes.ociIndex,
+  MediaTypes.ociManifest,
+  MediaTypes.dockerList,
+  MediaTypes.dockerManifest,
+].join(', ');
+
+async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function sh(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ ms: number; stdout: string; stderr: string }> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile('/bin/sh', ['-c', script], { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${script.slice(0, 80)}… failed: ${stderr.slice(0, 500)}`));
+      else resolve({ ms: performance.now() - start, stdout, stderr });
+    });
+  });
+}
+
+const work = await mkdtemp(join(tmpdir(), 'kic-bench-'));
+const reg = await startRegistry();
+try {
+  console.log(
+    `registry ${reg.url}; ${TAGS} tags in ${REPOS} repositories; ${cpus().length} CPUs, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+
+  // Push: distinct manifests (an annotation per tag) over the same two blobs.
+  const refs = Array.from({ length: TAGS }, (_, i) => ({ repo: `bench/app${i % REPOS}`, tag: `v${i}` }));
+  const t0 = performance.now();
+  await pool(refs, 8, async (r) => {
+    await pushOciManifest(reg, r.repo, r.tag, {}, { annotations: { 'bench.index': r.tag } });
+  });
+  console.log(`pushed ${TAGS} manifests in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const full = refs.map((r) => `${reg.host}/${r.repo}:${r.tag}`);
+  const targets = full.map((raw) => {
+    const parsed = parseReference(raw);
+    if (!parsed.ok) throw new Error(`bench ref ${raw}: ${parsed.error}`);
+    return { key: checkKey(parsed.ref), ref: parsed.ref };
+  });
+
+  // (d) raw HEAD capacity over one keep-alive pool with PAR connections.
+  const headPool = new Pool(reg.url, { connections: PAR, keepAliveTimeout: 30_000 });
+  const rawPass = async (): Promise<number> => {
+    const start = performance.now();
+    await pool(refs, PAR, async (r) => {
+      const res = await headPool.request({
+        method: 'HEAD',
+        path: `/v2/${r.repo}/manifests/${r.tag}`,
+        headers: { accept: ACCEPT },
+      });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`HEAD ${r.repo}:${r.tag} answered ${res.statusCode}`);
+    });
+    return performance.now() - start;
+  };
+
+  // (a) the checker with default limits. The registry is listed in plainHttpRegistries (steady state);
+  // a second variant relies on the loopback https→http fallback and counts refs that did not come out
+  // `available` (the fallback must not misclassify concurrent first requests).
+  const plainHttp = { plainHttpRegistries: [reg.host] };
+  const checkerPass = async (extra: Partial<CheckModule.RegistryCheckOptions>): Promise<[number, number]> => {
+    const start = performance.now();
+    const results = await checkImages(targets, { credentials: async () => [], ...extra });
+    const ms = performance.now() - start;
+    if (results.size !== TAGS) throw new Error(`checker: ${results.size} results for ${TAGS} refs`);
+    const bad = [...results.values()].filter((c) => c.status !== 'available');
+    if (bad.length > 0 && extra === plainHttp)
+      throw new Error(`checker: not available: ${JSON.stringify(bad[0])}`);
+    return [ms, bad.length];
+  };
+
+  await rawPass(); // warm the registry's caches and the pool
+  await checkerPass(plainHttp);
+  const rawRuns: number[] = [];
+  const checkerRuns: number[] = [];
+  const fallbackRuns: number[] = [];
+  let fallbackBad = 0;
+  for (let i = 0; i < RUNS; i++) {
+    checkerRuns.push((await checkerPass(plainHttp))[0]);
+    rawRuns.push(await rawPass());
+    const [ms, bad] = await checkerPass({});
+    fallbackRuns.push(ms);
+    fallbackBad += bad;
+  }
+  await headPool.close();
+
+  // (b)/(c) skopeo, kept inside the work dir (see docs/registry-observed.md "Practical notes").
+  let seqMs: number | undefined;
+  let parMs: number | undefined;
+  if (!args['skip-skopeo']) {
+    await mkdir(join(work, 'registries.d'), { recursive: true });
+    await mkdir(join(work, 'tmp'), { recursive: true });
+    await writeFile(
+      join(work, 'policy.json'),
+      JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }),
+    );
+    await writeFile(join(work, 'auth.json'), '{"auths":{}}');
+    await writeFile(join(work, 'registries.conf'), '');
+    await writeFile(join(work, 'refs.txt'), `${full.join('\n')}\n`);
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: work,
+      TMPDIR: join(work, 'tmp'),
+      XDG_DATA_HOME: join(work, 'xdg-data'),
+      _CONTAINERS_ROOTLESS_UID: '65534',
+      REGISTRY_AUTH_FILE: join(work, 'auth.json'),
+      CONTAINERS_REGISTRIES_CONF: join(work, 'registries.conf'),
+    };
+    const skopeo = `skopeo --policy ${work}/policy.json --registries.d ${work}/registries.d --tmpdir ${work}/tmp inspect --raw --tls-verify=false`;
+    const seq = await sh(
+      `n=0; while read -r ref; do ${skopeo} "docker://$ref" > /dev/null || exit 1; n=$((n+1)); done < ${work}/refs.txt; echo $n`,
+      env,
+    );
+    if (Number(seq.stdout.trim()) !== TAGS)
+      throw new Error(`sequential skopeo inspected ${seq.stdout.trim()} refs`);
+    seqMs = seq.ms;
+    const par = await sh(
+      `xargs -P ${PAR} -I{} ${skopeo} docker://{} < ${work}/refs.txt | grep -c schemaVersion`,
+      env,
+    );
+    if (Number(par.stdout.trim()) !== TAGS)
+      throw new Error(`parallel skopeo printed ${par.stdout.trim()} manifests`);
+    parMs = par.ms;
+  }
+
+  const checker = median(checkerRuns);
+  const raw = median(rawRuns);
+  const row = (name: string, ms: number | undefined) =>
+    ms === undefined
+      ? `${name.padEnd(44)} ${'skipped'.padStart(10)}`
+      : `${name.padEnd(44)} ${(ms / 1000).toFixed(3).padStart(9)}s ${((TAGS / ms) * 1000).toFixed(0).padStart(8)}/s ${(ms / checker).toFixed(2).padStart(8)}x`;
+  console.log(
+    `\n${'method'.padEnd(44)} ${'time'.padStart(10)} ${'refs/s'.padStart(10)} ${'vs (a)'.padStart(9)}`,
+  );
+  console.log(row(`(a) checkImages, median of ${RUNS}`, checker));
+  console.log(row('    checkImages, loopback https→http fallback', median(fallbackRuns)));
+  console.log(row(`    checkImages, best of ${RUNS}`, Math.min(...checkerRuns)));
+  console.log(row('(b) skopeo inspect, sequential', seqMs));
+  console.log(row(`(c) skopeo inspect, xargs -P ${PAR}`, parMs));
+  console.log(row(`(d) raw HEAD, ${PAR} in flight, median of ${RUNS}`, raw));
+  if (fallbackBad > 0) {
+    console.log(`    !! fallback variant: ${fallbackBad} of ${RUNS * TAGS} checks were not "available"`);
+  }
+  console.log(
+    `\nruns (ms): checker ${checkerRuns.map((x) => x.toFixed(0)).join(' ')}; raw ${rawRuns.map((x) => x.toFixed(0)).join(' ')}`,
+  );
+
+  const verdict = (label: string, value: number | undefined, target: number) =>
+    value === undefined
+      ? `${label}: skipped`
+      : `${label}: ${value.toFixed(2)} (target ≥ ${target}) ${value >= target ? 'PASS' : 'MISS'}`;
+  console.log(verdict('speed-up vs sequential skopeo', seqMs && seqMs / checker, 20));
+  console.log(verdict(`speed-up vs skopeo xargs -P ${PAR}`, parMs && parMs / checker, 3));
+  console.log(verdict('fraction of raw HEAD capacity', raw / checker, 0.5));
+} finally {
+  await reg.stop();
+  await rm(work, { recursive: true, force: true });
+}
