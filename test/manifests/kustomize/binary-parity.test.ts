@@ -5,10 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseAllDocuments } from 'yaml';
+import { extractFile } from '../../../src/manifests/extract.js';
 import { execCommand, findKustomizeBinary, firstErrorLine } from '../../../src/manifests/kustomize/binary.js';
 import { renderKustomizationDir } from '../../../src/manifests/kustomize/views.js';
 import type { ImageUse } from '../../../src/manifests/types.js';
-import { standInExtract } from './stand-in-extract.js';
 
 /**
  * The native renderer must give the same image list as kustomize itself for every kustomization directory
@@ -19,7 +19,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const corpus = path.resolve(here, '../../../../shared/corpus');
 const fixtures = path.resolve(here, '../../../fixtures/kustomize');
 const binary = await findKustomizeBinary(process.env.PATH);
-const extract = standInExtract;
+const extract = extractFile;
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { extractFile } from '../../../src/manifests/extract.js';
 import {
   type ExecFn,
   execCommand,
@@ -12,7 +13,6 @@ import {
 } from '../../../src/manifests/kustomize/binary.js';
 import { renderKustomizations } from '../../../src/manifests/kustomize/views.js';
 import type { ImageUse, ManifestFile } from '../../../src/manifests/types.js';
-import { standInExtract } from './stand-in-extract.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/kustomize');
 
@@ -89,7 +89,7 @@ describe('renderKustomizations with a binary (fake exec)', () => {
     const { views } = await renderKustomizations(root, {
       files: listFiles(root),
       read: (p) => readFile(p, 'utf8'),
-      extract: standInExtract,
+      extract: extractFile,
       binary: fakeBinary,
       exec,
     });
@@ -129,7 +129,7 @@ describe('renderKustomizations with a binary (fake exec)', () => {
       expect(binary?.command).toBe(script);
       const result = await execCommand(script, ['build', root]);
       expect(result.code).toBe(0);
-      expect(standInExtract({ path: 'x', absPath: 'x', size: 0 }, result.stdout).uses[0]?.raw).toBe(
+      expect(extractFile({ path: 'x', absPath: 'x', size: 0 }, result.stdout).uses[0]?.raw).toBe(
         'from-script:1',
       );
     } finally {
@@ -147,7 +147,7 @@ describe.skipIf(!realBinary)(
       const { views } = await renderKustomizations(root, {
         files: listFiles(root),
         read: (p) => readFile(p, 'utf8'),
-        extract: standInExtract,
+        extract: extractFile,
         binary: realBinary,
       });
       const production = views.find((v) => v.dir === 'overlays/production');

@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { extractFile } from '../../../src/manifests/extract.js';
 import type { KustomizeView } from '../../../src/manifests/kustomize/build.js';
 import { combineWithViews, renderKustomizations } from '../../../src/manifests/kustomize/views.js';
 import type { ImageUse, ManifestFile } from '../../../src/manifests/types.js';
-import { standInExtract } from './stand-in-extract.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/kustomize');
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   ({ views } = await renderKustomizations(root, {
     files: listFiles(root),
     read: (p) => readFile(p, 'utf8'),
-    extract: standInExtract,
+    extract: extractFile,
   }));
 });
 
@@ -56,9 +56,9 @@ describe('renderKustomizations on fixtures/kustomize', () => {
 
   it('reports an unchanged base image at the base manifest line', () => {
     expect(view('base').uses.map(brief)).toEqual([
+      'Deployment -/web migrate → registry.example.com/team/web:1.0.0 @ base/deployment.yaml:16:18',
       'Deployment -/web app → registry.example.com/team/web:1.0.0 @ base/deployment.yaml:19:18',
       'Deployment -/web proxy → nginx:1.25 @ base/deployment.yaml:21:18',
-      'Deployment -/web migrate → registry.example.com/team/web:1.0.0 @ base/deployment.yaml:16:18',
       'CronJob -/report report → busybox:1.36 @ base/cronjob.yaml:16:22',
     ]);
     expect(view('base').uses.every((u) => u.related === undefined)).toBe(true);
@@ -67,15 +67,15 @@ describe('renderKustomizations on fixtures/kustomize', () => {
   it('applies newTag, namespace and namePrefix, reporting the newTag line with the base line as related', () => {
     const uses = view('overlays/staging').uses;
     expect(uses.map(brief)).toEqual([
+      'Deployment staging/stg-web migrate → registry.example.com/team/web:1.1.0-rc1 @ overlays/staging/kustomization.yaml:9:13',
       'Deployment staging/stg-web app → registry.example.com/team/web:1.1.0-rc1 @ overlays/staging/kustomization.yaml:9:13',
       'Deployment staging/stg-web proxy → nginx:1.25 @ base/deployment.yaml:21:18',
-      'Deployment staging/stg-web migrate → registry.example.com/team/web:1.1.0-rc1 @ overlays/staging/kustomization.yaml:9:13',
       'CronJob staging/stg-report report → busybox:1.36 @ base/cronjob.yaml:16:22',
     ]);
     expect(uses[0]?.related).toEqual([
       {
         file: 'base/deployment.yaml',
-        line: 19,
+        line: 16,
         column: 18,
         message: 'base manifest sets registry.example.com/team/web:1.0.0',
       },
@@ -86,14 +86,14 @@ describe('renderKustomizations on fixtures/kustomize', () => {
     const uses = view('overlays/production').uses;
     const digest = 'sha256:3b2f9c6a8e1d4f7a0c5b9e2d8f1a4c7e0b3d6f9a2c5e8b1d4f7a0c3e6b9d2f5a';
     expect(uses.map(brief)).toEqual([
+      `Deployment production/stg-web-prod migrate → registry.example.com/team/web-prod@${digest} @ overlays/production/kustomization.yaml:13:13`,
       `Deployment production/stg-web-prod app → registry.example.com/team/web-prod@${digest} @ overlays/production/kustomization.yaml:13:13`,
       'Deployment production/stg-web-prod proxy → nginx:1.27.0 @ overlays/production/kustomization.yaml:15:13',
-      `Deployment production/stg-web-prod migrate → registry.example.com/team/web-prod@${digest} @ overlays/production/kustomization.yaml:13:13`,
       'CronJob production/stg-report-prod report → mirror.example.com/library/busybox:1.36.1 @ components/busybox-mirror/kustomization.yaml:6:13',
     ]);
     // The chain of decisions: base line, then the staging newTag line, then (as the primary) the digest line.
     expect(uses[0]?.related?.map((r) => `${r.file}:${r.line}`)).toEqual([
-      'base/deployment.yaml:19',
+      'base/deployment.yaml:16',
       'overlays/staging/kustomization.yaml:9',
     ]);
     expect(uses[0]?.related?.[1]?.message).toBe(
@@ -150,6 +150,7 @@ describe('renderKustomizations on fixtures/kustomize', () => {
     expect(all.length).toBe(raw.length + 9);
     const atBaseLine19 = all.filter((u) => u.file === 'base/deployment.yaml' && u.line === 19);
     expect(atBaseLine19).toHaveLength(1);
+    expect(atBaseLine19[0]?.origin).toBe('manifest');
   });
 });
 
@@ -161,7 +162,7 @@ describe('renderKustomizations edge cases (in-memory files)', () => {
       if (text === undefined) throw new Error(`ENOENT ${abs}`);
       return text;
     },
-    extract: standInExtract,
+    extract: extractFile,
   });
   const pod = (name: string, image: string) =>
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
