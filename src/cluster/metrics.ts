@@ -109,6 +109,18 @@ export const METRICS = {
     labels: [...WORKLOAD_LABELS, 'class'],
     value: 'count',
   },
+  runComplete: {
+    name: 'k8s_image_check_run_complete',
+    help: 'Whether the last pushed run could list everything (1) or some lists failed, e.g. RBAC (0).',
+    labels: [],
+    value: '0/1',
+  },
+  listErrors: {
+    name: 'k8s_image_check_list_errors',
+    help: 'A list of the last pushed run failed for this resource (and namespace; empty when cluster-wide).',
+    labels: ['resource', 'namespace'],
+    value: '1',
+  },
   lastSuccess: {
     name: 'k8s_image_check_last_success_timestamp_seconds',
     help: 'Unix time of the last successful cluster-mode run (pushed only by successful runs).',

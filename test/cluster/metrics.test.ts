@@ -76,7 +76,12 @@ function everyMetricReport() {
     ],
     images: [imageCheck({ status: 'absent' })],
   });
-  return { workloads: [w], pods: [crash] };
+  return {
+    workloads: [w],
+    pods: [crash],
+    complete: false,
+    errors: [{ kind: 'pods', namespace: 'secret-ns', message: 'forbidden', httpStatus: 403 }],
+  };
 }
 
 describe('alert rules (deploy/prometheus/alerts.yaml)', () => {

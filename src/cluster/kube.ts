@@ -1,0 +1,441 @@
+/**
+ * The only I/O with the Kubernetes API server. Loads a kubeconfig (file, text, context, in-cluster) with
+ * `@kubernetes/client-node`, which handles client certificates, bearer tokens and exec plugins as kubectl
+ * does, and lists workloads and pods page by page (`limit` + `continue`) into compact records.
+ *
+ * Failure policy: an RBAC 403 (or a kind the server does not serve) on one namespace or kind becomes a
+ * `ClusterError` naming the missing permission and the rest goes on; not being able to reach or authenticate
+ * to the server, or every list failing, throws a `KubeAccessError` so the run fails and changes nothing.
+ */
+import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  CONTROLLER_KINDS,
+  type ControllerRecord,
+  compactController,
+  compactPod,
+  type PodRecord,
+} from './records.js';
+import type { ClusterError } from './types.js';
+
+/** Where the kubeconfig comes from. With nothing set, `KUBECONFIG`/`~/.kube/config`/in-cluster as kubectl does. */
+export interface KubeAccess {
+  /** Path of a kubeconfig file. */
+  kubeconfigPath?: string;
+  /** Kubeconfig YAML text (an action secret): parsed in memory, never written to disk. */
+  kubeconfigText?: string;
+  /** Context to use instead of the current one. */
+  context?: string;
+  /** Use the pod's service account (`/var/run/secrets/kubernetes.io/serviceaccount`). */
+  inCluster?: boolean;
+}
+
+/** Thrown when the cluster cannot be used at all: nothing was (or can be) seen, so nothing may change. */
+export class KubeAccessError extends Error {
+  override name = 'KubeAccessError';
+  constructor(
+    message: string,
+    readonly errors: ClusterError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Returns a loaded `KubeConfig`, or throws a `KubeAccessError` saying which source is unusable and why. */
+export function loadKubeConfig(access: KubeAccess = {}): KubeConfig {
+  const kc = new KubeConfig();
+  let source = 'the kubeconfig';
+  try {
+    if (access.kubeconfigText !== undefined) {
+      source = 'the kubeconfig text';
+      kc.loadFromString(access.kubeconfigText);
+    } else if (access.kubeconfigPath) {
+      source = `kubeconfig ${access.kubeconfigPath}`;
+      kc.loadFromFile(access.kubeconfigPath);
+    } else if (access.inCluster) {
+      source = 'the in-cluster service account';
+      kc.loadFromCluster();
+    } else {
+      source = 'the default kubeconfig (KUBECONFIG, ~/.kube/config or in-cluster)';
+      kc.loadFromDefault();
+    }
+  } catch (err: unknown) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new KubeAccessError(`Cannot load ${source}: ${reason}; pass a valid kubeconfig.`);
+  }
+  if (access.context) {
+    if (!kc.getContextObject(access.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new KubeAccessError(
+        `Context ${JSON.stringify(access.context)} is not in ${source} (contexts: ${known.join(', ') || 'none'}); pass one of them.`,
+      );
+    }
+    kc.setCurrentContext(access.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new KubeAccessError(
+      `${source} has no cluster for context ${JSON.stringify(kc.getCurrentContext())}; set current-context or pass a context.`,
+    );
+  }
+  return kc;
+}
+
+/** Resources cluster mode lists, as plural API names. */
+export type ListedResource =
+  | 'pods'
+  | 'deployments'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'cronjobs'
+  | 'jobs'
+  | 'replicasets';
+
+/** Every listed resource, in listing order. */
+export const LISTED_RESOURCES: readonly ListedResource[] = [
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'cronjobs',
+  'jobs',
+  'replicasets',
+  'pods',
+];
+
+const API_GROUP: Record<ListedResource, string> = {
+  pods: '',
+  deployments: 'apps',
+  statefulsets: 'apps',
+  daemonsets: 'apps',
+  replicasets: 'apps',
+  cronjobs: 'batch',
+  jobs: 'batch',
+};
+
+/** Page size: the API server's own default chunk size for `kubectl get` is 500. */
+export const DEFAULT_PAGE_SIZE = 500;
+
+/** What to list. */
+export interface ListScope {
+  /** Only these namespaces (listed one by one). Default: all namespaces, with one cluster-scope list. */
+  namespaces?: string[];
+  /** Namespaces to leave out (a `metadata.namespace!=` field selector, checked again on our side). */
+  excludeNamespaces?: string[];
+  /** `limit` per request; 0 lists in one request. Default 500. */
+  pageSize?: number;
+  /** Resources to list. Default: all of {@link LISTED_RESOURCES}. */
+  resources?: readonly ListedResource[];
+  /** Parallel list requests. Default 4. */
+  concurrency?: number;
+}
+
+interface ListPage {
+  items?: unknown[];
+  metadata?: { _continue?: string; continue?: string };
+}
+
+interface ListParams {
+  namespace?: string;
+  limit?: number;
+  _continue?: string;
+  fieldSelector?: string;
+}
+
+interface Clients {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+}
+
+type Lister = (c: Clients, p: ListParams) => Promise<ListPage>;
+
+const LISTERS: Record<ListedResource, { all: Lister; namespaced: Lister }> = {
+  pods: {
+    all: (c, p) => c.core.listPodForAllNamespaces(p),
+    namespaced: (c, p) => c.core.listNamespacedPod({ ...p, namespace: p.namespace ?? '' }),
+  },
+  deployments: {
+    all: (c, p) => c.apps.listDeploymentForAllNamespaces(p),
+    namespaced: (c, p) => c.apps.listNamespacedDeployment({ ...p, namespace: p.namespace ?? '' }),
+  },
+  statefulsets: {
+    all: (c, p) => c.apps.listStatefulSetForAllNamespaces(p),
+    namespaced: (c, p) => c.apps.listNamespacedStatefulSet({ ...p, namespace: p.namespace ?? '' }),
+  },
+  daemonsets: {
+    all: (c, p) => c.apps.listDaemonSetForAllNamespaces(p),
+    namespaced: (c, p) => c.apps.listNamespacedDaemonSet({ ...p, namespace: p.namespace ?? '' }),
+  },
+  replicasets: {
+    all: (c, p) => c.apps.listReplicaSetForAllNamespaces(p),
+    namespaced: (c, p) => c.apps.listNamespacedReplicaSet({ ...p, namespace: p.namespace ?? '' }),
+  },
+  cronjobs: {
+    all: (c, p) => c.batch.listCronJobForAllNamespaces(p),
+    namespaced: (c, p) => c.batch.listNamespacedCronJob({ ...p, namespace: p.namespace ?? '' }),
+  },
+  jobs: {
+    all: (c, p) => c.batch.listJobForAllNamespaces(p),
+    namespaced: (c, p) => c.batch.listNamespacedJob({ ...p, namespace: p.namespace ?? '' }),
+  },
+};
+
+/** Returns the API clients of a KubeConfig. */
+export function makeClients(kc: KubeConfig): Clients {
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+  };
+}
+
+/** Returns the `message` of a Kubernetes `Status` body, if the body is one. */
+function statusMessage(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body.trim().slice(0, 200) || undefined;
+    }
+  }
+  const m = (parsed as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : undefined;
+}
+
+/** Returns the low-level cause of a failed fetch (`connect ECONNREFUSED 127.0.0.1:6443`, a TLS error...). */
+function causeOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  const inner = cause instanceof Error ? `: ${cause.message}` : '';
+  return `${err.message.split('\n')[0]}${inner}`;
+}
+
+/** A list failure: `fatal` ones end the run, others are recorded and the rest goes on. */
+export interface ListFailure {
+  fatal: boolean;
+  error: ClusterError;
+}
+
+/** Returns what a list error means, with a message naming the missing permission where RBAC denied it. */
+export function describeListError(
+  err: unknown,
+  resource: string,
+  namespace: string | undefined,
+  server: string,
+  verb = 'list',
+): ListFailure {
+  const where = namespace ? `in namespace ${namespace}` : 'at the cluster scope';
+  const base = { kind: resource, ...(namespace ? { namespace } : {}) };
+  if (err instanceof ApiException) {
+    const code = err.code;
+    const detail = statusMessage(err.body);
+    if (code === 403) {
+      const group = API_GROUP[resource as ListedResource] ?? '';
+      const role = namespace
+        ? `a Role in namespace ${namespace}`
+        : 'a ClusterRole (bound with a ClusterRoleBinding)';
+      const permission = `${verb} ${resource} ${where}`;
+      return {
+        fatal: false,
+        error: {
+          ...base,
+          httpStatus: 403,
+          permission,
+          message: `Forbidden: cannot ${permission}${detail ? ` (${detail})` : ''}; ${resource} ${where} were not checked. Add to ${role}: {apiGroups: ["${group}"], resources: ["${resource}"], verbs: ["${verb}"]}.`,
+        },
+      };
+    }
+    if (code === 401) {
+      return {
+        fatal: true,
+        error: {
+          ...base,
+          httpStatus: 401,
+          message: `${server} answered 401 Unauthorized: the kubeconfig's credentials were not accepted (expired token or certificate?); refresh them.`,
+        },
+      };
+    }
+    if (code === 404) {
+      return {
+        fatal: false,
+        error: {
+          ...base,
+          httpStatus: 404,
+          message: `${server} does not serve ${resource} ${where} (404${detail ? `: ${detail}` : ''}); they were not checked.`,
+        },
+      };
+    }
+    return {
+      fatal: false,
+      error: {
+        ...base,
+        httpStatus: code,
+        message: `Listing ${resource} ${where} failed with HTTP ${code}${detail ? `: ${detail}` : ''}; they were not checked. Run again later.`,
+      },
+    };
+  }
+  return {
+    fatal: true,
+    error: {
+      ...base,
+      message: `Cannot reach the API server ${server}: ${causeOf(err)}; check the kubeconfig's server, CA and credentials, and the network.`,
+    },
+  };
+}
+
+function namespaceFilter(scope: ListScope): (ns: string) => boolean {
+  const excluded = new Set(scope.excludeNamespaces ?? []);
+  return (ns) => !excluded.has(ns);
+}
+
+/**
+ * Lists one resource (cluster-wide or in one namespace) page by page, turning each item into a compact record
+ * as its page arrives. An expired `continue` token (410) restarts the list once from the beginning.
+ */
+export async function listCompact<T>(
+  clients: Clients,
+  resource: ListedResource,
+  namespace: string | undefined,
+  options: { pageSize?: number; excludeNamespaces?: string[]; compact: (item: unknown) => T },
+): Promise<{ items: T[]; pages: number }> {
+  const lister = namespace === undefined ? LISTERS[resource].all : LISTERS[resource].namespaced;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const excluded = new Set(options.excludeNamespaces ?? []);
+  const fieldSelector =
+    namespace === undefined && excluded.size
+      ? [...excluded].map((ns) => `metadata.namespace!=${ns}`).join(',')
+      : undefined;
+  let restarted = false;
+  for (;;) {
+    const items: T[] = [];
+    let pages = 0;
+    let token: string | undefined;
+    try {
+      do {
+        const params: ListParams = {};
+        if (namespace !== undefined) params.namespace = namespace;
+        if (pageSize > 0) params.limit = pageSize;
+        if (token) params._continue = token;
+        if (fieldSelector) params.fieldSelector = fieldSelector;
+        const page = await lister(clients, params);
+        pages++;
+        for (const item of page.items ?? []) {
+          const ns = (item as { metadata?: { namespace?: string } }).metadata?.namespace;
+          if (ns !== undefined && excluded.has(ns)) continue;
+          items.push(options.compact(item));
+        }
+        token = page.metadata?._continue ?? page.metadata?.continue;
+      } while (token);
+      return { items, pages };
+    } catch (err: unknown) {
+      // 410 Expired: the continue token outlived etcd's compaction window; the list must start over.
+      if (err instanceof ApiException && err.code === 410 && token && !restarted) {
+        restarted = true;
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/** A listing of the cluster: compact pods and controllers plus what could not be listed. */
+export interface ClusterSnapshot {
+  server: string;
+  pods: PodRecord[];
+  controllers: ControllerRecord[];
+  errors: ClusterError[];
+  /** True when every list succeeded. */
+  complete: boolean;
+  /** Requests made (pages), for diagnostics and the benchmark. */
+  pages: number;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Runs tasks with bounded concurrency; the first rejection rejects the whole run. */
+async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++]!;
+      await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+}
+
+/**
+ * Lists the scope's controllers and pods. Returns partial results with `errors` for RBAC denials and similar;
+ * throws a `KubeAccessError` when the server cannot be reached or authenticated to, or when every list failed.
+ */
+export async function snapshotCluster(kc: KubeConfig, scope: ListScope = {}): Promise<ClusterSnapshot> {
+  const server = kc.getCurrentCluster()?.server ?? 'the API server';
+  const clients = makeClients(kc);
+  const resources = scope.resources ?? LISTED_RESOURCES;
+  const namespaces = scope.namespaces?.length ? scope.namespaces.filter(namespaceFilter(scope)) : [undefined];
+  const snapshot: ClusterSnapshot = {
+    server,
+    pods: [],
+    controllers: [],
+    errors: [],
+    complete: true,
+    pages: 0,
+  };
+  let attempted = 0;
+  let failed = 0;
+  let fatal: ListFailure | undefined;
+  const tasks: (() => Promise<void>)[] = [];
+  for (const resource of resources) {
+    for (const namespace of namespaces) {
+      tasks.push(async () => {
+        if (fatal) return;
+        attempted++;
+        try {
+          if (resource === 'pods') {
+            const r = await listCompact(clients, resource, namespace, {
+              pageSize: scope.pageSize,
+              excludeNamespaces: scope.excludeNamespaces,
+              compact: (o) => compactPod(o),
+            });
+            snapshot.pods.push(...r.items);
+            snapshot.pages += r.pages;
+          } else {
+            const kind = CONTROLLER_KINDS[resource]!;
+            const r = await listCompact(clients, resource, namespace, {
+              pageSize: scope.pageSize,
+              excludeNamespaces: scope.excludeNamespaces,
+              compact: (o) => compactController(kind, o),
+            });
+            snapshot.controllers.push(...r.items);
+            snapshot.pages += r.pages;
+          }
+        } catch (err: unknown) {
+          failed++;
+          const failure = describeListError(err, resource, namespace, server);
+          if (failure.fatal) fatal ??= failure;
+          else snapshot.errors.push(failure.error);
+        }
+      });
+    }
+  }
+  await runLimited(tasks, scope.concurrency ?? 4);
+  if (fatal) throw new KubeAccessError(fatal.error.message, [fatal.error, ...snapshot.errors]);
+  if (attempted > 0 && failed === attempted) {
+    throw new KubeAccessError(
+      `Every list against ${server} failed, so nothing in the cluster was seen: ${snapshot.errors.map((e) => e.message).join(' ')}`,
+      snapshot.errors,
+    );
+  }
+  // Lists ran concurrently: sort so a run's output does not depend on timing.
+  const key = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
+  snapshot.pods.sort((a, b) =>
+    cmp(key(a.metadata.namespace, 'Pod', a.metadata.name), key(b.metadata.namespace, 'Pod', b.metadata.name)),
+  );
+  snapshot.controllers.sort((a, b) =>
+    cmp(key(a.namespace, a.kind, a.name), key(b.namespace, b.kind, b.name)),
+  );
+  snapshot.errors.sort((a, b) => cmp(key(a.namespace ?? '', a.kind, ''), key(b.namespace ?? '', b.kind, '')));
+  snapshot.complete = snapshot.errors.length === 0;
+  return snapshot;
+}
