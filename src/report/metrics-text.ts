@@ -7,7 +7,8 @@ import type { DriftReport, PodHealth, WorkloadReport } from '../cluster/types.js
 import { ExpositionBuilder } from './exposition.js';
 
 /** The parts of a `DriftReport` the renderer reads. */
-export type MetricsInput = Pick<DriftReport, 'workloads' | 'pods'> & Partial<Pick<DriftReport, 'images'>>;
+export type MetricsInput = Pick<DriftReport, 'workloads' | 'pods'> &
+  Partial<Pick<DriftReport, 'images' | 'complete' | 'errors'>>;
 
 /** Options of `renderMetrics`. */
 export interface RenderMetricsOptions {
@@ -96,7 +97,8 @@ function imageCounts(input: MetricsInput): Map<string, { registry: string; statu
 /**
  * Returns the report as text exposition format for one Pushgateway group (one cluster): image availability
  * per workload container, drift and live mutable tags per container, pod health per class, container
- * restarts and readiness, unhealthy pods per workload and class, and the last-success timestamp. Labels
+ * restarts and readiness, unhealthy pods per workload and class, whether the run saw everything (and which
+ * lists failed), and the last-success timestamp. Labels
  * are bounded (no messages); `cluster` and `job` are not in the body, they come from the push URL.
  */
 export function renderMetrics(input: MetricsInput, options: RenderMetricsOptions): string {
@@ -120,6 +122,9 @@ export function renderMetrics(input: MetricsInput, options: RenderMetricsOptions
     unhealthy.set(key, entry);
   }
   for (const { labels, pods } of unhealthy.values()) b.add(METRICS.workloadUnhealthyPods, labels, pods.size);
+  if (input.complete !== undefined) b.add(METRICS.runComplete, {}, input.complete ? 1 : 0);
+  for (const e of input.errors ?? [])
+    b.add(METRICS.listErrors, { resource: e.kind, namespace: e.namespace ?? '' }, 1);
   if (options.lastSuccess ?? true) b.add(METRICS.lastSuccess, {}, options.now.getTime() / 1000);
   return b.render();
 }

@@ -4,6 +4,8 @@
  * Failures are results, never exceptions: the message names the gateway host and says what to do.
  */
 import { Buffer } from 'node:buffer';
+import type { DriftReport } from '../cluster/types.js';
+import { renderMetrics } from './metrics-text.js';
 
 /** Content type of the text exposition format; the gateway also accepts a missing or form content type. */
 export const TEXT_FORMAT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -160,4 +162,28 @@ export async function pushMetrics(options: PushMetricsOptions): Promise<PushResu
       message: `Pushgateway ${host} ${what} for ${group}: check pushgateway-url and that the gateway is reachable from the runner.`,
     };
   }
+}
+
+/** Options of `pushReportMetrics`: those of `pushMetrics` without the body and grouping key. */
+export type PushReportOptions = Omit<PushMetricsOptions, 'body' | 'groupingKey' | 'method'> & {
+  /** Time of the run (the last-success timestamp). */
+  now: Date;
+};
+
+/**
+ * Renders a cluster-mode report and `PUT`s it as the group `{job, cluster: report.cluster}`. Call it only
+ * when the run could list the cluster (a total listing failure pushes nothing, so the gateway keeps the last
+ * good group and `K8sImageCheckStale` fires). A partial run is pushed with `k8s_image_check_run_complete 0`
+ * and its `k8s_image_check_list_errors`, so what it could not see is visible rather than silently resolved.
+ */
+export async function pushReportMetrics(
+  report: Pick<DriftReport, 'cluster' | 'workloads' | 'pods' | 'images' | 'complete' | 'errors'>,
+  options: PushReportOptions,
+): Promise<PushResult> {
+  const { now, ...push } = options;
+  return pushMetrics({
+    ...push,
+    groupingKey: { cluster: report.cluster },
+    body: renderMetrics(report, { now }),
+  });
 }

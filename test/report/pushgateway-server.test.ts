@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../../src/report/metrics-text.js';
-import { pushMetrics } from '../../src/report/pushgateway.js';
+import { pushMetrics, pushReportMetrics } from '../../src/report/pushgateway.js';
 import {
   hasPushgateway,
   type Pushgateway,
@@ -159,6 +159,32 @@ describe.skipIf(!hasPushgateway)('Pushgateway (real, plain)', () => {
     expect(result.status).toBe(400);
     expect(result.message).toContain('k8s_pod_health');
     expect(result.message).toContain('delete that group');
+  });
+
+  it('pushes a partial run as its cluster group with run_complete 0 and the failed lists', async () => {
+    const crash = crashingPod();
+    const result = await pushReportMetrics(
+      {
+        cluster: 'eu/partial',
+        workloads: [workload({ pods: [crash] })],
+        pods: [crash],
+        complete: false,
+        errors: [{ kind: 'pods', namespace: 'payments', message: 'pods is forbidden', httpStatus: 403 }],
+      },
+      { url: gw.url, job: JOB, now },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      target: `${gw.url}/metrics/job/${JOB}/cluster@base64/ZXUvcGFydGlhbA`,
+    });
+    const group = groupOf(await gw.readMetrics(), 'eu/partial');
+    expect(family(group, 'k8s_image_check_run_complete')?.metrics.map((m) => m.value)).toEqual(['0']);
+    expect(
+      family(group, 'k8s_image_check_list_errors')?.metrics.map((m) => [
+        m.labels.resource,
+        m.labels.namespace,
+      ]),
+    ).toEqual([['pods', 'payments']]);
   });
 
   it('deletes a group (for a cluster that was removed)', async () => {
