@@ -2,6 +2,7 @@
  * Public entry of the registry checker: one check per unique key, bounded concurrency overall and per
  * registry, credentials tried in order, mirrors before their upstream.
  */
+import type { lookup as dnsLookup } from 'node:dns';
 import { readFile } from 'node:fs/promises';
 import type { ImageReference } from '../image/types.js';
 import { classifyObservation, type Observation } from './classify.js';
@@ -57,6 +58,8 @@ export interface RegistryCheckOptions {
   now?: () => number;
   logger?: RegistryLogger;
   dispatcherFactory?: DispatcherFactory;
+  /** DNS lookup used when connecting (tests); default `dns.lookup`, guarded against link-local answers. */
+  lookup?: typeof dnsLookup;
 }
 
 /** Defaults of {@link RegistryCheckOptions} (config keys the CLI/action expose). */
@@ -144,6 +147,7 @@ export async function checkImages(
     now: o.now ?? Date.now,
     logger: o.logger ? safeLogger(o.logger, secrets) : undefined,
     dispatcherFactory: o.dispatcherFactory,
+    lookup: o.lookup,
   });
   const logger = o.logger ? safeLogger(o.logger, secrets) : undefined;
   const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => secrets.add(s));

@@ -113,13 +113,13 @@ export function isHtmlContentType(contentType: string | undefined): boolean {
 export function classifyObservation(obs: Observation): RegistryCheck {
   switch (obs.kind) {
     case 'bad_reference':
-      return { status: 'bad_image_format', host: obs.host, message: `${obs.ref}: ${obs.reason}` };
+      return { status: 'bad_image_format', host: obs.host, message: sentence(`${obs.ref}: ${obs.reason}`) };
     case 'refused':
       return {
         status: 'skipped',
         host: obs.host,
         reason: obs.reason,
-        message: `${obs.ref} was not checked: ${obs.reason}`,
+        message: sentence(`${obs.ref} was not checked: ${obs.reason}`),
       };
     case 'network':
       return classifyNetwork(obs);
@@ -157,6 +157,14 @@ function classifyNetwork(obs: NetworkObservation): RegistryCheck {
   };
 }
 
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+function bodyPart(excerpt: string | undefined): string {
+  return excerpt ? ` (body: ${excerpt})` : '';
+}
+
 function anonymousHint(host: string): string {
   return `an anonymous client cannot tell a missing or private repository from one it may not read; add credentials for ${host}.`;
 }
@@ -167,7 +175,6 @@ function credentialWhere(auth: AuthState): string {
 
 function classifyToken(obs: TokenObservation): RegistryCheck {
   const base = { host: obs.host, httpStatus: obs.status, authenticated: obs.auth.credentialsSent };
-  const excerptPart = obs.bodyExcerpt ? ` Body: ${obs.bodyExcerpt}` : '';
   if (obs.noToken) {
     return {
       ...base,
@@ -215,7 +222,7 @@ function classifyToken(obs: TokenObservation): RegistryCheck {
     ...base,
     status: 'unknown_error',
     bodyExcerpt: obs.bodyExcerpt,
-    message: `The token server ${obs.realmHost} of ${obs.host} answered ${obs.status} while checking ${obs.ref}.${excerptPart}`,
+    message: `The token server ${obs.realmHost} of ${obs.host} answered ${obs.status}${bodyPart(obs.bodyExcerpt)} while checking ${obs.ref}; check the registry's token service.`,
   };
 }
 
@@ -304,7 +311,7 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
     return {
       ...base,
       bodyExcerpt: obs.bodyExcerpt,
-      message: `${obs.host} answered 404 for ${obs.ref} without a registry error code, so absence is not proven; check the registry address.${obs.bodyExcerpt ? ` Body: ${obs.bodyExcerpt}` : ''}`,
+      message: `${obs.host} answered 404 for ${obs.ref} without a registry error code${bodyPart(obs.bodyExcerpt)}, so absence is not proven; check the registry address and the repository name.`,
     };
   }
 
@@ -356,6 +363,6 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
   return {
     ...base,
     bodyExcerpt: obs.bodyExcerpt,
-    message: `${obs.host} answered ${obs.status} for ${obs.ref}${codes.length ? ` (${codes.join(', ')})` : ''}; this checker does not know what it means.${obs.bodyExcerpt ? ` Body: ${obs.bodyExcerpt}` : ''}`,
+    message: `${obs.host} answered ${obs.status} for ${obs.ref}${codes.length ? ` ${codes.join(', ')}` : ''}${bodyPart(obs.bodyExcerpt)}, which this checker does not understand; check the registry and report it if the image exists.`,
   };
 }
