@@ -172,6 +172,9 @@ function indexIssues(existing: readonly ExistingIssue[], cluster: string) {
  * or noop, for every workload of `opts.cluster` and every open managed issue of that cluster. Pass every
  * workload the run saw, healthy ones included: a managed issue whose workload is absent from a complete run
  * is closed as removed.
+ *
+ * @remarks On a total listing failure do not call this at all (nothing may change). Closed issues closed as
+ * duplicates are never reopened; a closed issue a person closed stays closed while its fingerprint is unchanged.
  */
 export function planIssues(
   existing: readonly ExistingIssue[],
@@ -265,7 +268,7 @@ export function planIssues(
         }
         continue;
       }
-      const previous = entry?.closed[0];
+      const previous = entry?.closed.find((c) => c.state.closed !== 'duplicate');
       if (previous && !previous.state.closed && previous.state.fingerprint === w.fingerprint) {
         actions.push({ type: 'noop', target, number: previous.issue.number, reason: 'closed_by_person' });
         continue;

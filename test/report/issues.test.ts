@@ -235,6 +235,16 @@ describe('planIssues decisions', () => {
     expect(parseMarker(a.body)?.cleanRuns).toBe(1);
   });
 
+  it('never reopens an issue closed as a duplicate', () => {
+    const sick = workload({ pods: [crashingPod()] });
+    const dup = existingFor(sick, { number: 9, state: 'closed' });
+    dup.body = replaceMarker(dup.body ?? '', { ...parseMarker(dup.body)!, closed: 'duplicate' });
+    const resolved = existingFor(sick, { number: 5, state: 'closed', closed: 'resolved' });
+    expect(planIssues([dup, resolved], [sick], opts)).toEqual([
+      expect.objectContaining({ type: 'update', reopen: true, number: 5 }),
+    ]);
+  });
+
   it('reopens only the most recent issue the tool closed', () => {
     const sick = workload({ pods: [crashingPod()] });
     const older = existingFor(sick, { number: 4, state: 'closed', closed: 'resolved' });
