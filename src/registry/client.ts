@@ -49,6 +49,8 @@ export class RegistryNetworkError extends Error {
     readonly host: string,
     readonly timedOut: boolean,
     readonly refused: boolean,
+    /** The timeout that expired, when `timedOut`. */
+    readonly timeoutMs?: number,
   ) {
     super(message);
   }
@@ -323,7 +325,14 @@ export function toNetworkError(err: unknown, host: string, timeoutMs: number): R
   const refused = code === REFUSED_CODE || rawMessage.includes('link-local or cloud-metadata');
   const timedOut = TIMEOUT_CODES.has(code);
   const message = timedOut ? `no answer within ${timeoutMs} ms` : rawMessage;
-  return new RegistryNetworkError(message, refused ? REFUSED_CODE : code, host, timedOut, refused);
+  return new RegistryNetworkError(
+    message,
+    refused ? REFUSED_CODE : code,
+    host,
+    timedOut,
+    refused,
+    timedOut ? timeoutMs : undefined,
+  );
 }
 
 function errorCode(e: unknown): string | undefined {

@@ -103,6 +103,7 @@ export class ProbeSession {
           code: err.code,
           message: excerpt(err.message, [...this.secrets]),
           timedOut: err.timedOut,
+          ...(err.timeoutMs !== undefined ? { timeoutMs: err.timeoutMs } : {}),
         };
       }
       throw err;
@@ -229,8 +230,14 @@ export class ProbeSession {
       state.scheme ??= scheme;
       return res;
     } catch (err) {
-      if (ep.scheme === 'https-or-http' && state.scheme === undefined && isTlsProtocolError(err)) {
-        this.logger?.debug(`${ep.host} does not speak TLS; using plain HTTP as for any loopback registry`);
+      if (
+        ep.scheme === 'https-or-http' &&
+        scheme === 'https' &&
+        state.scheme !== 'https' &&
+        isTlsProtocolError(err)
+      ) {
+        if (state.scheme === undefined)
+          this.logger?.debug(`${ep.host} does not speak TLS; using plain HTTP as for any loopback registry`);
         state.scheme = 'http';
         return this.send(ep, method, path, authorization, maxBodyBytes);
       }
