@@ -18,7 +18,10 @@ export const DEFAULT_MAX_RATE_LIMIT_RETRIES = 2;
  */
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 120;
 
-/** Logger the client reports rate limits and retries to (e.g. `core.info`/`core.warning` in the action). */
+/**
+ * Logger for the client: rate-limit retries go to `info`, giving up to `warn`, and Octokit's own request
+ * log to `debug` (e.g. `core.debug`/`core.info`/`core.warning` in the action).
+ */
 export interface GitHubLog {
   debug: (message: string) => void;
   info: (message: string) => void;
@@ -105,7 +108,9 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
     auth: opts.token,
     baseUrl: (opts.baseUrl || GITHUB_DOTCOM_API_URL).replace(/\/+$/, ''),
     userAgent: opts.userAgent ?? 'k8s-image-check',
-    log,
+    // Octokit's own log (request-log plugin: one line per request, `error` for every failed one, even a
+    // 403 we handle) goes to debug; only our rate-limit messages above reach `info`/`warn`.
+    log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
     throttle: {
       id: 'k8s-image-check',
       retryAfterBaseValue: baseMs,

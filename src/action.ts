@@ -1,0 +1,310 @@
+/**
+ * GitHub Action entry (PR mode): inputs → config → scan → reports (JSON/SARIF files, check run or
+ * workflow-command annotations, job summary, outputs) → fail per `fail-on`. Only this file and `cli.ts`
+ * import `@actions/core`; every decision lives in the pure modules it calls.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { loadActionConfig } from './config/load.js';
+import { STATUS_OUTPUTS } from './config/outputs.js';
+import { ConfigError } from './config/resolve.js';
+import type { Config } from './config/schema.js';
+import { createRegistryChecker } from './engine/registry.js';
+import { type CheckImagesFn, type EngineLogger, runScan } from './engine/scan.js';
+import { listChangedFiles } from './github/changed-files.js';
+import { type RunContext, readPullRequestContext } from './github/context.js';
+import { createOctokit, type GitHubClient } from './github/octokit.js';
+import { createRedactor } from './redact.js';
+import type { RegistryCheck } from './registry/types.js';
+import { renderAnnotation } from './report/annotations.js';
+import { MAX_OUTPUT_CHARS, planCheckRun, publishCheckRun } from './report/check-run.js';
+import { shouldFail } from './report/findings.js';
+import { renderJson } from './report/json.js';
+import type { Finding, Report, Severity } from './report/model.js';
+import { filterReportToChangedFiles } from './report/only-changed.js';
+import { renderSarif } from './report/sarif.js';
+import { renderSummary } from './report/summary.js';
+import { renderText } from './report/text.js';
+
+/**
+ * Workflow-command annotations shown per step and level: "10 warning, 10 error and 10 notice annotations
+ * per step" (actions/toolkit docs/problem-matchers.md, Limitations); the rest are silently dropped.
+ */
+export const MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL = 10;
+
+/** Everything the action reads from its process, injectable for tests. */
+export interface ActionIo {
+  env: Record<string, string | undefined>;
+  /** Working directory when `GITHUB_WORKSPACE` is unset. */
+  cwd: string;
+  /** Extra mode handlers (cluster mode is wired by its own module). */
+  modes?: Partial<Record<Config['mode'], (io: ActionIo) => Promise<void>>>;
+}
+
+/** Returns the reason and message of a registry check that could not authenticate on a restricted run. */
+export function skipForRestrictedRun(check: RegistryCheck, restrictedReason: string): RegistryCheck {
+  if (check.status !== 'authentication_failure') return check;
+  const reason = `${restrictedReason}: secrets are not available`;
+  const host = check.host ? `${check.host} needs credentials, but ` : '';
+  return {
+    ...check,
+    status: 'skipped',
+    reason,
+    message: `Not checked: ${host}this is a ${reason}. The image is checked on pull requests from branches of this repository and after merge.`,
+  };
+}
+
+/** Returns the action outputs for a report (counts per severity and per registry-check status). */
+export function reportOutputs(report: Report): Record<string, string> {
+  const s = report.summary.findings;
+  const out: Record<string, string> = {
+    errors: String(s.error),
+    warnings: String(s.warning),
+    notices: String(s.notice),
+    images: String(report.images.length),
+  };
+  for (const status of STATUS_OUTPUTS)
+    out[`status-${status.replace(/_/g, '-')}`] = String(report.summary.checks[status] ?? 0);
+  return out;
+}
+
+/**
+ * Return the workflow-command lines for the fallback path: the first 10 findings of each level as
+ * annotations (what the PR page can show), and the others as plain log lines so the log keeps them all.
+ */
+export function fallbackAnnotationLines(findings: readonly Finding[]): { lines: string[]; hidden: number } {
+  const shown: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
+  const lines: string[] = [];
+  let hidden = 0;
+  for (const f of findings) {
+    if (shown[f.severity] < MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL) {
+      shown[f.severity]++;
+      lines.push(renderAnnotation(f));
+    } else {
+      hidden++;
+      const where = f.file ? `${f.file}:${f.line ?? 1}:${f.column ?? 1}: ` : '';
+      lines.push(`${where}${f.severity}: ${f.message} [${f.rule}]`);
+    }
+  }
+  return { lines, hidden };
+}
+
+async function readEventPayload(env: Record<string, string | undefined>): Promise<unknown> {
+  if (!env.GITHUB_EVENT_PATH) return {};
+  try {
+    return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as unknown;
+  } catch (err: unknown) {
+    core.warning(
+      `Cannot read the event payload at GITHUB_EVENT_PATH (${err instanceof Error ? err.message : String(err)}); reporting on GITHUB_SHA without pull request details.`,
+    );
+    return {};
+  }
+}
+
+function readContext(env: Record<string, string | undefined>, payload: unknown): RunContext | null {
+  try {
+    return readPullRequestContext(env, payload);
+  } catch (err: unknown) {
+    core.info(`${err instanceof Error ? err.message : String(err)} No check run will be created.`);
+    return null;
+  }
+}
+
+/** Runs the action (PR mode, or a mode handler from `io.modes`); failures end in `core.setFailed`. */
+export async function runAction(io: ActionIo): Promise<void> {
+  let redact = (s: string) => s;
+  try {
+    const root = io.env.GITHUB_WORKSPACE || io.cwd;
+    const loaded = await loadActionConfig(io.env, root);
+    for (const s of loaded.secrets) core.setSecret(s);
+    redact = createRedactor(loaded.secrets);
+    const { config } = loaded;
+    if (config.mode !== 'pr') {
+      const handler = io.modes?.[config.mode];
+      if (!handler)
+        throw new ConfigError(`input 'mode': ${config.mode} mode is not available in this build.`);
+      await handler(io);
+      return;
+    }
+    await runPrMode(io, config, root, loaded.secrets, (r) => {
+      redact = r;
+    });
+  } catch (err: unknown) {
+    const message = err instanceof Error ? err.message : String(err);
+    core.setFailed(redact(err instanceof ConfigError ? message : `k8s-image-check failed: ${message}`));
+  }
+}
+
+async function runPrMode(
+  io: ActionIo,
+  config: Config,
+  root: string,
+  secrets: string[],
+  setRedactor: (r: (s: string) => string) => void,
+): Promise<void> {
+  const ctx = readContext(io.env, await readEventPayload(io.env));
+  const token = config.githubToken ?? io.env.GITHUB_TOKEN ?? null;
+  const octokit: GitHubClient | null =
+    ctx && token
+      ? createOctokit({
+          token,
+          baseUrl: ctx.apiUrl,
+          log: { debug: core.debug, info: core.info, warn: core.warning },
+        })
+      : null;
+
+  const logger: EngineLogger = { debug: core.debug, info: core.info, warning: core.warning };
+  const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
+  for (const s of checker?.secrets ?? []) core.setSecret(s);
+  const redact = createRedactor([...secrets, ...(checker?.secrets ?? [])]);
+  setRedactor(redact);
+
+  // Fork and Dependabot PRs get no secrets: a registry that wants credentials was not judged.
+  const restricted = ctx?.restrictedReason ?? null;
+  let checkImages: CheckImagesFn | undefined = checker?.checkImages;
+  if (checker && restricted) {
+    checkImages = async (targets) => {
+      const results = await checker.checkImages(targets);
+      return new Map([...results].map(([k, v]) => [k, skipForRestrictedRun(v, restricted)]));
+    };
+  }
+
+  const changed = await changedFilesFor(config, ctx, octokit);
+  let report = await runScan(config, { root, logger, ...(checkImages ? { checkImages } : {}) });
+  if (changed) report = filterReportToChangedFiles(report, changed);
+
+  // Files first: the summary and the check run point at them.
+  const jsonFile = config.jsonFile
+    ? await writeReport(root, config.jsonFile, redact(renderJson(report)))
+    : null;
+  const sarifFile = config.sarifFile
+    ? await writeReport(root, config.sarifFile, redact(renderSarif(report)))
+    : null;
+  const filesNote = [
+    jsonFile && `JSON report: \`${config.jsonFile}\``,
+    sarifFile && `SARIF: \`${config.sarifFile}\``,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  core.info(redact(renderText(report, { color: false })));
+
+  const links = {
+    serverUrl: ctx?.serverUrl ?? io.env.GITHUB_SERVER_URL ?? 'https://github.com',
+    owner: ctx?.owner ?? '',
+    repo: ctx?.repo ?? '',
+    headSha: ctx?.headSha || 'HEAD',
+  };
+  const reportFiles = { json: config.jsonFile, sarif: config.sarifFile };
+  let checkRunUrl: string | null = null;
+  let fallbackReason: string | null = null;
+  if (octokit && ctx?.headSha) {
+    const plan = planCheckRun(report, {
+      failOn: config.failOn,
+      summary: renderSummary(report, { ...links, reportFiles, maxBytes: MAX_OUTPUT_CHARS - 1024 }),
+      ...(filesNote ? { text: filesNote } : {}),
+    });
+    try {
+      const res = await publishCheckRun(octokit, plan, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        headSha: ctx.headSha,
+        name: config.checkName,
+        detailsUrl: ctx.runUrl,
+      });
+      if (res.published) {
+        checkRunUrl = res.htmlUrl;
+        core.info(
+          `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s), ${checkRunUrl ?? ''}`,
+        );
+        if (res.incomplete) core.warning(redact(res.incomplete));
+      } else fallbackReason = res.reason;
+    } catch (err: unknown) {
+      fallbackReason = err instanceof Error ? err.message : String(err);
+    }
+  } else if (ctx && !token)
+    fallbackReason = "no GitHub token (input 'github-token' is empty), so no check run was created.";
+
+  let fallbackNote: string | null = null;
+  if (!checkRunUrl) {
+    const { lines, hidden } = fallbackAnnotationLines(report.findings);
+    for (const line of lines) core.info(redact(line));
+    if (fallbackReason) {
+      const tail =
+        hidden > 0
+          ? ` Only the first ${MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL} annotations of each level show on the pull request page; ${hidden} more finding(s) are in this summary and the log.`
+          : ` Only the first ${MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL} annotations of each level show on the pull request page.`;
+      fallbackNote = `Findings are reported as workflow annotations instead of a check run: ${fallbackReason}${tail}`;
+      // The one log line that says why (not a warning annotation: it would take one of the 10 slots).
+      core.info(redact(fallbackNote));
+    }
+  }
+
+  await writeJobSummary(
+    io.env,
+    redact(renderSummary(report, { ...links, checkRunUrl, fallbackNote, reportFiles })),
+  );
+
+  const conclusion = shouldFail(report.findings, config.failOn) ? 'failure' : 'success';
+  for (const [name, value] of Object.entries(reportOutputs(report))) core.setOutput(name, value);
+  core.setOutput('json-file', config.jsonFile ?? '');
+  core.setOutput('sarif-file', config.sarifFile ?? '');
+  core.setOutput('conclusion', conclusion);
+  core.setOutput('check-run-url', checkRunUrl ?? '');
+  if (conclusion === 'failure') {
+    const s = report.summary.findings;
+    core.setFailed(
+      `k8s-image-check found ${s.error} error(s), ${s.warning} warning(s) and ${s.notice} notice(s); fail-on is '${config.failOn}'. See the ${checkRunUrl ? 'check run and the ' : ''}job summary.`,
+    );
+  }
+}
+
+async function changedFilesFor(
+  config: Config,
+  ctx: RunContext | null,
+  octokit: GitHubClient | null,
+): Promise<string[] | null> {
+  if (!config.onlyChanged) return null;
+  if (!ctx?.number || !octokit) {
+    core.info("only-changed: not a pull request run (or no token), so every file's findings are reported.");
+    return null;
+  }
+  try {
+    const { files, truncated } = await listChangedFiles(octokit, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      number: ctx.number,
+    });
+    if (truncated) {
+      core.info(
+        `only-changed: pull request #${ctx.number} changes 3000 files or more (the API's limit); reporting every file.`,
+      );
+      return null;
+    }
+    core.info(
+      `only-changed: reporting findings in the ${files.length} file(s) pull request #${ctx.number} changes.`,
+    );
+    return files;
+  } catch (err: unknown) {
+    core.warning(
+      `only-changed: cannot list the files of pull request #${ctx.number} (${err instanceof Error ? err.message : String(err)}); reporting every file.`,
+    );
+    return null;
+  }
+}
+
+async function writeReport(root: string, file: string, text: string): Promise<string> {
+  const path = resolve(root, file);
+  await writeFile(path, text);
+  return path;
+}
+
+async function writeJobSummary(env: Record<string, string | undefined>, markdown: string): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(markdown, true).write();
+  } catch (err: unknown) {
+    core.warning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
+  }
+}
