@@ -43,16 +43,27 @@ export interface HttpResponse {
 /** A request that failed below HTTP (DNS, connect, TLS, reset, timeout, refused by policy). */
 export class RegistryNetworkError extends Error {
   override readonly name = 'RegistryNetworkError';
+  readonly code: string;
+  readonly host: string;
+  readonly timedOut: boolean;
+  readonly refused: boolean;
+  /** The timeout that expired, when `timedOut`. */
+  readonly timeoutMs?: number;
+
   constructor(
     message: string,
-    readonly code: string,
-    readonly host: string,
-    readonly timedOut: boolean,
-    readonly refused: boolean,
-    /** The timeout that expired, when `timedOut`. */
-    readonly timeoutMs?: number,
+    code: string,
+    host: string,
+    timedOut: boolean,
+    refused: boolean,
+    timeoutMs?: number,
   ) {
     super(message);
+    this.code = code;
+    this.host = host;
+    this.timedOut = timedOut;
+    this.refused = refused;
+    if (timeoutMs !== undefined) this.timeoutMs = timeoutMs;
   }
 }
 
@@ -123,7 +134,10 @@ export class RegistryHttpClient {
   private readonly pools = new Map<string, Dispatcher>();
   private readonly ca: string[] | undefined;
 
-  constructor(private readonly options: HttpClientOptions) {
+  private readonly options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.options = options;
     this.ca =
       options.extraCa && options.extraCa.length > 0 ? [...rootCertificates, ...options.extraCa] : undefined;
   }

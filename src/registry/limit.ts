@@ -7,7 +7,10 @@ export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly limit: number) {
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
     if (!(limit >= 1)) throw new RangeError(`concurrency must be at least 1, got ${limit}`);
   }
 

@@ -59,6 +59,8 @@ interface HostState {
   /** The challenge this host answered with, so later requests authenticate up front. */
   challenge?: BearerChallenge | BasicChallenge;
   ping?: Promise<boolean | undefined>;
+  /** Settles when the first request to a loopback host has decided between HTTPS and HTTP. */
+  deciding?: Promise<void>;
 }
 
 type Authorization = { header?: string; credentialsSent: boolean; scope?: string } | { failure: Observation };
@@ -67,12 +69,17 @@ type Authorization = { header?: string; credentialsSent: boolean; scope?: string
 export class ProbeSession {
   private readonly hosts = new Map<string, HostState>();
 
-  constructor(
-    private readonly client: RegistryHttpClient,
-    private readonly tokens: TokenCache,
-    private readonly secrets: Set<string>,
-    private readonly logger?: RegistryLogger,
-  ) {}
+  private readonly client: RegistryHttpClient;
+  private readonly tokens: TokenCache;
+  private readonly secrets: Set<string>;
+  private readonly logger: RegistryLogger | undefined;
+
+  constructor(client: RegistryHttpClient, tokens: TokenCache, secrets: Set<string>, logger?: RegistryLogger) {
+    this.client = client;
+    this.tokens = tokens;
+    this.secrets = secrets;
+    this.logger = logger;
+  }
 
   private state(ep: Endpoint): HostState {
     const key = `${ep.host}|${ep.insecure}`;
@@ -204,7 +211,11 @@ export class ProbeSession {
     return obs;
   }
 
-  /** Sends a request with the scheme this host speaks, falling back to plain HTTP on loopback. */
+  /**
+   * Sends a request with the scheme this host speaks. For a loopback host the first request decides:
+   * HTTPS, or plain HTTP when the port answers TLS with a protocol error (as Docker and containerd allow);
+   * concurrent first requests wait for that decision instead of all failing over.
+   */
   private async send(
     ep: Endpoint,
     method: 'GET' | 'HEAD',
@@ -213,36 +224,64 @@ export class ProbeSession {
     maxBodyBytes: number,
   ): Promise<HttpResponse> {
     const state = this.state(ep);
+    if (state.scheme === undefined && state.deciding) await state.deciding;
+    if (state.scheme === undefined) {
+      const decided = this.decideScheme(ep, state, method, path, authorization, maxBodyBytes);
+      state.deciding = decided.then(
+        () => undefined,
+        () => undefined,
+      );
+      return decided;
+    }
+    return this.sendWith(ep, state.scheme, method, path, authorization, maxBodyBytes, true);
+  }
+
+  private async decideScheme(
+    ep: Endpoint,
+    state: HostState,
+    method: 'GET' | 'HEAD',
+    path: string,
+    authorization: string | undefined,
+    maxBodyBytes: number,
+  ): Promise<HttpResponse> {
+    try {
+      const res = await this.sendWith(ep, 'https', method, path, authorization, maxBodyBytes, false);
+      state.scheme = 'https';
+      return res;
+    } catch (err) {
+      if (isTlsProtocolError(err)) {
+        this.logger?.debug(`${ep.host} does not speak TLS; using plain HTTP as for any loopback registry`);
+        state.scheme = 'http';
+        return this.sendWith(ep, 'http', method, path, authorization, maxBodyBytes, true);
+      }
+      if (err instanceof RegistryNetworkError && (err.refused || err.timedOut)) throw err;
+      // Not a protocol mismatch: retry over HTTPS with the usual backoff.
+      return this.sendWith(ep, 'https', method, path, authorization, maxBodyBytes, true);
+    }
+  }
+
+  private sendWith(
+    ep: Endpoint,
+    scheme: 'https' | 'http',
+    method: 'GET' | 'HEAD',
+    path: string,
+    authorization: string | undefined,
+    maxBodyBytes: number,
+    retry: boolean,
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
     if (authorization) headers.authorization = authorization;
     const query = ep.namespace
       ? `${path.includes('?') ? '&' : '?'}ns=${encodeURIComponent(ep.namespace)}`
       : '';
-    const scheme = state.scheme ?? 'https';
-    try {
-      const res = await this.client.request({
-        method,
-        url: new URL(`${scheme}://${ep.host}${path}${query}`),
-        headers,
-        insecure: ep.insecure,
-        maxBodyBytes,
-      });
-      state.scheme ??= scheme;
-      return res;
-    } catch (err) {
-      if (
-        ep.scheme === 'https-or-http' &&
-        scheme === 'https' &&
-        state.scheme !== 'https' &&
-        isTlsProtocolError(err)
-      ) {
-        if (state.scheme === undefined)
-          this.logger?.debug(`${ep.host} does not speak TLS; using plain HTTP as for any loopback registry`);
-        state.scheme = 'http';
-        return this.send(ep, method, path, authorization, maxBodyBytes);
-      }
-      throw err;
-    }
+    return this.client.request({
+      method,
+      url: new URL(`${scheme}://${ep.host}${path}${query}`),
+      headers,
+      insecure: ep.insecure,
+      maxBodyBytes,
+      retry,
+    });
   }
 
   private registryProtocol(ep: Endpoint): 'https:' | 'http:' {

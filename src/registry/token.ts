@@ -78,13 +78,23 @@ export class TokenCache {
   private readonly failures = new Map<string, TokenResult>();
   private readonly inflight = new Map<string, Promise<TokenResult>>();
 
+  private readonly client: RegistryHttpClient;
+  private readonly now: () => number;
+  private readonly allowLinkLocal: boolean;
+  private readonly onSecret: (secret: string) => void;
+
+  /** `onSecret` is called with every token obtained, so it can be redacted from any text. */
   constructor(
-    private readonly client: RegistryHttpClient,
-    private readonly now: () => number,
-    private readonly allowLinkLocal: boolean,
-    /** Called with every token obtained, so it can be redacted from any text. */
-    private readonly onSecret: (secret: string) => void,
-  ) {}
+    client: RegistryHttpClient,
+    now: () => number,
+    allowLinkLocal: boolean,
+    onSecret: (secret: string) => void,
+  ) {
+    this.client = client;
+    this.now = now;
+    this.allowLinkLocal = allowLinkLocal;
+    this.onSecret = onSecret;
+  }
 
   /** Returns a token for the request, from the cache when still valid. */
   async get(req: TokenRequest): Promise<TokenResult> {
