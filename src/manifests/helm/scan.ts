@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { extractFile } from '../extract.js';
+import { type ExecFn, execCommand, findOnPath } from '../kustomize/binary.js';
+import type { ExtractFn } from '../kustomize/resources.js';
+import type { ImageUse, ManifestFile, ParseProblem, SkippedFile } from '../types.js';
+import { type ChartInfo, findCharts, readChartMetadata } from './chart.js';
+import { renderChartWithHelm } from './render.js';
+import { mergeValues, type PositionedValue, parseValues } from './values.js';
+import { chartValuesImages, type TemplateTexts } from './values-images.js';
+
+/** How charts are turned into images: `helm` renders, `none` reads values, `auto` renders when helm exists. */
+export type HelmRenderMode = 'auto' | 'none' | 'helm';
+
+/** Inputs of {@link scanHelmCharts}. */
+export interface HelmScanOptions {
+  /** Discovered files; every `Chart.yaml` among them is a chart. */
+  files: ManifestFile[];
+  /** Reads a file by absolute path. */
+  read: (absPath: string) => Promise<string>;
+  render: HelmRenderMode;
+  /**
+   * Extra values files, repo-relative. A file inside a chart directory applies to that chart only; a file
+   * outside every chart applies to every chart. Applied after the chart's own `values.yaml`, in order.
+   */
+  valuesFiles: string[];
+  /** Runs helm (tests pass a fake). Default: `child_process.spawn`. */
+  exec?: ExecFn;
+  /** PATH to look for `helm` on (the caller passes `process.env.PATH`; this module reads no environment). */
+  pathEnv?: string;
+  /** The helm executable, when already known (skips the PATH lookup). */
+  helmPath?: string | null;
+  /** Manifest extractor for rendered output. Default: `extractFile`. */
+  extract?: ExtractFn;
+}
+
+/** Images of every chart, plus what was skipped and why. */
+export interface HelmScanResult {
+  uses: ImageUse[];
+  skipped: SkippedFile[];
+  errors: ParseProblem[];
+}
+
+/**
+ * Finds Helm charts (`Chart.yaml`) among the discovered files and returns the images each deploys: rendered
+ * with `helm template` (origin `helm-render`) when rendering is on and helm is available, otherwise read from
+ * values and templates (origin `helm-values`).
+ */
+export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promise<HelmScanResult> {
+  const result: HelmScanResult = { uses: [], skipped: [], errors: [] };
+  const charts = findCharts(opts.files);
+  if (charts.length === 0) return result;
+  let helm: string | null = null;
+  if (opts.render !== 'none') helm = opts.helmPath ?? (await findOnPath('helm', opts.pathEnv));
+  const extract = opts.extract ?? extractFile;
+  const exec = opts.exec ?? execCommand;
+  for (const partial of charts) {
+    const chartText = await readOrNull(opts.read, path.join(root, partial.chartFile));
+    if (chartText === null) continue;
+    const chart: ChartInfo = { ...partial, ...readChartMetadata(partial.chartFile, chartText) };
+    const valuesPaths = valuesFilesFor(
+      chart,
+      opts.valuesFiles,
+      charts.map((c) => c.dir),
+    );
+    let values: PositionedValue = {
+      kind: 'map',
+      entries: new Map(),
+      at: { file: chart.chartFile, line: 1, column: 1 },
+    };
+    const ownValues = chart.dir === '.' ? 'values.yaml' : `${chart.dir}/values.yaml`;
+    for (const rel of [ownValues, ...valuesPaths.filter((v) => v !== ownValues)]) {
+      const text = await readOrNull(opts.read, path.join(root, rel));
+      if (text === null && rel === ownValues) continue; // a chart may have no values.yaml
+      if (text === null) {
+        result.errors.push({
+          file: rel,
+          line: 1,
+          column: 1,
+          message: `values file ${rel} for chart ${chart.name} could not be read; fix the helm values file list.`,
+        });
+        continue;
+      }
+      const parsed = parseValues(rel, text);
+      result.errors.push(...parsed.errors);
+      values = mergeValues(values, parsed.values);
+    }
+    const templates: TemplateTexts = new Map();
+    for (const t of chart.templates) {
+      const text = await readOrNull(opts.read, t.absPath);
+      if (text !== null) templates.set(t.path, text);
+    }
+    const fromValues = chartValuesImages(chart, values, templates);
+    if (helm) {
+      const rendered = await renderChartWithHelm(chart, {
+        helm,
+        exec,
+        extract,
+        valuesFiles: valuesPaths.map((v) => path.join(root, v)),
+        templateImages: fromValues.templateImages,
+      });
+      if (rendered.ok) {
+        result.uses.push(...rendered.uses);
+        result.errors.push(...rendered.errors);
+        continue;
+      }
+      result.skipped.push({
+        file: chart.chartFile,
+        reason: `${rendered.reason}; chart ${chart.name} is reported from its values instead (best effort).`,
+      });
+    } else if (opts.render === 'helm') {
+      result.errors.push({
+        file: chart.chartFile,
+        line: 1,
+        column: 1,
+        message: `render: helm is set but helm is not on the PATH; chart ${chart.name} is reported from its values instead. Install helm on the runner (e.g. azure/setup-helm) or set render: none.`,
+      });
+    }
+    result.uses.push(...fromValues.uses);
+    result.skipped.push(...fromValues.skipped);
+  }
+  return result;
+}
+
+/** Values files for one chart: those inside its directory, plus those outside every chart directory. */
+export function valuesFilesFor(chart: { dir: string }, valuesFiles: string[], chartDirs: string[]): string[] {
+  const inside = (file: string, dir: string) => dir === '.' || file.startsWith(`${dir}/`);
+  const norm = valuesFiles.map((v) => path.posix.normalize(v.replace(/^\.\//, '')));
+  return norm.filter((v) => {
+    // The deepest chart directory containing the file owns it.
+    const owners = chartDirs.filter((d) => d !== '.' && inside(v, d)).sort((a, b) => b.length - a.length);
+    const owner = owners[0];
+    return owner === undefined ? true : owner === chart.dir;
+  });
+}
+
+async function readOrNull(read: (p: string) => Promise<string>, abs: string): Promise<string | null> {
+  try {
+    return await read(abs);
+  } catch {
+    return null;
+  }
+}
