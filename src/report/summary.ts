@@ -86,6 +86,12 @@ export function blobUrl(
   return line ? `${base}#L${line}` : base;
 }
 
+/** `file:line` as a link to the head commit, or as plain text when the repository is unknown (local runs). */
+function fileLink(o: RenderSummaryOptions, file: string, line: number): string {
+  const text = escapeMarkdown(`${file}:${line}`);
+  return o.owner && o.repo && o.headSha ? `[${text}](${blobUrl(o, file, line)})` : text;
+}
+
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
@@ -106,9 +112,7 @@ function findingsForImage(image: ReportImage, byLocation: Map<string, Finding[]>
 
 function useLinks(o: RenderSummaryOptions, uses: ReportUse[]): string {
   const max = o.maxUsesPerRow ?? DEFAULT_MAX_USES_PER_ROW;
-  const shown = uses
-    .slice(0, max)
-    .map((u) => `[${escapeMarkdown(`${u.file}:${u.line}`)}](${blobUrl(o, u.file, u.line)})`);
+  const shown = uses.slice(0, max).map((u) => fileLink(o, u.file, u.line));
   if (uses.length > max) shown.push(`and ${uses.length - max} more`);
   return shown.join('<br>');
 }
@@ -195,9 +199,7 @@ export function renderSummary(report: Report, opts: RenderSummaryOptions): strin
   const otherRows = report.findings
     .filter((f) => !accounted.has(f))
     .map((f) => {
-      const where = f.file
-        ? `[${escapeMarkdown(`${f.file}:${f.line ?? 1}`)}](${blobUrl(opts, f.file, f.line)})`
-        : '—';
+      const where = f.file ? fileLink(opts, f.file, f.line ?? 1) : '—';
       return `| ${SEVERITY_LABEL[f.severity]} | ${code(f.rule)} | ${where} | ${escapeMarkdown(f.message)} |`;
     });
 

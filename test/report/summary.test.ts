@@ -146,3 +146,16 @@ describe('renderSummary', () => {
     expect(md).toContain('1 file problem (parse errors).');
   });
 });
+
+describe('renderSummary outside a repository', () => {
+  it('prints file:line without links when owner and repo are unknown', () => {
+    const md = renderSummary(sampleReport({ absent: 1 }), {
+      serverUrl: 'https://github.com',
+      owner: '',
+      repo: '',
+      headSha: '',
+    });
+    expect(md).toContain('| deploy/app-0.yaml:10 |');
+    expect(md).not.toContain('/blob/');
+  });
+});
