@@ -385,6 +385,30 @@ export class ProbeSession {
         }
       }
     }
+    // A cached token the registry no longer accepts (expired early, key rotated): fetch a fresh one once.
+    if (
+      res.status === 401 &&
+      challenge?.scheme === 'bearer' &&
+      challenge.error === 'invalid_token' &&
+      authz.scope !== undefined &&
+      !credential?.registryToken
+    ) {
+      const request = {
+        challenge,
+        scope: authz.scope,
+        credential,
+        registryProtocol: this.registryProtocol(ep),
+      };
+      this.tokens.invalidate(request);
+      const fresh = await this.authorize(ep, target, challenge, credential, authz.scope);
+      if ('failure' in fresh) return fresh;
+      if (fresh.header !== undefined && fresh.header !== authz.header) {
+        authz = fresh;
+        res = await this.send(ep, method, path, authz.header, maxBodyBytes);
+        challenge =
+          res.status === 401 ? pickChallenge(parseChallenges(res.headers['www-authenticate'])) : undefined;
+      }
+    }
     const auth: AuthState = {
       credentialsSent: authz.credentialsSent,
       scheme: authz.header === undefined ? 'none' : authz.header.startsWith('Basic ') ? 'basic' : 'bearer',

@@ -371,6 +371,25 @@ describe('auth', () => {
     expect(issued).toBeGreaterThan(1);
   });
 
+  it('Bearer: a token the registry calls invalid_token is replaced once', async () => {
+    let issued = 0;
+    const tokens = await fake((_req, res) => {
+      issued++;
+      json(res, 200, { token: `tok-${issued}` });
+    });
+    const f = await fake((req, res) => {
+      const auth = req.headers.authorization;
+      const base = `Bearer realm="${tokens.url}/token",service="svc",scope="repository:app:pull"`;
+      if (!auth) return json(res, 401, unauthorized, { 'www-authenticate': base });
+      if (auth !== 'Bearer tok-2')
+        return json(res, 401, unauthorized, { 'www-authenticate': `${base},error="invalid_token"` });
+      manifest(req, res, MANIFEST_BODY, OCI_MANIFEST);
+    });
+    const run = await check(f.host, 'app', 'v1');
+    expect(run.result.status).toBe('available');
+    expect(issued).toBe(2);
+  });
+
   it('Bearer with credentials: insufficient_scope is authorization_failure', async () => {
     const tokens = await fake((req, res) => {
       expect(req.headers.authorization).toBe(basic);
