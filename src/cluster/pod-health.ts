@@ -117,7 +117,14 @@ function fmtDuration(seconds: number): string {
 }
 
 function join(...parts: (string | undefined | null | false)[]): string {
-  return parts.filter((p): p is string => !!p).join(' ');
+  return parts
+    .map((p) => (p ? p.trim() : ''))
+    .filter(Boolean)
+    .join(' ');
+}
+
+function times(n: number): string {
+  return n === 1 ? '1 time' : `${n} times`;
 }
 
 /** Skia's `pod_max_ready_time_s`: initialDelay + (failure + success) × (period + timeout), API defaults 3/1/10/1. */
@@ -155,11 +162,8 @@ function evaluateContainer(
   const base = { container: cs.name, init: ctx.init };
   const restarts = cs.restartCount ?? 0;
   const causeText = cause
-    ? join(
-        `last exit code ${cause.exitCode ?? '?'}${cause.reason ? ` (${cause.reason})` : ''}`,
-        cause.finishedAt && `at ${cause.finishedAt}`,
-        cause.message && `: ${cause.message.trim()}`,
-      )
+    ? `last exit code ${cause.exitCode ?? '?'}${cause.reason ? ` (${cause.reason})` : ''}` +
+      `${cause.finishedAt ? ` at ${cause.finishedAt}` : ''}${cause.message?.trim() ? `: ${cause.message.trim()}` : ''}`
     : null;
   const crash = (rule: PodHealthRule, cls: PodHealthClass, what: string, reason?: string): Finding => ({
     ...base,
@@ -172,7 +176,7 @@ function evaluateContainer(
     message: join(
       `Container ${cs.name} ${what};`,
       causeText ? `${causeText};` : null,
-      `restarted ${restarts} times.`,
+      `restarted ${times(restarts)}.`,
     ),
   });
 
@@ -300,7 +304,7 @@ function evaluateContainer(
       transitional: false,
       reason: 'OOMKilled',
       exitCode: last?.exitCode ?? null,
-      message: `Container ${cs.name} was OOM-killed at ${last?.finishedAt} and is running again; restarted ${restarts} times.`,
+      message: `Container ${cs.name} was OOM-killed at ${last?.finishedAt} and is running again; restarted ${times(restarts)}.`,
     });
   }
   if (cs.ready === false) {

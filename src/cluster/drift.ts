@@ -1,0 +1,237 @@
+/**
+ * Drift between git (the desired image uses the manifest scanner found) and the live cluster, per
+ * (kind, namespace, name, container). Pure: data and an explicit `now` in, `DriftEntry[]` out.
+ */
+import { checkKey, parseReference } from '../image/reference.js';
+import { evaluateTagPolicy, type TagPolicyOptions } from '../image/tag-policy.js';
+import type { ImageUse } from '../manifests/types.js';
+import type { RegistryCheck } from '../registry/types.js';
+import { type LiveWorkload, ROLLING_KINDS, runningImages, workloadKey } from './live.js';
+import type { DriftEntry, LiveTagFinding } from './types.js';
+
+/** Kinds that can be compared with the cluster (what `kube.ts` lists, plus bare Pods). */
+export const COMPARABLE_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'CronJob',
+  'Job',
+  'ReplicaSet',
+  'Pod',
+]);
+
+/** Tag-policy rules reported on live images by default (`digest-required` stays a PR-mode rule). */
+export const DEFAULT_LIVE_TAG_RULES: readonly string[] = [
+  'dirty-tag',
+  'latest-tag',
+  'missing-tag',
+  'mutable-tag',
+];
+
+/** Options of {@link computeDrift}. */
+export interface DriftOptions {
+  /** Namespace of manifests that name none. */
+  defaultNamespace: string;
+  /** Seconds after a rollout started before pods still on another image are `rollout_stuck`. */
+  rolloutGrace: number;
+  now: number;
+  /** Report live workloads no manifest describes. */
+  reportNotInGit: boolean;
+  /**
+   * Whether the run saw a (namespace, kind) completely. Desired workloads outside what was seen (another
+   * namespace, an RBAC denial) are left out instead of being called `missing_in_cluster`. Default: all seen.
+   */
+  isSeen?: (namespace: string, kind: string) => boolean;
+  /** Registry checks of live template images, by `checkKey`; used for "tag moved". */
+  checks?: ReadonlyMap<string, RegistryCheck>;
+  /** Tag policy for live images; omitted → no tag findings. */
+  tagPolicy?: TagPolicyOptions & { rules?: readonly string[] };
+}
+
+/** Returns the comparison key of an image (`nginx` → `docker.io/library/nginx:latest`), or the raw string if invalid. */
+export function normalizeImage(raw: string): string {
+  const parsed = parseReference(raw);
+  return parsed.ok ? checkKey(parsed.ref) : raw;
+}
+
+/** Returns whether two image strings name the same image after normalisation. */
+export function sameImage(a: string, b: string): boolean {
+  return a === b || normalizeImage(a) === normalizeImage(b);
+}
+
+function liveTagFindings(image: string, policy: DriftOptions['tagPolicy']): LiveTagFinding[] | undefined {
+  if (!policy) return undefined;
+  const parsed = parseReference(image);
+  if (!parsed.ok) return undefined;
+  const rules = policy.rules ?? DEFAULT_LIVE_TAG_RULES;
+  const hits = evaluateTagPolicy(parsed.ref, policy)
+    .filter((v) => rules.includes(v.rule))
+    .map((v) => ({ rule: v.rule, message: `Live image ${image}: ${v.message}` }));
+  return hits.length ? hits : undefined;
+}
+
+function fmtSeconds(s: number): string {
+  if (s < 120) return `${Math.round(s)}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  return `${Math.round(s / 3600)}h`;
+}
+
+function desiredKey(use: ImageUse, defaultNamespace: string): string | null {
+  if (!use.name || !use.container || use.containerType === 'ephemeralContainer') return null;
+  if (!COMPARABLE_KINDS.has(use.kind)) return null;
+  return `${workloadKey(use.namespace ?? defaultNamespace, use.kind, use.name)}/${use.container}`;
+}
+
+function byPosition(a: ImageUse, b: ImageUse): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
+}
+
+/**
+ * Returns one entry per desired or live container: `in_sync`, `drifted`, `missing_in_cluster`,
+ * `rollout_stuck` and (with `reportNotInGit`) `not_in_git`, sorted by namespace, kind, name, container.
+ *
+ * @remarks
+ * When the template equals git but pods still run another image after `rolloutGrace`, the entry is
+ * `rollout_stuck`; when the template differs from git it is `drifted` (stuck pods are named in the message).
+ * Several desired uses for one key (a base and an overlay) count as in sync when any of them matches.
+ */
+export function computeDrift(
+  desired: readonly ImageUse[],
+  live: readonly LiveWorkload[],
+  options: DriftOptions,
+): DriftEntry[] {
+  const wanted = new Map<string, ImageUse[]>();
+  for (const use of desired) {
+    const key = desiredKey(use, options.defaultNamespace);
+    if (!key) continue;
+    const list = wanted.get(key) ?? [];
+    list.push(use);
+    wanted.set(key, list);
+  }
+  for (const list of wanted.values()) list.sort(byPosition);
+  const liveByKey = new Map(live.map((w) => [workloadKey(w.namespace, w.kind, w.name), w]));
+  const managed = new Set([...wanted.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))));
+  const seen = options.isSeen ?? (() => true);
+  const entries: DriftEntry[] = [];
+  const done = new Set<string>();
+
+  for (const w of live) {
+    const wKey = workloadKey(w.namespace, w.kind, w.name);
+    for (const c of w.containers) {
+      const key = `${wKey}/${c.name}`;
+      done.add(key);
+      const uses = wanted.get(key);
+      if (!uses) {
+        if (options.reportNotInGit && !managed.has(wKey))
+          entries.push(entry(w, c.name, null, c.image, 'not_in_git', options, null));
+        continue;
+      }
+      const match = uses.find((u) => sameImage(u.raw, c.image));
+      const use = match ?? uses[0]!;
+      entries.push(entry(w, c.name, use, c.image, match ? 'in_sync' : 'drifted', options, uses));
+    }
+  }
+  for (const [key, uses] of wanted) {
+    if (done.has(key)) continue;
+    const use = uses[0]!;
+    const ns = use.namespace ?? options.defaultNamespace;
+    if (!seen(ns, use.kind)) continue;
+    const w = liveByKey.get(workloadKey(ns, use.kind, use.name!));
+    const where = `${use.file}:${use.line}`;
+    entries.push({
+      kind: use.kind,
+      namespace: ns,
+      name: use.name!,
+      container: use.container!,
+      desired: use.raw,
+      live: null,
+      status: 'missing_in_cluster',
+      file: use.file,
+      line: use.line,
+      podImages: [],
+      liveDigests: [],
+      imageIds: [],
+      message: w
+        ? `Container ${use.container} of ${use.kind} ${ns}/${use.name} is in git (${where}) but not in the live template; apply the manifest.`
+        : `${use.kind} ${ns}/${use.name} is in git (${where}) but not in the cluster; apply it, or remove it from git.`,
+    });
+  }
+  return entries.sort((a, b) => {
+    const ka = `${a.namespace}\u0000${a.kind}\u0000${a.name}\u0000${a.container}`;
+    const kb = `${b.namespace}\u0000${b.kind}\u0000${b.name}\u0000${b.container}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+}
+
+function entry(
+  w: LiveWorkload,
+  container: string,
+  use: ImageUse | null,
+  liveImage: string,
+  base: 'in_sync' | 'drifted' | 'not_in_git',
+  options: DriftOptions,
+  alternatives: ImageUse[] | null,
+): DriftEntry {
+  const run = runningImages(w, container);
+  const e: DriftEntry = {
+    kind: w.kind,
+    namespace: w.namespace,
+    name: w.name,
+    container,
+    desired: use?.raw ?? null,
+    live: liveImage,
+    status: base,
+    file: use?.file ?? null,
+    line: use?.line ?? null,
+    podImages: run.statusImages,
+    liveDigests: run.digests,
+    imageIds: run.imageIds,
+    message: '',
+  };
+  const where = use ? `${use.file}:${use.line}` : '';
+  const id = `${w.kind} ${w.namespace}/${w.name}`;
+
+  // Pods still on another image than the template (a rollout that does not finish).
+  const stale = [...run.podsBySpecImage].filter(([img]) => !sameImage(img, liveImage));
+  let stuck = '';
+  if (ROLLING_KINDS.has(w.kind) && stale.length && w.rolloutStart) {
+    const age = (options.now - Date.parse(w.rolloutStart)) / 1000;
+    const pods = stale.flatMap(([, p]) => p).sort();
+    const images = stale.map(([img]) => img).join(', ');
+    stuck =
+      age > options.rolloutGrace
+        ? `Pods ${pods.join(', ')} still run ${images} ${fmtSeconds(age)} after the rollout of ${liveImage} started (grace ${fmtSeconds(options.rolloutGrace)}); check kubectl rollout status ${w.kind.toLowerCase()}/${w.name} -n ${w.namespace}.`
+        : '';
+    if (stuck && base === 'in_sync') e.status = 'rollout_stuck';
+  }
+
+  if (base === 'in_sync') e.message = `${id} runs ${liveImage} as git says (${where}).`;
+  else if (base === 'drifted') {
+    const others =
+      alternatives && alternatives.length > 1
+        ? ` (or ${alternatives
+            .slice(1)
+            .map((u) => u.raw)
+            .join(', ')})`
+        : '';
+    e.message = `Git has ${use?.raw}${others} (${where}) but the live ${id} template has ${liveImage}; apply the manifest, or update git to what runs.`;
+  } else e.message = `${id} runs ${liveImage} but no manifest describes it; add it to git, or delete it.`;
+  if (stuck) e.message = e.status === 'rollout_stuck' ? stuck : `${e.message} ${stuck}`;
+
+  // "Tag moved": the registry now resolves the template's tag to another digest than pods run.
+  const parsed = parseReference(liveImage);
+  if (parsed.ok && parsed.ref.digest === null) {
+    const check = options.checks?.get(checkKey(parsed.ref));
+    if (check?.digest) {
+      e.registryDigest = check.digest;
+      const moved = run.digests.length > 0 && run.digests.some((d) => d !== check.digest);
+      if (moved) {
+        e.tagMoved = true;
+        e.message += ` Tag ${liveImage} now points to ${check.digest.slice(0, 19)}… but pods run ${run.digests.map((d) => `${d.slice(0, 19)}…`).join(', ')}: a restart would change what runs; pin a digest.`;
+      }
+    }
+  }
+  const tags = liveTagFindings(liveImage, options.tagPolicy);
+  if (tags) e.tagFindings = tags;
+  return e;
+}

@@ -1,0 +1,116 @@
+/**
+ * Offline input: `kubectl get pods -A -o json` (`--pods-file`) and a List of controllers (`--objects-file`,
+ * e.g. `kubectl get deploy,sts,ds,cronjob,job,rs -A -o json`). Parsing is pure; `readDumpFile` is the only I/O.
+ *
+ * A dump does not say when it was taken. Unless `--now` is given, it is judged as of the newest timestamp found
+ * in it (any `metadata`/`status` time except `deletionTimestamp`, which lies in the future during the grace
+ * period): a lower bound of when it was taken, so grace periods are never over-counted.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import {
+  CONTROLLER_KINDS,
+  type ControllerRecord,
+  compactController,
+  compactPod,
+  isControllerKind,
+  type PodRecord,
+} from './records.js';
+
+/** What a dump file held. */
+export interface ParsedDump {
+  pods: PodRecord[];
+  controllers: ControllerRecord[];
+  /** The newest timestamp in the dump (ISO), or null when it has none. */
+  newest: string | null;
+  /** Items of kinds cluster mode does not use (Services, ConfigMaps...), by kind. */
+  ignored: Record<string, number>;
+}
+
+/** Thrown for a dump file that is not a Kubernetes object or List. */
+export class DumpError extends Error {
+  override name = 'DumpError';
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function newestIn(value: unknown, best: { ms: number }, key = ''): void {
+  if (typeof value === 'string') {
+    if (key !== 'deletionTimestamp' && ISO.test(value)) {
+      const ms = Date.parse(value);
+      if (ms > best.ms) best.ms = ms;
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) newestIn(v, best);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      // startedAt of containerd's StartError is the epoch; skip nothing else.
+      newestIn(v, best, k);
+    }
+  }
+}
+
+const LIST_KIND_TO_KIND: Record<string, string> = {
+  PodList: 'Pod',
+  DeploymentList: 'Deployment',
+  StatefulSetList: 'StatefulSet',
+  DaemonSetList: 'DaemonSet',
+  ReplicaSetList: 'ReplicaSet',
+  JobList: 'Job',
+  CronJobList: 'CronJob',
+};
+
+/** Returns the pods and controllers of a dump's text (JSON, or YAML as `kubectl -o yaml` prints it). */
+export function parseDump(text: string, name: string): ParsedDump {
+  let doc: unknown;
+  try {
+    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+  } catch (err: unknown) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new DumpError(
+      `${name} is not valid JSON or YAML (${reason}); pass the output of kubectl get ... -o json.`,
+    );
+  }
+  const root = doc as { kind?: unknown; items?: unknown };
+  if (!root || typeof root !== 'object' || typeof root.kind !== 'string') {
+    throw new DumpError(
+      `${name} is not a Kubernetes object or List (no "kind"); pass the output of kubectl get ... -o json.`,
+    );
+  }
+  const itemKind = LIST_KIND_TO_KIND[root.kind];
+  const items: unknown[] = Array.isArray(root.items) ? root.items : root.kind.endsWith('List') ? [] : [root];
+  const out: ParsedDump = { pods: [], controllers: [], newest: null, ignored: {} };
+  const best = { ms: -Infinity };
+  for (const item of items) {
+    const kind = (item as { kind?: unknown }).kind;
+    const k = typeof kind === 'string' ? kind : itemKind;
+    if (k === 'Pod') out.pods.push(compactPod(item));
+    else if (k && isControllerKind(k)) out.controllers.push(compactController(k, item));
+    else {
+      out.ignored[k ?? 'unknown'] = (out.ignored[k ?? 'unknown'] ?? 0) + 1;
+      continue;
+    }
+    newestIn(item, best);
+  }
+  if (Number.isFinite(best.ms)) out.newest = new Date(best.ms).toISOString().replace('.000Z', 'Z');
+  return out;
+}
+
+/** Reads and parses a dump file; throws a `DumpError` naming the file when it cannot be read. */
+export async function readDumpFile(path: string): Promise<ParsedDump> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err: unknown) {
+    const code = (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err));
+    throw new DumpError(`Cannot read ${path} (${code}); check the path.`);
+  }
+  return parseDump(text, path);
+}
+
+/** The resource names a controller dump may hold (for messages). */
+export const DUMP_RESOURCES = Object.keys(CONTROLLER_KINDS).join(',');

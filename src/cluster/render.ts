@@ -1,0 +1,83 @@
+/**
+ * Renderers of a `DriftReport`: JSON (schemaVersion 1, the wire format) and a text summary for terminals and logs.
+ * Pure.
+ */
+import { severityRank } from './pod-health.js';
+import type { DriftReport, HealthSeverity, WorkloadReport } from './types.js';
+
+/** Returns the JSON report: `schemaVersion`, `cluster`, times, `complete`, `errors`, `drift`, `pods`, `workloads`, `images`. */
+export function renderDriftJson(report: DriftReport): string {
+  const ordered = {
+    schemaVersion: report.schemaVersion,
+    cluster: report.cluster,
+    generatedAt: report.generatedAt,
+    now: report.now,
+    complete: report.complete,
+    errors: report.errors,
+    drift: report.drift,
+    pods: report.pods,
+    workloads: report.workloads,
+    ...(report.images ? { images: report.images } : {}),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+const LABEL: Record<HealthSeverity, string> = {
+  critical: 'CRITICAL',
+  warning: 'WARNING',
+  info: 'info',
+  none: 'ok',
+};
+
+function workloadLines(w: WorkloadReport): string[] {
+  const lines = [
+    `${LABEL[w.severity].padEnd(8)} ${w.kind} ${w.namespace}/${w.name}${w.live ? '' : ' (not in the cluster)'}` +
+      (w.pods.total
+        ? `: ${w.pods.total} pod(s), ${w.pods.unhealthy} unhealthy, ${w.pods.restarts} restart(s)`
+        : ''),
+  ];
+  for (const c of w.classes) {
+    if (c.severity === 'none' && c.class !== 'Terminating') continue;
+    const where = c.container ? ` ${c.init ? 'init container' : 'container'} ${c.container}` : '';
+    const why = [c.reason, c.exitCode !== null ? `exit ${c.exitCode}` : null].filter(Boolean).join(', ');
+    lines.push(`    ${c.class} (${c.severity})${where}${why ? ` [${why}]` : ''}: ${c.pods.join(', ')}`);
+    if (c.message) lines.push(`      ${c.message}`);
+  }
+  for (const d of w.drift) {
+    if (d.status === 'in_sync' && !d.tagMoved && !d.tagFindings) continue;
+    lines.push(`    ${d.status} ${d.container}: ${d.message}`);
+    for (const t of d.tagFindings ?? []) lines.push(`      ${t.rule}: ${t.message}`);
+  }
+  for (const i of w.images) {
+    if (i.status === 'available' || i.status === 'not_checked' || i.status === 'skipped') continue;
+    lines.push(
+      `    image ${i.image} (${i.source}, container ${i.container}): ${i.status}${i.message ? ` - ${i.message}` : ''}`,
+    );
+  }
+  for (const warning of w.warnings) lines.push(`    warning: ${warning}`);
+  return lines;
+}
+
+/** Returns a text summary: a headline, list errors, then every workload that is not plainly healthy. */
+export function renderDriftText(report: DriftReport): string {
+  const unhealthy = report.workloads.filter((w) => w.unhealthy).length;
+  const drifted = new Set(
+    report.drift.filter((d) => d.status !== 'in_sync').map((d) => `${d.namespace}/${d.kind}/${d.name}`),
+  ).size;
+  const lines = [
+    `Cluster ${report.cluster} as of ${report.now}: ${report.workloads.length} workload(s), ${report.pods.length} pod(s); ${unhealthy} unhealthy workload(s), ${drifted} with drift.`,
+  ];
+  if (!report.complete)
+    lines.push(
+      'Incomplete: some namespaces or kinds could not be listed (see below); nothing about them is resolved.',
+    );
+  for (const e of report.errors) lines.push(`warning: ${e.message}`);
+  const shown = report.workloads
+    .filter(
+      (w) => w.severity !== 'none' || w.classes.length > 0 || w.drift.some((d) => d.status !== 'in_sync'),
+    )
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  if (shown.length) lines.push('');
+  for (const w of shown) lines.push(...workloadLines(w));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,126 @@
+/**
+ * `k8s-image-check drift`: compare the live cluster (or `--pods-file`/`--objects-file` dumps) with the manifests
+ * at `--manifests`, classify pod health and print a `DriftReport` (`--format json|text`).
+ *
+ * Exit status: 0 nothing at or above `--fail-on`; 1 a workload at or above it (critical = error); 2 usage
+ * error or the cluster could not be seen (nothing was judged).
+ */
+import { writeFile } from 'node:fs/promises';
+import { DumpError } from '../cluster/dump.js';
+import { KubeAccessError, loadKubeConfig } from '../cluster/kube.js';
+import { severityRank } from '../cluster/pod-health.js';
+import { renderDriftJson, renderDriftText } from '../cluster/render.js';
+import type { DriftReport, HealthSeverity } from '../cluster/types.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { driftOptionsFromConfig, liveFromFiles, liveFromKube, runDrift } from '../engine/drift.js';
+import { createRegistryChecker } from '../engine/registry.js';
+import type { CheckImagesFn, EngineLogger } from '../engine/scan.js';
+import type { ImageUse } from '../manifests/types.js';
+import { createRedactor } from '../redact.js';
+
+/** Streams and environment the command runs with (the CLI's own `CliIo`). */
+export interface DriftCommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Adapters of the command (the CLI passes the real ones; tests their own). */
+export interface DriftCommandDeps {
+  /** Desired image uses under `config.manifests` (the PR-mode scanner). */
+  scanManifests: (config: Config, root: string, logger: EngineLogger) => Promise<ImageUse[]>;
+  loadConfig: (args: string[]) => Promise<LoadedConfig>;
+  /** Registry checker factory; default `createRegistryChecker`. */
+  createChecker?: (config: Config, logger: EngineLogger) => { checkImages: CheckImagesFn; secrets: string[] };
+  /** Wall clock in ms (the report's generatedAt). */
+  clock?: () => number;
+}
+
+const FAIL_LEVEL: Record<string, HealthSeverity | null> = {
+  error: 'critical',
+  warning: 'warning',
+  notice: 'info',
+  never: null,
+};
+
+/** Returns whether a report should fail the run at `failOn` (`error` = critical workloads, `warning`, `notice`). */
+export function driftShouldFail(report: DriftReport, failOn: string): boolean {
+  const level = FAIL_LEVEL[failOn] ?? 'warning';
+  if (!level) return false;
+  return report.workloads.some((w) => severityRank(w.severity) >= severityRank(level));
+}
+
+function makeLogger(io: DriftCommandIo, redact: (s: string) => string): EngineLogger {
+  const debug = io.env.K8S_IMAGE_CHECK_DEBUG === '1' || io.env.RUNNER_DEBUG === '1';
+  return {
+    debug: (m) => {
+      if (debug) io.stderr.write(`debug: ${redact(m)}\n`);
+    },
+    info: (m) => io.stderr.write(`${redact(m)}\n`),
+    warning: (m) => io.stderr.write(`warning: ${redact(m)}\n`),
+  };
+}
+
+/** Runs `drift` with the given arguments and returns the exit code. */
+export async function runDriftCommand(
+  args: string[],
+  io: DriftCommandIo,
+  deps: DriftCommandDeps,
+): Promise<number> {
+  const loaded = await deps.loadConfig(args);
+  const { config, root } = loaded;
+  const secrets = [...loaded.secrets, ...(config.kubeconfigData ? [config.kubeconfigData] : [])];
+  let redact = createRedactor(secrets);
+  const logger = makeLogger(io, (s) => redact(s));
+  try {
+    const offline = config.podsFile !== null || config.objectsFile !== null;
+    let clusterName = config.clusterName;
+    let loadLive: ReturnType<typeof liveFromFiles>;
+    if (offline) {
+      loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
+      clusterName ??= 'offline';
+    } else {
+      const kc = loadKubeConfig({
+        ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
+        ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
+        ...(config.context ? { context: config.context } : {}),
+      });
+      clusterName ??= kc.getCurrentContext() || 'default';
+      loadLive = liveFromKube(kc, {
+        namespaces: config.namespaces,
+        excludeNamespaces: config.excludeNamespaces,
+      });
+    }
+    const desired = await deps.scanManifests(config, root, logger);
+    const options = driftOptionsFromConfig(config, clusterName);
+    let checkImages: CheckImagesFn | undefined;
+    if (options.checkLiveImages) {
+      const checker = deps.createChecker
+        ? deps.createChecker(config, logger)
+        : createRegistryChecker(config, { env: io.env, logger });
+      checkImages = checker.checkImages;
+      redact = createRedactor([...secrets, ...checker.secrets]);
+    }
+    const report = await runDrift(options, {
+      desired,
+      loadLive,
+      ...(checkImages ? { checkImages } : {}),
+      ...(deps.clock ? { clock: deps.clock } : {}),
+    });
+    for (const e of report.errors) logger.warning(e.message);
+    const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
+    if (config.output) await writeFile(config.output, text);
+    else io.stdout.write(text);
+    return driftShouldFail(report, config.failOn) ? 1 : 0;
+  } catch (err: unknown) {
+    if (err instanceof KubeAccessError || err instanceof DumpError) {
+      io.stderr.write(
+        `k8s-image-check drift: ${redact(err.message)}\nNothing was judged: no issue or metric may change.\n`,
+      );
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * Cluster mode: the only place its stages meet. desired uses (from the manifest scanner) + a live snapshot
+ * (API server or dump files) → drift, pod health, live image checks → per-workload reports (`DriftReport`).
+ * Adapters come in through `deps`, so tests and the CLI/action supply their own.
+ */
+
+import { KubeConfig } from '@kubernetes/client-node';
+import { computeDrift } from '../cluster/drift.js';
+import { readDumpFile } from '../cluster/dump.js';
+import { type KubeAccess, type ListScope, loadKubeConfig, snapshotCluster } from '../cluster/kube.js';
+import {
+  buildLiveWorkloads,
+  type LiveWorkload,
+  parseImageId,
+  runningImages,
+  workloadKey,
+} from '../cluster/live.js';
+import { buildOwnerIndex, ownerOfPod } from '../cluster/owners.js';
+import { classifyPod, toMillis } from '../cluster/pod-health.js';
+import type { ControllerRecord, PodRecord } from '../cluster/records.js';
+import type {
+  ClusterError,
+  DriftReport,
+  LiveImageReport,
+  LiveImageSource,
+  PodHealthThresholds,
+  WorkloadImageCheck,
+} from '../cluster/types.js';
+import { resourceOfKind } from '../cluster/visibility.js';
+import { aggregateWorkloads, settleJobFailures } from '../cluster/workloads.js';
+import type { Config } from '../config/schema.js';
+import { checkKey, parseReference } from '../image/reference.js';
+import { compileDirtyPatterns, type TagPolicyOptions } from '../image/tag-policy.js';
+import type { ImageReference } from '../image/types.js';
+import type { ImageUse } from '../manifests/types.js';
+import type { RegistryCheck } from '../registry/types.js';
+import type { CheckImagesFn } from './scan.js';
+
+/** What the live side of a run saw. */
+export interface LiveSnapshot {
+  pods: PodRecord[];
+  controllers: ControllerRecord[];
+  errors: ClusterError[];
+  complete: boolean;
+  /** For dumps: the newest timestamp inside, the default `now`. */
+  newest?: string | null;
+  /** Server URL or file names, for messages. */
+  source: string;
+}
+
+/** Options of a cluster-mode run (see {@link driftOptionsFromConfig} for the config keys). */
+export interface DriftRunOptions {
+  /** Cluster name in reports, issues and metrics. */
+  cluster: string;
+  defaultNamespace: string;
+  /** Only these namespaces (empty: all). */
+  namespaces: readonly string[];
+  excludeNamespaces: readonly string[];
+  reportNotInGit: boolean;
+  /** Seconds before pods still on an old image are `rollout_stuck`. */
+  rolloutGrace: number;
+  checkLiveImages: boolean;
+  /** Also check templates of workloads with `replicas: 0` and suspended CronJobs/Jobs. */
+  includeScaledToZero: boolean;
+  thresholds: PodHealthThresholds;
+  /** Evaluate grace periods at this time (ISO); default: the dump's newest timestamp, else the clock. */
+  now: string | null;
+  /** Tag policy applied to live images (dirty/mutable tags running live). */
+  tagPolicy?: TagPolicyOptions & { rules?: readonly string[] };
+}
+
+/** Adapters of a run. */
+export interface DriftDeps {
+  /** Desired image uses from the manifests (the same scanner as PR mode). */
+  desired: readonly ImageUse[];
+  /** Lists the cluster (or reads dumps); throws when nothing can be seen. */
+  loadLive: () => Promise<LiveSnapshot>;
+  /** Registry checker for live images; omitted → no image checks. */
+  checkImages?: CheckImagesFn;
+  /** Wall clock in ms (generatedAt, default now). */
+  clock?: () => number;
+}
+
+/** Returns the run options a `Config` describes. */
+export function driftOptionsFromConfig(config: Config, clusterName: string): DriftRunOptions {
+  const rules = Object.entries(config.rules)
+    .filter(
+      ([rule, sev]) =>
+        sev !== 'off' && ['dirty-tag', 'latest-tag', 'missing-tag', 'mutable-tag'].includes(rule),
+    )
+    .map(([rule]) => rule);
+  return {
+    cluster: clusterName,
+    defaultNamespace: config.defaultNamespace,
+    namespaces: config.namespaces,
+    excludeNamespaces: config.excludeNamespaces,
+    reportNotInGit: config.reportNotInGit,
+    rolloutGrace: config.rolloutGrace,
+    checkLiveImages: config.checkLiveImages && !config.offline,
+    includeScaledToZero: config.includeScaledToZero,
+    thresholds: {
+      waitingGrace: config.waitingGrace,
+      unschedulableGrace: config.unschedulableGrace,
+      stuckGrace: config.stuckGrace,
+      notReadyGrace: config.notReadyGrace,
+      recentWindow: config.recentWindow,
+      highRestartThreshold: config.highRestartThreshold,
+    },
+    now: config.now,
+    tagPolicy: {
+      dirtyPatterns: compileDirtyPatterns(config.dirtyPatterns),
+      mutableTags: config.mutableTags,
+      rules,
+    },
+  };
+}
+
+/** Returns a loader that lists the cluster through the API server (a loaded KubeConfig or where to load one). */
+export function liveFromKube(access: KubeAccess | KubeConfig, scope: ListScope): () => Promise<LiveSnapshot> {
+  return async () => {
+    const kc = access instanceof KubeConfig ? access : loadKubeConfig(access);
+    const snap = await snapshotCluster(kc, scope);
+    return { ...snap, source: snap.server };
+  };
+}
+
+/**
+ * Returns a loader that reads `--pods-file` and/or `--objects-file`. A missing half is recorded as an error
+ * (`complete: false`), so nothing about what it would have shown is resolved.
+ */
+export function liveFromFiles(files: {
+  podsFile: string | null;
+  objectsFile: string | null;
+}): () => Promise<LiveSnapshot> {
+  return async () => {
+    const snapshot: LiveSnapshot = {
+      pods: [],
+      controllers: [],
+      errors: [],
+      complete: true,
+      newest: null,
+      source: '',
+    };
+    const newest: string[] = [];
+    for (const file of [files.podsFile, files.objectsFile]) {
+      if (!file) continue;
+      const dump = await readDumpFile(file);
+      snapshot.pods.push(...dump.pods);
+      snapshot.controllers.push(...dump.controllers);
+      if (dump.newest) newest.push(dump.newest);
+    }
+    snapshot.source = [files.podsFile, files.objectsFile].filter(Boolean).join(' and ');
+    snapshot.newest = newest.sort().at(-1) ?? null;
+    if (!files.objectsFile) {
+      for (const resource of ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'replicasets'])
+        snapshot.errors.push({
+          kind: resource,
+          message: `No --objects-file: ${resource} were not seen; drift is not compared.`,
+        });
+    }
+    if (!files.podsFile)
+      snapshot.errors.push({
+        kind: 'pods',
+        message: 'No --pods-file: pods were not seen; pod health is not classified.',
+      });
+    snapshot.complete = snapshot.errors.length === 0;
+    return snapshot;
+  };
+}
+
+function inScope(ns: string, options: Pick<DriftRunOptions, 'namespaces' | 'excludeNamespaces'>): boolean {
+  return (
+    (options.namespaces.length === 0 || options.namespaces.includes(ns)) &&
+    !options.excludeNamespaces.includes(ns)
+  );
+}
+
+interface Target {
+  key: string;
+  ref: ImageReference;
+  source: LiveImageSource;
+}
+
+/** Returns the images a workload runs or would run, per container: its template images and its pods' digests. */
+export function liveImageTargets(
+  w: LiveWorkload,
+  includeIdle: boolean,
+): { container: string; target: Target }[] {
+  const out: { container: string; target: Target }[] = [];
+  const add = (container: string, image: string, source: LiveImageSource) => {
+    const parsed = parseReference(image);
+    if (parsed.ok) out.push({ container, target: { key: checkKey(parsed.ref), ref: parsed.ref, source } });
+  };
+  if (!w.idle || includeIdle) for (const c of w.containers) add(c.name, c.image, 'template');
+  if (!w.controller && w.kind !== 'Pod') {
+    // Owner kind we do not list (an Argo Rollout...): what its pods asked for is what a new pod would pull.
+    const names = new Set(
+      w.pods.flatMap((p) => [...(p.spec.initContainers ?? []), ...p.spec.containers].map((c) => c.name)),
+    );
+    for (const name of names) for (const img of runningImages(w, name).specImages) add(name, img, 'template');
+  }
+  const names = new Set(
+    w.pods.flatMap((p) =>
+      [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])].map((s) => s.name),
+    ),
+  );
+  for (const name of [...names].sort()) {
+    for (const id of runningImages(w, name).imageIds) {
+      const parsed = parseImageId(id);
+      if (parsed) add(name, `${parsed.repository}@${parsed.digest}`, 'pod');
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((t) => {
+    const k = `${t.container}\u0000${t.target.key}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Runs cluster mode once and returns the report. Throws (changing nothing) when the cluster cannot be seen. */
+export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promise<DriftReport> {
+  const clock = deps.clock ?? Date.now;
+  const live = await deps.loadLive();
+  const pods = live.pods.filter((p) => inScope(p.metadata.namespace, options));
+  const controllers = live.controllers.filter((c) => inScope(c.namespace, options));
+  const nowIso = options.now ?? live.newest ?? new Date(clock()).toISOString();
+  const now = toMillis(nowIso);
+  if (Number.isNaN(now))
+    throw new Error(
+      `--now ${JSON.stringify(nowIso)} is not a time; use ISO 8601, e.g. 2026-03-10T12:00:00Z.`,
+    );
+
+  const workloads = buildLiveWorkloads(pods, controllers);
+
+  // Registry checks of every image the cluster runs or would run, deduplicated.
+  const perWorkload = new Map<string, { container: string; target: Target }[]>();
+  const targets = new Map<string, Target>();
+  if (options.checkLiveImages && deps.checkImages) {
+    for (const w of workloads) {
+      const list = liveImageTargets(w, options.includeScaledToZero);
+      perWorkload.set(workloadKey(w.namespace, w.kind, w.name), list);
+      for (const { target } of list) if (!targets.has(target.key)) targets.set(target.key, target);
+    }
+  }
+  let checks = new Map<string, RegistryCheck>();
+  if (targets.size > 0 && deps.checkImages) {
+    checks = await deps.checkImages(
+      [...targets.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ key, ref }) => ({ key, ref })),
+    );
+  }
+
+  // A desired workload is only "missing" when its kind was listed in its namespace without error.
+  const seen = (ns: string, kind: string) =>
+    inScope(ns, options) &&
+    !live.errors.some(
+      (e) => e.kind === resourceOfKind(kind) && (e.namespace === undefined || e.namespace === ns),
+    );
+  const drift = computeDrift(deps.desired, workloads, {
+    defaultNamespace: options.defaultNamespace,
+    rolloutGrace: options.rolloutGrace,
+    now,
+    reportNotInGit: options.reportNotInGit,
+    isSeen: seen,
+    checks,
+    ...(options.tagPolicy ? { tagPolicy: options.tagPolicy } : {}),
+  });
+
+  const index = buildOwnerIndex(controllers);
+  const health = settleJobFailures(
+    pods.map((p) => classifyPod(p, now, options.thresholds, ownerOfPod(p, index))),
+    pods,
+    controllers,
+  ).sort((a, b) =>
+    a.namespace < b.namespace
+      ? -1
+      : a.namespace > b.namespace
+        ? 1
+        : a.pod < b.pod
+          ? -1
+          : a.pod > b.pod
+            ? 1
+            : 0,
+  );
+
+  const imagesByWorkload = new Map<string, WorkloadImageCheck[]>();
+  const users = new Map<string, Set<string>>();
+  for (const [key, list] of perWorkload) {
+    const rows: WorkloadImageCheck[] = [];
+    for (const { container, target } of list) {
+      const check = checks.get(target.key) ?? { status: 'not_checked' as const };
+      const row: WorkloadImageCheck = {
+        container,
+        image: target.key,
+        source: target.source,
+        status: check.status,
+      };
+      if (check.message) row.message = check.message;
+      if (check.digest) row.digest = check.digest;
+      rows.push(row);
+      const u = users.get(target.key) ?? new Set<string>();
+      u.add(`${key}/${container}`);
+      users.set(target.key, u);
+    }
+    imagesByWorkload.set(key, rows);
+  }
+  const images: LiveImageReport[] = [...targets.values()]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((t) => ({
+      image: t.key,
+      normalized: t.ref.normalized,
+      source: t.source,
+      check: checks.get(t.key) ?? { status: 'not_checked' },
+      users: [...(users.get(t.key) ?? [])].sort(),
+    }));
+
+  const reports = aggregateWorkloads({
+    cluster: options.cluster,
+    pods: health,
+    drift,
+    images: imagesByWorkload,
+    live: workloads,
+  });
+  return {
+    schemaVersion: 1,
+    cluster: options.cluster,
+    generatedAt: new Date(clock()).toISOString(),
+    now: new Date(now).toISOString(),
+    drift,
+    pods: health,
+    workloads: reports,
+    ...(options.checkLiveImages && deps.checkImages ? { images } : {}),
+    errors: live.errors,
+    complete: live.complete,
+  };
+}
