@@ -8,8 +8,9 @@
  */
 import { isIP } from 'node:net';
 
-/** Docker Hub's reference domain and the host its API answers on (containerd `hosts.go`). */
+/** Docker Hub's reference domain. */
 export const DOCKER_HUB = 'docker.io';
+/** The host Docker Hub's registry API answers on (containerd `hosts.go`, regclient `DockerRegistryDNS`). */
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const DOCKER_HUB_ALIASES = new Set([
   'docker.io',
