@@ -131,7 +131,7 @@ describe('manifest HEAD', () => {
   });
 
   it('404 MANIFEST_UNKNOWN (learned by GET) is absent', async () => {
-    const f = await fake((req, res) => json(res, 404, manifestUnknown));
+    const f = await fake((_req, res) => json(res, 404, manifestUnknown));
     const run = await check(f.host, 'app', 'nope');
     expect(run.result.status).toBe('absent');
     expect(run.result.message).toContain(f.host);
