@@ -11,8 +11,9 @@
  * - bare:  read every file + `yaml.parseAllDocuments(text)` (the floor any YAML scanner pays);
  * - scan:  `scanManifests` = discover (walk, .gitignore, stat) + read + parse with positions
  *          + extract every image with line/column.
- * It prints files/s and docs/s for both and the ratio of the medians (target ≤ 1.5).
- * `--check` exits 1 when the ratio is over the target.
+ * It prints wall time, CPU time (user + system of this process), files/s and docs/s for both, and
+ * the ratios of the medians. The target (≤ 1.5) is checked on CPU time, the scanner's own cost;
+ * wall time on a shared machine also measures the neighbours. `--check` exits 1 over the target.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
@@ -78,43 +79,52 @@ try {
     return result.uses.length;
   };
 
-  const time = async (fn: () => Promise<number>): Promise<[number, number]> => {
+  /** Wall seconds and CPU seconds (user + system, this process) of one run. */
+  const time = async (fn: () => Promise<number>): Promise<[number, number, number]> => {
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const n = await fn();
-    return [(performance.now() - start) / 1000, n];
+    const cpu = process.cpuUsage(cpu0);
+    return [(performance.now() - start) / 1000, (cpu.user + cpu.system) / 1e6, n];
   };
 
   await bare();
   await scan();
-  const bareTimes: number[] = [];
-  const scanTimes: number[] = [];
+  const bareWall: number[] = [];
+  const bareCpu: number[] = [];
+  const scanWall: number[] = [];
+  const scanCpu: number[] = [];
   let images = 0;
   for (let i = 0; i < Number(values.runs); i++) {
-    bareTimes.push((await time(bare))[0]);
-    const [s, n] = await time(scan);
-    scanTimes.push(s);
+    const [bw, bc] = await time(bare);
+    bareWall.push(bw);
+    bareCpu.push(bc);
+    const [sw, sc, n] = await time(scan);
+    scanWall.push(sw);
+    scanCpu.push(sc);
     images = n;
   }
   const median = (xs: number[]): number =>
-    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-  const b = median(bareTimes);
-  const s = median(scanTimes);
-  const row = (label: string, secs: number): string =>
-    `${label.padEnd(44)} ${secs.toFixed(2).padStart(6)} s  ${Math.round(gen.files / secs)
+    [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  const rate = (n: number, secs: number): string =>
+    Math.round(n / secs)
       .toString()
-      .padStart(6)} files/s  ${Math.round(gen.documents / secs)
-      .toString()
-      .padStart(7)} docs/s`;
-  console.log(row('bare: read + yaml.parseAllDocuments', b));
-  console.log(row('scan: discover + read + parse + extract', s));
+      .padStart(6);
+  const row = (label: string, wall: number, cpu: number): string =>
+    `${label.padEnd(42)} wall ${wall.toFixed(2).padStart(6)} s  cpu ${cpu.toFixed(2).padStart(6)} s  ` +
+    `${rate(gen.files, wall)} files/s  ${rate(gen.documents, wall)} docs/s`;
+  console.log(row('bare: read + yaml.parseAllDocuments', median(bareWall), median(bareCpu)));
+  console.log(row('scan: discover + read + parse + extract', median(scanWall), median(scanCpu)));
+  const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(', ');
+  console.log(`images found: ${images}; wall runs: bare ${fmt(bareWall)} / scan ${fmt(scanWall)}`);
+  // CPU time is the scanner's own cost; wall time on a shared machine also measures the neighbours.
+  const cpuRatio = median(scanCpu) / median(bareCpu);
+  const wallRatio = median(scanWall) / median(bareWall);
+  const verdict = cpuRatio <= TARGET_RATIO ? 'OK' : 'OVER TARGET';
   console.log(
-    `images found: ${images}; runs: bare ${bareTimes.map((x) => x.toFixed(2)).join(', ')} / scan ${scanTimes.map((x) => x.toFixed(2)).join(', ')}`,
+    `ratio scan/bare: cpu ${cpuRatio.toFixed(2)}, wall ${wallRatio.toFixed(2)} (target ≤ ${TARGET_RATIO} on cpu) ${verdict}`,
   );
-  const ratio = s / b;
-  console.log(
-    `ratio scan/bare: ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'OK' : 'OVER TARGET'}`,
-  );
-  if (values.check && ratio > TARGET_RATIO) process.exitCode = 1;
+  if (values.check && cpuRatio > TARGET_RATIO) process.exitCode = 1;
 } finally {
   await rm(root, { recursive: true, force: true });
 }
