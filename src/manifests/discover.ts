@@ -73,7 +73,10 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     throw new DiscoveryError(`root directory ${options.root} does not exist; pass an existing directory`);
   });
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const excludeMatchers = (options.exclude ?? []).map((g) => picomatch(g, { dot: true, basename: true }));
+  // `vendor/` and `./vendor` mean the directory `vendor`.
+  const excludeMatchers = (options.exclude ?? []).map((g) =>
+    picomatch(g.replace(/^\.\//, '').replace(/\/+$/, ''), { dot: true, basename: true }),
+  );
   const excluded = (rel: string): boolean => excludeMatchers.some((m) => m(rel));
   const limit = limiter(FS_CONCURRENCY);
   const found = new Map<string, ManifestFile>();

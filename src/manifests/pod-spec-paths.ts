@@ -27,6 +27,8 @@ export interface KindRule {
 export interface ContainerPath {
   path: string;
   type: ContainerType;
+  /** Name the controller gives the container when the manifest has none (Argo's `main`). */
+  defaultName?: string;
 }
 
 /** A path to a scalar image field and the container name the operator gives it. */
@@ -42,8 +44,8 @@ const TEKTON = ['tekton.dev'];
 
 /** Argo Workflows: each template may hold a container, a script, init containers, sidecars, or a container set. */
 const workflowTemplates = (prefix: string): ContainerPath[] => [
-  { path: `${prefix}[].container`, type: 'container' },
-  { path: `${prefix}[].script`, type: 'container' },
+  { path: `${prefix}[].container`, type: 'container', defaultName: 'main' },
+  { path: `${prefix}[].script`, type: 'container', defaultName: 'main' },
   { path: `${prefix}[].containerSet.containers[]`, type: 'container' },
   { path: `${prefix}[].sidecars[]`, type: 'container' },
   { path: `${prefix}[].initContainers[]`, type: 'initContainer' },

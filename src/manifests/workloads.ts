@@ -34,7 +34,7 @@ const MAX_LIST_DEPTH = 4;
 const compiled = new WeakMap<KindRule, CompiledRule>();
 interface CompiledRule {
   podSpecs: PathStep[][];
-  containers: Array<{ steps: PathStep[]; type: ContainerType }>;
+  containers: Array<{ steps: PathStep[]; type: ContainerType; defaultName: string | null }>;
   images: Array<{ steps: PathStep[]; container: string }>;
 }
 
@@ -43,7 +43,11 @@ function compile(rule: KindRule): CompiledRule {
   if (!c) {
     c = {
       podSpecs: (rule.podSpecs ?? []).map(parsePath),
-      containers: (rule.containers ?? []).map((p) => ({ steps: parsePath(p.path), type: p.type })),
+      containers: (rule.containers ?? []).map((p) => ({
+        steps: parsePath(p.path),
+        type: p.type,
+        defaultName: p.defaultName ?? null,
+      })),
       images: (rule.images ?? []).map((p) => ({ steps: parsePath(p.path), container: p.container })),
     };
     compiled.set(rule, c);
@@ -96,8 +100,10 @@ function visitObject(walker: NodeWalker, obj: Node | undefined, out: ImageField[
   for (const steps of c.podSpecs) {
     for (const spec of resolve(walker, obj, steps)) addPodSpec(walker, spec, info, out);
   }
-  for (const { steps, type } of c.containers) {
-    for (const container of resolve(walker, obj, steps)) addContainer(walker, container, type, info, out);
+  for (const { steps, type, defaultName } of c.containers) {
+    for (const container of resolve(walker, obj, steps)) {
+      addContainer(walker, container, type, info, out, defaultName);
+    }
   }
 }
 
@@ -114,6 +120,7 @@ function addContainer(
   type: ContainerType,
   info: ObjectInfo,
   out: ImageField[],
+  defaultName: string | null = null,
 ): void {
   if (!isMap(container)) return;
   const image = walker.get(container, 'image');

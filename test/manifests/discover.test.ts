@@ -118,6 +118,7 @@ describe('discoverFiles', () => {
       'c.yaml': 'x',
     });
     expect(await paths({ exclude: ['vendor/**', 'test', '*.secret.yaml'] })).toEqual(['a/x.yaml', 'c.yaml']);
+    expect(await paths({ exclude: ['vendor/', './a'] })).toEqual(['b/z.secret.yaml', 'c.yaml']);
   });
 
   it('skips files over maxFileSize with a notice naming the size and the setting', async () => {

@@ -56,10 +56,11 @@ describe('extractFile over fixtures', () => {
         [23, 22, 'argoproj/rollouts-demo:blue', 'Experiment', 'exp', 'baseline', 'container', 1],
         [29, 22, 'argoproj/rollouts-demo:yellow', 'Experiment', 'exp', 'canary', 'container', 1],
         [45, 28, 'curlimages/curl:8.8.0', 'AnalysisTemplate', 'job-check', 'check', 'container', 2],
-        [55, 16, 'alpine:3.20', 'Workflow', 'wf-', null, 'container', 3],
+        // Argo names a template's single container `main`.
+        [55, 16, 'alpine:3.20', 'Workflow', 'wf-', 'main', 'container', 3],
         [58, 18, 'busybox:1.36', 'Workflow', 'wf-', 'init', 'initContainer', 3],
         [61, 18, 'nginx:1.27', 'Workflow', 'wf-', 'side', 'container', 3],
-        [64, 16, 'python:3.12-alpine', 'Workflow', 'wf-', null, 'container', 3],
+        [64, 16, 'python:3.12-alpine', 'Workflow', 'wf-', 'main', 'container', 3],
       ],
     ],
     [
