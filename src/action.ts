@@ -14,7 +14,7 @@ import { createRegistryChecker } from './engine/registry.js';
 import { type CheckImagesFn, type EngineLogger, runScan } from './engine/scan.js';
 import { listChangedFiles } from './github/changed-files.js';
 import { type RunContext, readPullRequestContext } from './github/context.js';
-import { createOctokit, type GitHubClient } from './github/octokit.js';
+import { createOctokit, type GitHubClient, proxyFromEnv } from './github/octokit.js';
 import { createRedactor } from './redact.js';
 import type { RegistryCheck } from './registry/types.js';
 import { renderAnnotation } from './report/annotations.js';
@@ -150,6 +150,7 @@ async function runPrMode(
       ? createOctokit({
           token,
           baseUrl: ctx.apiUrl,
+          proxy: proxyFromEnv(io.env),
           log: { debug: core.debug, info: core.info, warn: core.warning },
         })
       : null;

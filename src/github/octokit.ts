@@ -5,6 +5,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 
 /** The public GitHub API; GitHub Enterprise Server runners set `GITHUB_API_URL` to `https://HOST/api/v3`. */
 export const GITHUB_DOTCOM_API_URL = 'https://api.github.com';
@@ -47,11 +48,37 @@ export interface CreateOctokitOptions {
    */
   retryAfterBaseMs?: number;
   userAgent?: string;
+  /** Send requests through a proxy (see {@link proxyFromEnv}); none by default. */
+  proxy?: ProxySettings | null;
   /**
    * For tests only: send writes without the throttling plugin's spacing (≥1 s between writes, ≥3 s between
    * content-creating ones such as issues and comments, as GitHub's best practices ask).
    */
   unspacedWrites?: boolean;
+}
+
+/** Proxy URLs as the usual environment variables give them. */
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+}
+
+/**
+ * Return the proxy settings in `env` (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, either case), or null when
+ * no proxy is set. Self-hosted runners behind a proxy set these; `@actions/github` honours them too.
+ */
+export function proxyFromEnv(env: Record<string, string | undefined>): ProxySettings | null {
+  const get = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
+  const httpsProxy = get('HTTPS_PROXY');
+  const httpProxy = get('HTTP_PROXY');
+  const noProxy = get('NO_PROXY');
+  if (!httpsProxy && !httpProxy) return null;
+  return {
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(httpsProxy ? { httpsProxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+  };
 }
 
 const ClientWithPlugins = Octokit.plugin(throttling, retry);
@@ -104,7 +131,19 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
       );
       return true;
     };
+  const proxy = opts.proxy ? new EnvHttpProxyAgent(opts.proxy) : null;
   return new ClientWithPlugins({
+    ...(proxy
+      ? {
+          request: {
+            // undici's fetch with a proxy dispatcher; Octokit only needs the WHATWG fetch signature.
+            fetch: ((url: string, init: Record<string, unknown>) =>
+              undiciFetch(url, { ...init, dispatcher: proxy } as Parameters<
+                typeof undiciFetch
+              >[1])) as unknown,
+          },
+        }
+      : {}),
     auth: opts.token,
     baseUrl: (opts.baseUrl || GITHUB_DOTCOM_API_URL).replace(/\/+$/, ''),
     userAgent: opts.userAgent ?? 'k8s-image-check',

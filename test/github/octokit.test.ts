@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOctokit, isPermissionDenied } from '../../src/github/octokit.js';
+import { createOctokit, isPermissionDenied, proxyFromEnv } from '../../src/github/octokit.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 
 describe('createOctokit', () => {
@@ -86,5 +86,38 @@ describe('createOctokit', () => {
       .catch((e: unknown) => e);
     expect(isPermissionDenied(err)).toBe(true);
     expect(String((err as Error).message)).toContain('Resource not accessible by integration');
+  });
+});
+
+describe('proxy support', () => {
+  let proxy: FakeGitHub | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  it('reads proxy variables in either case and ignores an environment without them', () => {
+    expect(proxyFromEnv({})).toBeNull();
+    expect(proxyFromEnv({ https_proxy: 'http://proxy:3128', NO_PROXY: 'localhost' })).toEqual({
+      httpsProxy: 'http://proxy:3128',
+      noProxy: 'localhost',
+    });
+    expect(proxyFromEnv({ HTTP_PROXY: 'http://p:1' })).toEqual({ httpProxy: 'http://p:1' });
+  });
+
+  it('sends requests through the proxy (absolute-form request line for an http API URL)', async () => {
+    // The fake acts as the proxy: the API host below is never resolved, only the proxy is contacted.
+    proxy = await startFakeGitHub({ prFiles: ['a.yaml'] });
+    const octokit = createOctokit({
+      token: 't',
+      baseUrl: 'http://ghe.example.test/api/v3',
+      proxy: { httpProxy: proxy.url },
+    });
+    proxy.server.route('GET', '/api/v3/repos/:owner/:repo/pulls/:number/files', (req) => ({
+      body: [{ filename: 'via-proxy.yaml', host: req.headers.host }],
+    }));
+    const res = await octokit.rest.pulls.listFiles({ owner: 'o', repo: 'r', pull_number: 1 });
+    expect(res.data).toEqual([{ filename: 'via-proxy.yaml', host: 'ghe.example.test' }]);
+    expect(proxy.server.requests[0]!.headers.authorization).toBe('token t');
   });
 });
