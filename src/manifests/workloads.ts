@@ -128,7 +128,7 @@ function addContainer(
   if (isScalar(image) && (image.value === null || image.value === '')) return;
   out.push({
     node: image,
-    container: walker.getString(container, 'name'),
+    container: walker.getString(container, 'name') ?? defaultName,
     containerType: type,
     object: info,
   });
