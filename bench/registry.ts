@@ -13,7 +13,7 @@
  * The machine should be otherwise idle: the registry, skopeo and the checker share the CPUs.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import type * as ReferenceModule from '../src/image/reference.js';
 import type * as CheckModule from '../src/registry/check.js';
+import type * as FaultProxyModule from '../test/helpers/fault-proxy.js';
 import type * as ImagesModule from '../test/helpers/images.js';
 import type * as RegistryModule from '../test/helpers/registry.js';
 
@@ -41,6 +42,7 @@ const { checkKey, parseReference } = await load<typeof ReferenceModule>('../src/
 const { checkImages } = await load<typeof CheckModule>('../src/registry/check.ts');
 const { pushOciManifest, MediaTypes } = await load<typeof ImagesModule>('../test/helpers/images.ts');
 const { startRegistry } = await load<typeof RegistryModule>('../test/helpers/registry.ts');
+const { startFaultProxy } = await load<typeof FaultProxyModule>('../test/helpers/fault-proxy.ts');
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +51,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '8' },
     'skip-skopeo': { type: 'boolean', default: false },
+    diagnose: { type: 'boolean', default: false },
   },
 });
 const TAGS = Number(args.tags);
@@ -72,17 +75,21 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
   );
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Wall time and CPU time (this process and its children; the registry process) of one measurement. */
+interface Sample {
+  ms: number;
+  clientCpuMs: number;
+  registryCpuMs: number;
+}
 
-function sh(
-  script: string,
-  env: Record<string, string>,
-): Promise<{ ms: number; stdout: string; stderr: string }> {
-  const start = performance.now();
+const medianSample = (xs: Sample[]): Sample =>
+  [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)]!;
+
+function sh(script: string, env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('/bin/sh', ['-c', script], { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${script.slice(0, 80)}… failed: ${stderr.slice(0, 500)}`));
-      else resolve({ ms: performance.now() - start, stdout, stderr });
+      else resolve(stdout);
     });
   });
 }
@@ -111,55 +118,90 @@ try {
     return { key: checkKey(parsed.ref), ref: parsed.ref };
   });
 
-  // (d) raw HEAD capacity over one keep-alive pool with PAR connections.
-  const headPool = new Pool(reg.url, { connections: PAR, keepAliveTimeout: 30_000 });
-  const rawPass = async (): Promise<number> => {
+  // Every measurement records wall time and the CPU burnt by this process, its children (skopeo) and
+  // the registry: on a shared machine the wall time swings with load, the CPU per ref does not.
+  const ticks = (pid: number | 'self'): number[] => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 15)
+      .map(Number); // utime stime cutime cstime
+  };
+  const measure = async (fn: () => Promise<void>): Promise<Sample> => {
+    const self = ticks('self');
+    const registry = ticks(reg.pid);
     const start = performance.now();
-    await pool(refs, PAR, async (r) => {
-      const res = await headPool.request({
-        method: 'HEAD',
-        path: `/v2/${r.repo}/manifests/${r.tag}`,
-        headers: { accept: ACCEPT },
-      });
-      await res.body.dump();
-      if (res.statusCode !== 200) throw new Error(`HEAD ${r.repo}:${r.tag} answered ${res.statusCode}`);
-    });
-    return performance.now() - start;
+    await fn();
+    const ms = performance.now() - start;
+    const [u, s, cu, cs] = ticks('self').map((t, i) => t - self[i]!) as [number, number, number, number];
+    const [ru, rs] = ticks(reg.pid).map((t, i) => t - registry[i]!) as [number, number];
+    return { ms, clientCpuMs: (u + s + cu + cs) * 10, registryCpuMs: (ru + rs) * 10 };
   };
 
+  // (d) raw HEAD capacity over one keep-alive pool with PAR connections.
+  const headPool = new Pool(reg.url, { connections: PAR, keepAliveTimeout: 30_000 });
+  const rawPass = () =>
+    measure(() =>
+      pool(refs, PAR, async (r) => {
+        const res = await headPool.request({
+          method: 'HEAD',
+          path: `/v2/${r.repo}/manifests/${r.tag}`,
+          headers: { accept: ACCEPT },
+        });
+        await res.body.dump();
+        if (res.statusCode !== 200) throw new Error(`HEAD ${r.repo}:${r.tag} answered ${res.statusCode}`);
+      }),
+    );
+
   // (a) the checker with default limits. The registry is listed in plainHttpRegistries (steady state);
-  // a second variant relies on the loopback https→http fallback and counts refs that did not come out
+  // a variant relies on the loopback https→http fallback and counts refs that did not come out
   // `available` (the fallback must not misclassify concurrent first requests).
   const plainHttp = { plainHttpRegistries: [reg.host] };
-  const checkerPass = async (extra: Partial<CheckModule.RegistryCheckOptions>): Promise<[number, number]> => {
-    const start = performance.now();
-    const results = await checkImages(targets, { credentials: async () => [], ...extra });
-    const ms = performance.now() - start;
-    if (results.size !== TAGS) throw new Error(`checker: ${results.size} results for ${TAGS} refs`);
-    const bad = [...results.values()].filter((c) => c.status !== 'available');
-    if (bad.length > 0 && extra === plainHttp)
-      throw new Error(`checker: not available: ${JSON.stringify(bad[0])}`);
-    return [ms, bad.length];
-  };
+  let fallbackBad = 0;
+  const checkerPass = (extra: Partial<CheckModule.RegistryCheckOptions>) =>
+    measure(async () => {
+      const results = await checkImages(targets, { credentials: async () => [], ...extra });
+      if (results.size !== TAGS) throw new Error(`checker: ${results.size} results for ${TAGS} refs`);
+      const bad = [...results.values()].filter((c) => c.status !== 'available');
+      if (bad.length > 0 && extra === plainHttp)
+        throw new Error(`checker: not available: ${JSON.stringify(bad[0])}`);
+      fallbackBad += bad.length;
+    });
+
+  if (args.diagnose) {
+    // Which requests the checker sends, seen by a pass-through proxy.
+    const proxy = await startFaultProxy({ upstream: reg.url });
+    const viaProxy = targets.map((t) => {
+      const parsed = parseReference(t.ref.raw.replace(reg.host, proxy.host));
+      if (!parsed.ok) throw new Error(parsed.error);
+      return { key: checkKey(parsed.ref), ref: parsed.ref };
+    });
+    await checkImages(viaProxy, { credentials: async () => [], plainHttpRegistries: [proxy.host] });
+    const kinds = new Map<string, number>();
+    for (const r of proxy.requests) {
+      const kind = `${r.method} ${r.path.replace(/\/v2\/.+\/manifests\/.*/, '/v2/<repo>/manifests/<ref>')}`;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    console.log(`checker requests for ${TAGS} refs:`, Object.fromEntries(kinds));
+    await proxy.stop();
+  }
 
   await rawPass(); // warm the registry's caches and the pool
   await checkerPass(plainHttp);
-  const rawRuns: number[] = [];
-  const checkerRuns: number[] = [];
-  const fallbackRuns: number[] = [];
-  let fallbackBad = 0;
+  const rawRuns: Sample[] = [];
+  const checkerRuns: Sample[] = [];
+  const fallbackRuns: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
-    checkerRuns.push((await checkerPass(plainHttp))[0]);
+    checkerRuns.push(await checkerPass(plainHttp));
     rawRuns.push(await rawPass());
-    const [ms, bad] = await checkerPass({});
-    fallbackRuns.push(ms);
-    fallbackBad += bad;
+    fallbackRuns.push(await checkerPass({}));
   }
   await headPool.close();
 
   // (b)/(c) skopeo, kept inside the work dir (see docs/registry-observed.md "Practical notes").
-  let seqMs: number | undefined;
-  let parMs: number | undefined;
+  let seq: Sample | undefined;
+  let par: Sample | undefined;
   if (!args['skip-skopeo']) {
     await mkdir(join(work, 'registries.d'), { recursive: true });
     await mkdir(join(work, 'tmp'), { recursive: true });
@@ -180,51 +222,70 @@ try {
       CONTAINERS_REGISTRIES_CONF: join(work, 'registries.conf'),
     };
     const skopeo = `skopeo --policy ${work}/policy.json --registries.d ${work}/registries.d --tmpdir ${work}/tmp inspect --raw --tls-verify=false`;
-    const seq = await sh(
-      `n=0; while read -r ref; do ${skopeo} "docker://$ref" > /dev/null || exit 1; n=$((n+1)); done < ${work}/refs.txt; echo $n`,
-      env,
-    );
-    if (Number(seq.stdout.trim()) !== TAGS)
-      throw new Error(`sequential skopeo inspected ${seq.stdout.trim()} refs`);
-    seqMs = seq.ms;
-    const par = await sh(
-      `xargs -P ${PAR} -I{} ${skopeo} docker://{} < ${work}/refs.txt | grep -c schemaVersion`,
-      env,
-    );
-    if (Number(par.stdout.trim()) !== TAGS)
-      throw new Error(`parallel skopeo printed ${par.stdout.trim()} manifests`);
-    parMs = par.ms;
+    seq = await measure(async () => {
+      const out = await sh(
+        `n=0; while read -r ref; do ${skopeo} "docker://$ref" > /dev/null || exit 1; n=$((n+1)); done < ${work}/refs.txt; echo $n`,
+        env,
+      );
+      if (Number(out.trim()) !== TAGS) throw new Error(`sequential skopeo inspected ${out.trim()} refs`);
+    });
+    par = await measure(async () => {
+      const out = await sh(
+        `xargs -P ${PAR} -I{} ${skopeo} docker://{} < ${work}/refs.txt | grep -o schemaVersion | wc -l`,
+        env,
+      );
+      if (Number(out.trim()) !== TAGS) throw new Error(`parallel skopeo printed ${out.trim()} manifests`);
+    });
   }
 
-  const checker = median(checkerRuns);
-  const raw = median(rawRuns);
-  const row = (name: string, ms: number | undefined) =>
-    ms === undefined
-      ? `${name.padEnd(44)} ${'skipped'.padStart(10)}`
-      : `${name.padEnd(44)} ${(ms / 1000).toFixed(3).padStart(9)}s ${((TAGS / ms) * 1000).toFixed(0).padStart(8)}/s ${(ms / checker).toFixed(2).padStart(8)}x`;
+  const checker = medianSample(checkerRuns);
+  const raw = medianSample(rawRuns);
+  const row = (name: string, x: Sample | undefined) =>
+    x === undefined
+      ? `${name.padEnd(42)} ${'skipped'.padStart(9)}`
+      : [
+          name.padEnd(42),
+          `${(x.ms / 1000).toFixed(3)}s`.padStart(9),
+          `${((TAGS / x.ms) * 1000).toFixed(0)}/s`.padStart(8),
+          `${(x.ms / checker.ms).toFixed(2)}x`.padStart(8),
+          `${(x.clientCpuMs / TAGS).toFixed(2)}`.padStart(9),
+          `${(x.registryCpuMs / TAGS).toFixed(2)}`.padStart(9),
+        ].join(' ');
   console.log(
-    `\n${'method'.padEnd(44)} ${'time'.padStart(10)} ${'refs/s'.padStart(10)} ${'vs (a)'.padStart(9)}`,
+    `\n${'method'.padEnd(42)} ${'time'.padStart(9)} ${'refs/s'.padStart(8)} ${'vs (a)'.padStart(8)} ${'client'.padStart(9)} ${'registry'.padStart(9)}`,
   );
+  console.log(`${''.padEnd(69)} CPU ms per ref`);
   console.log(row(`(a) checkImages, median of ${RUNS}`, checker));
-  console.log(row('    checkImages, loopback https→http fallback', median(fallbackRuns)));
-  console.log(row(`    checkImages, best of ${RUNS}`, Math.min(...checkerRuns)));
-  console.log(row('(b) skopeo inspect, sequential', seqMs));
-  console.log(row(`(c) skopeo inspect, xargs -P ${PAR}`, parMs));
+  console.log(row('    checkImages, loopback https→http', medianSample(fallbackRuns)));
+  console.log(row('(b) skopeo inspect, sequential', seq));
+  console.log(row(`(c) skopeo inspect, xargs -P ${PAR}`, par));
   console.log(row(`(d) raw HEAD, ${PAR} in flight, median of ${RUNS}`, raw));
   if (fallbackBad > 0) {
-    console.log(`    !! fallback variant: ${fallbackBad} of ${RUNS * TAGS} checks were not "available"`);
+    console.log(
+      `!! https→http fallback variant: ${fallbackBad} of ${RUNS * TAGS} checks were not "available"`,
+    );
   }
-  console.log(
-    `\nruns (ms): checker ${checkerRuns.map((x) => x.toFixed(0)).join(' ')}; raw ${rawRuns.map((x) => x.toFixed(0)).join(' ')}`,
-  );
+  const ms = (xs: Sample[]) => xs.map((x) => x.ms.toFixed(0)).join(' ');
+  console.log(`runs (ms): checker ${ms(checkerRuns)}; raw HEAD ${ms(rawRuns)}; fallback ${ms(fallbackRuns)}`);
 
   const verdict = (label: string, value: number | undefined, target: number) =>
     value === undefined
       ? `${label}: skipped`
       : `${label}: ${value.toFixed(2)} (target ≥ ${target}) ${value >= target ? 'PASS' : 'MISS'}`;
-  console.log(verdict('speed-up vs sequential skopeo', seqMs && seqMs / checker, 20));
-  console.log(verdict(`speed-up vs skopeo xargs -P ${PAR}`, parMs && parMs / checker, 3));
-  console.log(verdict('fraction of raw HEAD capacity', raw / checker, 0.5));
+  console.log(`\n${verdict('speed-up vs sequential skopeo', seq && seq.ms / checker.ms, 20)}`);
+  console.log(verdict(`speed-up vs skopeo xargs -P ${PAR}`, par && par.ms / checker.ms, 3));
+  console.log(verdict('fraction of raw HEAD capacity', raw.ms / checker.ms, 0.5));
+  const cpu = (x: Sample) => x.clientCpuMs + x.registryCpuMs;
+  if (seq) {
+    // Sequential skopeo is latency-bound (one process at a time), the checker is CPU-bound across all
+    // cores: with the machine to itself the speed-up tends to cpu(skopeo) / (cpu(checker) / cores).
+    const cores = cpus().length;
+    console.log(
+      `CPU per ref (client + registry): skopeo ${(cpu(seq) / TAGS).toFixed(2)} ms, checker ${(cpu(checker) / TAGS).toFixed(2)} ms; ` +
+        `idle-machine estimate of the speed-up vs sequential skopeo on ${cores} cores: ${((cpu(seq) / cpu(checker)) * cores).toFixed(1)}x; ` +
+        `raw HEAD vs sequential skopeo now: ${(seq.ms / raw.ms).toFixed(1)}x (the ceiling for any client under this load)`,
+    );
+  }
 } finally {
   await reg.stop();
   await rm(work, { recursive: true, force: true });

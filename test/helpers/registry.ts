@@ -62,6 +62,8 @@ export interface RegistryHandle {
   dispatcher: Agent;
   /** The registry's temp dir (config, storage, certs). Removed on stop. */
   dir: string;
+  /** Process id of the registry (e.g. to read its CPU time from /proc). */
+  pid: number;
   /** Last lines of the registry's stderr (for diagnostics). */
   logs(): string;
   stop(): Promise<void>;
@@ -267,6 +269,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
         tokenServer,
         dispatcher,
         dir,
+        pid: child.pid ?? 0,
         logs: () => output,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) {
