@@ -5,7 +5,7 @@
  */
 
 import { KubeConfig } from '@kubernetes/client-node';
-import { computeDrift } from '../cluster/drift.js';
+import { computeDrift, DEFAULT_LIVE_TAG_RULES } from '../cluster/drift.js';
 import { readDumpFile } from '../cluster/dump.js';
 import { type KubeAccess, type ListScope, loadKubeConfig, snapshotCluster } from '../cluster/kube.js';
 import {
@@ -34,6 +34,7 @@ import { compileDirtyPatterns, type TagPolicyOptions } from '../image/tag-policy
 import type { ImageReference } from '../image/types.js';
 import type { ImageUse } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
+import { RULES_BY_ID } from '../report/rules.js';
 import type { CheckImagesFn } from './scan.js';
 
 /** What the live side of a run saw. */
@@ -83,12 +84,10 @@ export interface DriftDeps {
 
 /** Returns the run options a `Config` describes. */
 export function driftOptionsFromConfig(config: Config, clusterName: string): DriftRunOptions {
-  const rules = Object.entries(config.rules)
-    .filter(
-      ([rule, sev]) =>
-        sev !== 'off' && ['dirty-tag', 'latest-tag', 'missing-tag', 'mutable-tag'].includes(rule),
-    )
-    .map(([rule]) => rule);
+  // Live tag rules follow the rules table (defaults) and the config's overrides; `off` drops one.
+  const rules = DEFAULT_LIVE_TAG_RULES.filter(
+    (rule) => (config.rules[rule] ?? RULES_BY_ID.get(rule)?.defaultSeverity ?? 'off') !== 'off',
+  );
   return {
     cluster: clusterName,
     defaultNamespace: config.defaultNamespace,

@@ -1,0 +1,216 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { DriftReport } from '../../src/cluster/types.js';
+import { type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
+
+const items = (f: string) =>
+  (
+    JSON.parse(readFileSync(new URL(`../../fixtures/cluster/dump/${f}`, import.meta.url), 'utf8')) as {
+      items: { kind: string }[];
+    }
+  ).items;
+const PODS = items('pods.json');
+const OBJECTS = items('objects.json');
+const of = (kind: string) => OBJECTS.filter((o) => o.kind === kind);
+const CWD = new URL('../..', import.meta.url).pathname;
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(['drift', ...args], {
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    env: {},
+    cwd: CWD,
+  });
+  return { code, stdout: out, stderr: err };
+}
+
+let fake: FakeKube;
+let dir: string;
+let kubeconfig: string;
+beforeAll(async () => {
+  fake = await startFakeKube({
+    objects: {
+      pods: PODS,
+      deployments: of('Deployment'),
+      statefulsets: of('StatefulSet'),
+      daemonsets: of('DaemonSet'),
+      replicasets: of('ReplicaSet'),
+      jobs: of('Job'),
+      cronjobs: of('CronJob'),
+    },
+  });
+  dir = mkdtempSync(join(tmpdir(), 'drift-cmd-'));
+  kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, fake.kubeconfig('cert'));
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const COMMON = [
+  '--manifests',
+  'fixtures/cluster/manifests',
+  '--default-namespace',
+  'shop',
+  '--offline',
+  '--now',
+  '2026-03-10T12:00:00Z',
+];
+
+describe('k8s-image-check drift --kubeconfig K --manifests PATH --format json', () => {
+  it('prints the documented JSON shape', async () => {
+    const { code, stdout, stderr } = await run(['--kubeconfig', kubeconfig, '--format', 'json', ...COMMON]);
+    expect(stderr).toBe('');
+    expect(code).toBe(1); // critical workloads, --fail-on error (the default)
+    const report = JSON.parse(stdout) as DriftReport;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.cluster).toBe('fake');
+    expect(report.complete).toBe(true);
+    expect(report.now).toBe('2026-03-10T12:00:00.000Z');
+    for (const d of report.drift)
+      expect(Object.keys(d)).toEqual(
+        expect.arrayContaining([
+          'kind',
+          'namespace',
+          'name',
+          'container',
+          'desired',
+          'live',
+          'status',
+          'file',
+          'line',
+        ]),
+      );
+    for (const p of report.pods)
+      expect(Object.keys(p)).toEqual(
+        expect.arrayContaining([
+          'namespace',
+          'pod',
+          'owner',
+          'status',
+          'class',
+          'severity',
+          'container',
+          'init',
+          'reason',
+          'exitCode',
+          'restarts',
+          'message',
+        ]),
+      );
+    expect(report.pods).toHaveLength(44);
+    const status = (name: string) => report.drift.filter((d) => d.name === name).map((d) => d.status);
+    expect(status('web')).toEqual(['in_sync']);
+    expect(status('worker')).toEqual(['drifted']);
+    expect(status('api')).toEqual(['rollout_stuck']);
+    expect(status('notifications')).toEqual(['missing_in_cluster']);
+    expect(status('frontend')).toEqual(['in_sync']); // nginx == docker.io/library/nginx:latest, default namespace
+    expect(status('legacy-admin')).toEqual([]); // not_in_git is opt-in
+    const worker = report.drift.find((d) => d.name === 'worker')!;
+    expect(worker).toMatchObject({
+      desired: 'registry.example.com/shop/worker:3.2.0',
+      live: 'registry.example.com/shop/worker:3.1.0',
+      file: 'fixtures/cluster/manifests/shop.yaml',
+      line: 33,
+    });
+    const oom = report.pods.find((p) => p.pod === 'worker-6c5b8d7f9c-n8d2f')!;
+    expect(oom).toMatchObject({
+      namespace: 'shop',
+      owner: { kind: 'Deployment', name: 'worker' },
+      status: 'unhealthy',
+      class: 'OOMKilled',
+      severity: 'critical',
+      container: 'worker',
+      init: false,
+      reason: 'OOMKilled',
+      exitCode: 137,
+      restarts: 7,
+    });
+    const w = report.workloads.find((x) => x.kind === 'Deployment' && x.name === 'worker')!;
+    expect([w.severity, w.unhealthy, w.fingerprint.length]).toEqual(['critical', true, 64]);
+  });
+
+  it('lists the not_in_git workloads when asked', async () => {
+    const { stdout } = await run([
+      '--kubeconfig',
+      kubeconfig,
+      '--format',
+      'json',
+      '--report-not-in-git',
+      ...COMMON,
+    ]);
+    const report = JSON.parse(stdout) as DriftReport;
+    expect(
+      report.drift.filter((d) => d.status === 'not_in_git').map((d) => `${d.namespace}/${d.kind}/${d.name}`),
+    ).toEqual([
+      'kube-system/Pod/kube-apiserver-node-a',
+      'shop/Deployment/batch-worker',
+      'shop/Deployment/legacy-admin',
+      'shop/Job/db-migrate',
+      'shop/Job/reindex',
+      'shop/Pod/debug-shell',
+    ]);
+    const admin = report.drift.find((d) => d.name === 'legacy-admin')!;
+    expect(admin.tagFindings?.map((t) => t.rule)).toEqual(['dirty-tag']);
+  });
+
+  it('is deterministic: the same cluster gives the same report', async () => {
+    const a = JSON.parse(
+      (await run(['--kubeconfig', kubeconfig, '--format', 'json', ...COMMON])).stdout,
+    ) as DriftReport;
+    const b = JSON.parse(
+      (await run(['--kubeconfig', kubeconfig, '--format', 'json', ...COMMON])).stdout,
+    ) as DriftReport;
+    expect({ ...a, generatedAt: '' }).toEqual({ ...b, generatedAt: '' });
+  });
+
+  it('fails with exit 2 and prints nothing when the credentials are refused', async () => {
+    const bad = join(dir, 'bad');
+    writeFileSync(bad, fake.kubeconfig({ token: 'expired-token-123' }));
+    const { code, stdout, stderr } = await run(['--kubeconfig', bad, '--format', 'json', ...COMMON]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('401 Unauthorized');
+    expect(stderr).toContain('Nothing was judged');
+    expect(stderr).not.toContain('expired-token-123');
+  });
+
+  it('classifies a pods dump offline as of its newest timestamp, and says it is incomplete', async () => {
+    const { code, stdout, stderr } = await run([
+      '--pods-file',
+      'fixtures/cluster/dump/pods.json',
+      '--manifests',
+      'fixtures/cluster/manifests',
+      '--offline',
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as DriftReport;
+    expect(report.now).toBe('2026-03-10T11:59:57.000Z');
+    expect(report.complete).toBe(false);
+    expect(report.cluster).toBe('offline');
+    expect(report.drift).toEqual([]); // controllers were not seen: nothing is called missing
+    expect(report.pods).toHaveLength(44);
+    expect(stderr).toContain('No --objects-file');
+  });
+
+  it('prints a text summary by default', async () => {
+    const { stdout } = await run(['--kubeconfig', kubeconfig, ...COMMON]);
+    expect(stdout).toMatch(/^Cluster fake as of 2026-03-10T12:00:00.000Z: 17 workload\(s\), 44 pod\(s\)/);
+    expect(stdout).toContain('CRITICAL Deployment shop/worker');
+    expect(stdout).toContain('missing_in_cluster notifications');
+  });
+});
