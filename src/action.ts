@@ -70,24 +70,18 @@ export function reportOutputs(report: Report): Record<string, string> {
 }
 
 /**
- * Return the workflow-command lines for the fallback path: the first 10 findings of each level as
- * annotations (what the PR page can show), and the others as plain log lines so the log keeps them all.
+ * Return the workflow-command lines for the fallback path: the first 10 findings of each level (what the PR
+ * page can show) and how many findings got no annotation. The text report in the log has them all.
  */
 export function fallbackAnnotationLines(findings: readonly Finding[]): { lines: string[]; hidden: number } {
   const shown: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
   const lines: string[] = [];
-  let hidden = 0;
   for (const f of findings) {
-    if (shown[f.severity] < MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL) {
-      shown[f.severity]++;
-      lines.push(renderAnnotation(f));
-    } else {
-      hidden++;
-      const where = f.file ? `${f.file}:${f.line ?? 1}:${f.column ?? 1}: ` : '';
-      lines.push(`${where}${f.severity}: ${f.message} [${f.rule}]`);
-    }
+    if (shown[f.severity] >= MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL) continue;
+    shown[f.severity]++;
+    lines.push(renderAnnotation(f));
   }
-  return { lines, hidden };
+  return { lines, hidden: findings.length - lines.length };
 }
 
 async function readEventPayload(env: Record<string, string | undefined>): Promise<unknown> {
@@ -198,49 +192,11 @@ async function runPrMode(
     headSha: ctx?.headSha || 'HEAD',
   };
   const reportFiles = { json: config.jsonFile, sarif: config.sarifFile };
-  let checkRunUrl: string | null = null;
-  let fallbackReason: string | null = null;
-  if (octokit && ctx?.headSha) {
-    const plan = planCheckRun(report, {
-      failOn: config.failOn,
-      summary: renderSummary(report, { ...links, reportFiles, maxBytes: MAX_OUTPUT_CHARS - 1024 }),
-      ...(filesNote ? { text: filesNote } : {}),
-    });
-    try {
-      const res = await publishCheckRun(octokit, plan, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        headSha: ctx.headSha,
-        name: config.checkName,
-        detailsUrl: ctx.runUrl,
-      });
-      if (res.published) {
-        checkRunUrl = res.htmlUrl;
-        core.info(
-          `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s), ${checkRunUrl ?? ''}`,
-        );
-        if (res.incomplete) core.warning(redact(res.incomplete));
-      } else fallbackReason = res.reason;
-    } catch (err: unknown) {
-      fallbackReason = err instanceof Error ? err.message : String(err);
-    }
-  } else if (ctx && !token)
-    fallbackReason = "no GitHub token (input 'github-token' is empty), so no check run was created.";
-
-  let fallbackNote: string | null = null;
-  if (!checkRunUrl) {
-    const { lines, hidden } = fallbackAnnotationLines(report.findings);
-    for (const line of lines) core.info(redact(line));
-    if (fallbackReason) {
-      const tail =
-        hidden > 0
-          ? ` Only the first ${MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL} annotations of each level show on the pull request page; ${hidden} more finding(s) are in this summary and the log.`
-          : ` Only the first ${MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL} annotations of each level show on the pull request page.`;
-      fallbackNote = `Findings are reported as workflow annotations instead of a check run: ${fallbackReason}${tail}`;
-      // The one log line that says why (not a warning annotation: it would take one of the 10 slots).
-      core.info(redact(fallbackNote));
-    }
-  }
+  const { checkRunUrl, fallbackNote } = await publishFindings(report, config, ctx, octokit, redact, {
+    summary: () => renderSummary(report, { ...links, reportFiles, maxBytes: MAX_OUTPUT_CHARS - 1024 }),
+    text: filesNote,
+    noToken: ctx !== null && !token,
+  });
 
   await writeJobSummary(
     io.env,
@@ -259,6 +215,59 @@ async function runPrMode(
       `k8s-image-check found ${s.error} error(s), ${s.warning} warning(s) and ${s.notice} notice(s); fail-on is '${config.failOn}'. See the ${checkRunUrl ? 'check run and the ' : ''}job summary.`,
     );
   }
+}
+
+/**
+ * Publish the findings as a check run on the head SHA; when that is impossible (no token, 403 on fork and
+ * Dependabot PRs, other errors) emit workflow-command annotations instead and return the note saying why.
+ */
+async function publishFindings(
+  report: Report,
+  config: Config,
+  ctx: RunContext | null,
+  octokit: GitHubClient | null,
+  redact: (s: string) => string,
+  extra: { summary: () => string; text: string; noToken: boolean },
+): Promise<{ checkRunUrl: string | null; fallbackNote: string | null }> {
+  let fallbackReason: string | null = extra.noToken
+    ? "no GitHub token (input 'github-token' is empty), so no check run was created."
+    : null;
+  if (octokit && ctx?.headSha) {
+    const plan = planCheckRun(report, {
+      failOn: config.failOn,
+      summary: extra.summary(),
+      ...(extra.text ? { text: extra.text } : {}),
+    });
+    try {
+      const res = await publishCheckRun(octokit, plan, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        headSha: ctx.headSha,
+        name: config.checkName,
+        detailsUrl: ctx.runUrl,
+      });
+      if (res.published) {
+        core.info(
+          `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s) ${res.htmlUrl ?? ''}`,
+        );
+        if (res.incomplete) core.warning(redact(res.incomplete));
+        return { checkRunUrl: res.htmlUrl, fallbackNote: null };
+      }
+      fallbackReason = res.reason;
+    } catch (err: unknown) {
+      fallbackReason = err instanceof Error ? err.message : String(err);
+    }
+  }
+  const { lines, hidden } = fallbackAnnotationLines(report.findings);
+  for (const line of lines) core.info(redact(line));
+  if (!fallbackReason) return { checkRunUrl: null, fallbackNote: null };
+  const limit = `Only the first ${MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL} annotations of each level show on the pull request page`;
+  const fallbackNote = `Findings are reported as workflow annotations instead of a check run: ${fallbackReason} ${limit}${
+    hidden > 0 ? `; ${hidden} more finding(s) are in this summary and the log.` : '.'
+  }`;
+  // The one log line that says why (not a warning annotation: it would take one of the 10 slots).
+  core.info(redact(fallbackNote));
+  return { checkRunUrl: null, fallbackNote };
 }
 
 async function changedFilesFor(

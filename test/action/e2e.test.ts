@@ -289,12 +289,15 @@ describe('action bundle end to end', () => {
     expect(res.stdout.match(/^::error file=/gm)).toHaveLength(10);
     expect(res.stdout.match(/^::warning file=/gm)).toHaveLength(10);
     expect(res.stdout.match(/^::notice file=/gm)).toHaveLength(1);
-    // Every finding is still in the log.
-    expect(res.stdout.match(/^deploy\/\S+: (error|warning): /gm)).toHaveLength(144 + 72 - 20);
+    // Every finding is still in the log (the text report).
+    expect(res.stdout.match(/^ {2}\d+:\d+ +error +.*\[(dirty-tag|image-absent)\]$/gm)).toHaveLength(144);
+    expect(res.stdout.match(/^ {2}\d+:\d+ +warning +.*\[latest-tag\]$/gm)).toHaveLength(72);
     const why = res.stdout.split('\n').filter((l) => l.includes('instead of a check run'));
     expect(why).toHaveLength(1);
     expect(why[0]).toContain('Resource not accessible by integration');
-    expect(why[0]).toContain('Only the first 10 annotations of each level show on the pull request page');
+    expect(why[0]).toContain(
+      'Only the first 10 annotations of each level show on the pull request page; 196 more finding(s) are in this summary and the log.',
+    );
     expect(res.stdout).not.toMatch(/^::error::/m);
 
     expect(res.summary).toContain('> [!WARNING]');
