@@ -27,10 +27,11 @@ export function chartValuesImages(
   const templateImages = new Map<string, TemplateImage[]>();
   const ctx = { values, chart };
   for (const [file, text] of templates) {
-    // Templates without any action are plain manifests, which the raw scan already reports.
-    if (!text.includes('{{')) continue;
     const found = findTemplateImages(text, ctx);
     templateImages.set(file, found);
+    // Templates without any action are plain manifests, which the raw scan already reports; they are
+    // still read so that rendered images can be mapped to their lines.
+    if (!text.includes('{{')) continue;
     for (const t of found) {
       for (const p of t.valuesPaths) addPrefixes(used, p);
       if (!t.rendered) continue;

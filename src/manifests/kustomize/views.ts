@@ -95,9 +95,11 @@ export function combineWithViews(raw: ImageUse[], views: { uses: ImageUse[] }[])
   // keeps them apart, while the same base line seen raw and through an unchanged view collapses.
   const key = (u: ImageUse) => {
     const base = u.related?.[0];
-    return [u.file, u.line, u.column, u.raw, base ? `${base.file}:${base.line}:${base.column}` : ''].join(
-      '\n',
-    );
+    const elsewhere =
+      base && (base.file !== u.file || base.line !== u.line)
+        ? `${base.file}:${base.line}:${base.column}`
+        : '';
+    return [u.file, u.line, u.column, u.raw, elsewhere].join('\n');
   };
   const seen = new Set(raw.map(key));
   const out = [...raw];
