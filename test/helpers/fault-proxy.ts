@@ -5,6 +5,7 @@
  * to another origin, or delays. Every request is recorded with its headers and what happened to it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Agent, type Dispatcher, request } from 'undici';
 
@@ -45,7 +46,7 @@ export interface ProxiedRequest {
 
 /** A running fault proxy. */
 export interface FaultProxy {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`). */
   url: string;
   /** `127.0.0.1:PORT` (use in image references). */
   host: string;
@@ -82,6 +83,8 @@ export async function startFaultProxy(options: {
   dispatcher?: Dispatcher;
   rules?: FaultRule[];
   rewriteHost?: boolean;
+  /** Serve HTTPS with this certificate (e.g. `generateServerCert` output signed by a registry's CA). */
+  tls?: { certPem: string; keyPem: string };
 }): Promise<FaultProxy> {
   let rules: FaultRule[] = [...(options.rules ?? [])];
   const requests: ProxiedRequest[] = [];
@@ -189,19 +192,22 @@ export async function startFaultProxy(options: {
     }
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, listener)
+    : createServer(listener);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  selfUrl = `http://127.0.0.1:${port}`;
+  selfUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     url: selfUrl,
     host: `127.0.0.1:${port}`,

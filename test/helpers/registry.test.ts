@@ -16,6 +16,7 @@ import {
   pushOciManifest,
 } from './images.js';
 import { type RegistryHandle, startRegistry } from './registry.js';
+import { findLeakedSecrets } from './secret-scan.js';
 
 const ACCEPT_ALL = [
   MediaTypes.ociIndex,
@@ -54,6 +55,23 @@ describe('libtrustKeyId', () => {
       format: 'pem',
     });
     expect(libtrustKeyId(pem.toString())).toMatch(/^([A-Z2-7]{4}:){11}[A-Z2-7]{4}$/);
+  });
+});
+
+describe('findLeakedSecrets', () => {
+  it('finds a secret in every encoded form and names only its label', () => {
+    const secret = { label: 'reader password', value: 's3cr3t/pass', username: 'reader' };
+    const basicHeader = Buffer.from('reader:s3cr3t/pass').toString('base64');
+    expect(
+      findLeakedSecrets(
+        ['clean output', `Authorization: Basic ${basicHeader}`, 'url?p=s3cr3t%2Fpass'],
+        [secret],
+      ),
+    ).toEqual([
+      '"reader password" (Basic base64) in output #1',
+      '"reader password" (percent-encoded) in output #2',
+    ]);
+    expect(findLeakedSecrets(['nothing here'], [secret])).toEqual([]);
   });
 });
 
@@ -204,6 +222,22 @@ describe('HTTPS registry', () => {
       });
     } finally {
       await noCa.close();
+    }
+    const proxy = await startFaultProxy({
+      upstream: reg.url,
+      dispatcher: reg.dispatcher,
+      tls: reg.tlsFiles!.server,
+    });
+    try {
+      expect(proxy.url).toMatch(/^https:/);
+      expect(
+        await head({ url: proxy.url, dispatcher: reg.dispatcher }, '/v2/smoke/tls/manifests/v1'),
+      ).toMatchObject({
+        status: 200,
+        digest: pushed.digest,
+      });
+    } finally {
+      await proxy.stop();
     }
     const viaLocalhost = await request(reg.url.replace('127.0.0.1', 'localhost') + '/v2/', {
       dispatcher: reg.dispatcher,

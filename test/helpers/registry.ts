@@ -75,9 +75,17 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const child of live) child.kill('SIGKILL');
-  });
+  };
+  process.on('exit', killAll);
+  // A worker stopped by a signal emits no 'exit': kill the registries, then let the signal do its work.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
 }
 
 /** Find a free TCP port on 127.0.0.1 by binding port 0 and closing it again. */
