@@ -57,11 +57,21 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
     const chartText = await readOrNull(opts.read, path.join(root, partial.chartFile));
     if (chartText === null) continue;
     const chart: ChartInfo = { ...partial, ...readChartMetadata(partial.chartFile, chartText) };
-    const valuesPaths = valuesFilesFor(
+    const isOutside = (v: string) => v === '..' || v.startsWith('../') || path.isAbsolute(v);
+    const allValues = valuesFilesFor(
       chart,
       opts.valuesFiles,
       charts.map((c) => c.dir),
     );
+    for (const v of allValues.filter(isOutside)) {
+      result.errors.push({
+        file: chart.chartFile,
+        line: 1,
+        column: 1,
+        message: `values file ${v} is outside the repository and is not used for chart ${chart.name}; list values files relative to the repository root.`,
+      });
+    }
+    const valuesPaths = allValues.filter((v) => !isOutside(v));
     let values: PositionedValue = {
       kind: 'map',
       entries: new Map(),

@@ -87,7 +87,14 @@ export class KustomizeBuilder {
     return { path: this.rel(abs), absPath: abs, size: Buffer.byteLength(text) };
   }
 
+  /** True when a path stays inside the repository root (nothing outside it is ever read). */
+  private inside(abs: string): boolean {
+    const r = path.relative(this.root, abs);
+    return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+  }
+
   private readText(abs: string): Promise<string | null> {
+    if (!this.inside(abs)) return Promise.resolve(null);
     let p = this.texts.get(abs);
     if (!p) {
       p = this.opts.read(abs).then(
@@ -164,6 +171,10 @@ export class KustomizeBuilder {
         continue;
       }
       const abs = path.resolve(absDir, entry.value);
+      if (!this.inside(abs)) {
+        acc.errors.push(this.outsideProblem(file, entry, field));
+        continue;
+      }
       const text = await this.readText(abs);
       if (text !== null) {
         const loadedRes = loadResources(this.manifestFile(abs, text), text, this.opts.extract);
@@ -198,6 +209,10 @@ export class KustomizeBuilder {
         continue;
       }
       const abs = path.resolve(absDir, entry.value);
+      if (!this.inside(abs)) {
+        acc.errors.push(this.outsideProblem(file, entry, 'components'));
+        continue;
+      }
       if (this.cycle(stack, abs, file, entry, acc)) continue;
       const comp = await this.loadKustomization(abs);
       if (comp === null || 'error' in comp) {
@@ -226,6 +241,18 @@ export class KustomizeBuilder {
       this.problem(file, entry, `kustomization cycle: ${chain}; remove one of these references.`),
     );
     return true;
+  }
+
+  private outsideProblem(
+    file: ManifestFile,
+    entry: Position & { value: string },
+    field: string,
+  ): ParseProblem {
+    return this.problem(
+      file,
+      entry,
+      `${field} entry ${entry.value} points outside the repository; it is not read (the scan only reads the checked-out repository).`,
+    );
   }
 
   private problem(file: ManifestFile, at: Position, message: string): ParseProblem {

@@ -78,6 +78,18 @@ describe('scanHelmCharts without rendering (values path)', () => {
     expect(r.uses).toHaveLength(3);
   });
 
+  it('refuses values files outside the repository', async () => {
+    const r = await scanHelmCharts(
+      fixtures,
+      base({ valuesFiles: ['../../etc/secret.yaml', '/etc/other.yaml'] }),
+    );
+    expect(r.errors.map((e) => e.message)).toEqual([
+      'values file ../../etc/secret.yaml is outside the repository and is not used for chart shop; list values files relative to the repository root.',
+      'values file /etc/other.yaml is outside the repository and is not used for chart shop; list values files relative to the repository root.',
+    ]);
+    expect(r.uses).toHaveLength(3);
+  });
+
   it('with render: helm and no helm on PATH: an error naming the fix, then the values reading', async () => {
     const r = await scanHelmCharts(fixtures, base({ render: 'helm' }));
     expect(r.errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([

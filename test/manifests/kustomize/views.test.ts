@@ -218,6 +218,25 @@ describe('renderKustomizations edge cases (in-memory files)', () => {
     ]);
   });
 
+  it('never reads outside the repository root', async () => {
+    const reads: string[] = [];
+    const m = mem({
+      'kustomization.yaml': 'resources:\n- ../../etc/passwd\ncomponents:\n- /opt/component\n',
+    });
+    const { views: vs } = await renderKustomizations('/repo', {
+      ...m,
+      read: async (abs: string) => {
+        reads.push(abs);
+        return m.read(abs);
+      },
+    });
+    expect(vs[0]?.errors.map((e) => e.message)).toEqual([
+      'kustomization.yaml:2: resources entry ../../etc/passwd points outside the repository; it is not read (the scan only reads the checked-out repository).',
+      'kustomization.yaml:4: components entry /opt/component points outside the repository; it is not read (the scan only reads the checked-out repository).',
+    ]);
+    expect(reads.every((r) => r.startsWith('/repo/'))).toBe(true);
+  });
+
   it('ignores a Flux Kustomization object saved as kustomization.yaml', async () => {
     const { views: vs } = await renderKustomizations(
       '/repo',
