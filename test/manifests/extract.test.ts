@@ -174,7 +174,10 @@ describe('broken, templated and hostile input', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({ line: 24, column: 15 });
     expect(result.errors[0]?.message).toContain('document 2 expands YAML aliases more than 1000 times');
-    expect(result.uses.map((u) => [u.line, u.name])).toEqual([[62, 'after-the-bomb']]);
+    expect(result.uses.map((u) => [u.line, u.name])).toEqual([
+      [62, 'after-the-bomb'],
+      [82, 'laughs'],
+    ]);
   });
 
   it('honours a lower alias limit', () => {
