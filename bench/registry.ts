@@ -8,9 +8,14 @@
  * is timed as well. Targets: (a) ≥ 20x faster than (b), ≥ 3x faster than (c), and at least half of (d)'s rate.
  *
  * Run (as root on a machine with docker-registry and skopeo, see .ci/run):
- *   node_modules/.bin/node bench/registry.ts [--tags 500] [--runs 5] [--concurrency 8] [--skip-skopeo]
- * Node 24 strips the types itself; a resolve hook below maps the sources' `.js` imports to `.ts`.
- * The machine should be otherwise idle: the registry, skopeo and the checker share the CPUs.
+ *   node_modules/.bin/node bench/registry.ts [--tags 500] [--repos 10] [--runs 5] [--concurrency 8]
+ *                                            [--skip-skopeo] [--diagnose]
+ * Node 24 strips the types itself (add --experimental-transform-types if a source file ever uses
+ * TS-only syntax such as parameter properties); a resolve hook below maps the sources' `.js` imports to `.ts`.
+ * `--diagnose` also prints which requests the checker sent (through a pass-through proxy).
+ * Besides wall time, every row shows the CPU burnt per ref by the client (this process and its children)
+ * and by the registry: on a shared machine wall times swing with load, CPU per ref does not. The last
+ * line turns that into an idle-machine estimate of the speed-up over sequential skopeo.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
