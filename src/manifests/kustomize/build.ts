@@ -71,11 +71,15 @@ export function isKustomizationFile(p: string): boolean {
 export class KustomizeBuilder {
   private readonly texts = new Map<string, Promise<string | null>>();
   private readonly built = new Map<string, Promise<BuildResult>>();
+  private readonly loadedFiles = new Map<string, ReturnType<typeof loadResources>>();
+  private readonly discovered: Set<string>;
 
   constructor(
     private readonly root: string,
     private readonly opts: KustomizeOptions,
-  ) {}
+  ) {
+    this.discovered = new Set(opts.files.map((f) => f.absPath));
+  }
 
   /** Returns the repo-relative form of an absolute path (`/` separators). */
   rel(abs: string): string {
@@ -85,6 +89,18 @@ export class KustomizeBuilder {
 
   private manifestFile(abs: string, text: string): ManifestFile {
     return { path: this.rel(abs), absPath: abs, size: Buffer.byteLength(text) };
+  }
+
+  /** Extracts a resource file once; every caller gets its own copy of the resources. */
+  private loadFile(abs: string, text: string): ReturnType<typeof loadResources> {
+    let loaded = this.loadedFiles.get(abs);
+    if (!loaded) {
+      loaded = loadResources(this.manifestFile(abs, text), text, this.opts.extract);
+      this.loadedFiles.set(abs, loaded);
+    }
+    // Parse problems of discovered files are already reported by the raw scan.
+    const errors = this.discovered.has(abs) ? [] : loaded.errors;
+    return { resources: cloneResources(loaded.resources), errors };
   }
 
   /** True when a path stays inside the repository root (nothing outside it is ever read). */
@@ -177,7 +193,7 @@ export class KustomizeBuilder {
       }
       const text = await this.readText(abs);
       if (text !== null) {
-        const loadedRes = loadResources(this.manifestFile(abs, text), text, this.opts.extract);
+        const loadedRes = this.loadFile(abs, text);
         acc.resources.push(...loadedRes.resources);
         acc.errors.push(...loadedRes.errors);
         continue;

@@ -62,7 +62,8 @@ export function loadResources(
   extract: ExtractFn,
 ): { resources: RenderedResource[]; errors: ParseProblem[] } {
   const { uses, errors } = extract(file, text);
-  const meta = readMetadata(text);
+  // Labels are only needed for resources with images; CRD-sized files without any are not parsed twice.
+  const meta = uses.length > 0 ? readMetadata(text) : [];
   const byDoc = new Map<number, RenderedResource>();
   for (const use of uses) {
     let res = byDoc.get(use.docIndex);
