@@ -42,6 +42,11 @@ export interface CredentialResolverOptions {
   runHelper?: CredentialHelperRunner;
   /** Called with each new secret as soon as it is known (e.g. `core.setSecret`), helpers' included. */
   onSecret?: (secret: string) => void;
+  /**
+   * Called with every warning as it happens: the ones found while reading the sources (during this call)
+   * and later credential-helper failures. Use it instead of reading `warnings`, not in addition.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** A resolver plus what must be masked and what went wrong while reading the sources. */
@@ -113,6 +118,12 @@ function sameSecret(a: RegistryCredential, b: RegistryCredential): boolean {
 export function createCredentialResolver(options: CredentialResolverOptions): CredentialResolverResult {
   const secrets: string[] = [];
   const warnings: string[] = [];
+  const warn = (...messages: string[]) => {
+    for (const m of messages) {
+      warnings.push(m);
+      options.onWarning?.(m);
+    }
+  };
   const seen = new Set<string>();
   const addSecrets = (values: string[]) => {
     for (const s of values) {
@@ -125,17 +136,19 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
 
   const explicit = parseExplicitCredentials(options.explicit ?? '');
   addSecrets(explicit.secrets);
-  warnings.push(...explicit.warnings);
+  warn(...explicit.warnings);
 
-  const dockerSources = readDockerSources(options, warnings);
+  const readWarnings: string[] = [];
+  const dockerSources = readDockerSources(options, readWarnings);
+  warn(...readWarnings);
   for (const d of dockerSources) {
     addSecrets(d.config.secrets);
-    warnings.push(...d.config.warnings);
+    warn(...d.config.warnings);
   }
 
   const pulled = parsePullSecrets(options.pullSecrets ?? []);
   addSecrets(pulled.secrets);
-  warnings.push(...pulled.warnings);
+  warn(...pulled.warnings);
   const keyring: KeyringKey<PullSecretCredential>[] = buildKeyring(pulled.inputs);
 
   const runHelper = options.runHelper ?? createProcessHelperRunner(options.env);
@@ -158,7 +171,7 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
           const message = err instanceof Error ? err.message : String(err);
           // A failing helper must not leak what it printed if that happens to be a known secret.
           const masked = secrets.reduce((m, s) => (s.length >= 4 ? m.split(s).join('***') : m), message);
-          warnings.push(
+          warn(
             `${label}: credential helper "${helper}" for ${serverUrl} failed: ${masked}. Continuing without its credentials.`,
           );
           return undefined;

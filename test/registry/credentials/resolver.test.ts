@@ -71,7 +71,14 @@ describe('createCredentialResolver', () => {
   it('runs credHelpers and credsStore helpers lazily, once per server, and masks what they return', async () => {
     const seen: string[] = [];
     const log = join(dir, 'lazy.log');
-    const r = createCredentialResolver({ env: { ...env, HELPER_LOG: log }, onSecret: (s) => seen.push(s) });
+    const told: string[] = [];
+    const r = createCredentialResolver({
+      env: { ...env, HELPER_LOG: log },
+      onSecret: (s) => seen.push(s),
+      onWarning: (w) => told.push(w),
+    });
+    expect(told).toEqual(r.warnings); // the read-time warnings, reported during creation
+    expect(told).toHaveLength(1);
     expect(r.secrets).not.toContain('helper-secret-1');
     const helped = await r.resolve('helped.example.com', 'a/b');
     expect(helped).toEqual([
@@ -100,6 +107,7 @@ describe('createCredentialResolver', () => {
     expect(r.warnings.at(-1)).toBe(
       `docker config ${join(env.HOME!, '.docker', 'config.json')}: credential helper "ecr-login" for ecr.example.com failed: docker-credential-ecr-login is not installed (not found on PATH). Continuing without its credentials.`,
     );
+    expect(told).toEqual(r.warnings);
   });
 
   it('maps the helper <token> username to an identity token and uses the injected runner', async () => {
