@@ -280,12 +280,19 @@ export class KustomizeBuilder {
     };
   }
 
-  /** Runs the builtin transformers in kustomize's order (patches, namespace, prefix/suffix, images, transformers). */
+  /** Runs the builtin transformers in kustomize's order, then the `transformers:` files. */
   private async transform(loaded: LoadedKustomization, absDir: string, acc: BuildResult): Promise<void> {
     const { k, file } = loaded;
-    for (const patch of k.patches) await this.applyPatch(patch, file, absDir, acc);
+    // kustomize's order: patchesStrategicMerge and patches, namespace, prefix/suffix, labels, annotations,
+    // patchesJson6902, replicas, images (`configureBuiltinTransformers`), then `transformers:`.
+    for (const patch of k.patches.filter((p) => !p.json6902)) await this.applyPatch(patch, file, absDir, acc);
     if (k.namespace) applyNamespace(acc.resources, k.namespace.value);
     applyNamePrefixSuffix(acc.resources, k.namePrefix, k.nameSuffix);
+    for (const r of acc.resources) {
+      Object.assign(r.labels, k.labels);
+      Object.assign(r.annotations, k.annotations);
+    }
+    for (const patch of k.patches.filter((p) => p.json6902)) await this.applyPatch(patch, file, absDir, acc);
     applyImages(acc.resources, k.images, file.path);
     for (const t of k.transformers) {
       const abs = path.resolve(absDir, t.value);

@@ -60,6 +60,10 @@ export interface Kustomization {
   nameSuffix: string;
   patches: PatchRef[];
   transformers: PositionedString[];
+  /** `commonLabels` plus every `labels[].pairs` (they can make resources match a patch's `labelSelector`). */
+  labels: Record<string, string>;
+  /** `commonAnnotations`, for `annotationSelector`. */
+  annotations: Record<string, string>;
   /** Fields present that this native renderer does not evaluate (e.g. `helmCharts`, `replacements`). */
   unsupported: PositionedString[];
 }
@@ -132,6 +136,12 @@ export function parseKustomization(file: string, text: string): KustomizationPar
   k.components = strings('components');
   k.bases = strings('bases');
   k.transformers = strings('transformers');
+  k.labels = pairs(root.get('commonLabels', true));
+  const labels = root.get('labels', true);
+  if (isSeq(labels)) {
+    for (const item of labels.items) if (isMap(item)) Object.assign(k.labels, pairs(item.get('pairs', true)));
+  }
+  k.annotations = pairs(root.get('commonAnnotations', true));
   const ns = root.get('namespace', true);
   const nsValue = scalarString(ns);
   if (nsValue) k.namespace = { value: nsValue, ...pos(ns as Node) };
@@ -155,6 +165,17 @@ export function parseKustomization(file: string, text: string): KustomizationPar
   return { ok: true, kustomization: k };
 }
 
+function pairs(node: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isMap(node)) return out;
+  for (const pair of node.items) {
+    const key = scalarString(pair.key);
+    const value = scalarString(pair.value);
+    if (key !== null) out[key] = value ?? '';
+  }
+  return out;
+}
+
 function emptyKustomization(kind: Kustomization['kind']): Kustomization {
   return {
     kind,
@@ -167,6 +188,8 @@ function emptyKustomization(kind: Kustomization['kind']): Kustomization {
     nameSuffix: '',
     patches: [],
     transformers: [],
+    labels: {},
+    annotations: {},
     unsupported: [],
   };
 }

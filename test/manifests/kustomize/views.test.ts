@@ -179,6 +179,52 @@ describe('renderKustomizations edge cases (in-memory files)', () => {
     expect(vs[0]?.uses.map((u) => `${u.raw} @${u.line}`)).toEqual(['b:2 @6']);
   });
 
+  it('matches a patchesJson6902 labelSelector against labels added by commonLabels in the same kustomization', async () => {
+    const { views: vs } = await renderKustomizations(
+      '/repo',
+      mem({
+        'kustomization.yaml': [
+          'resources: [pod.yaml]',
+          'commonLabels:',
+          '  team: web',
+          'patchesJson6902:',
+          '- target: {version: v1, kind: Pod, name: p, labelSelector: team=web}',
+          '  path: p.yaml',
+          'patchesStrategicMerge:',
+          '- |-',
+          '  apiVersion: v1',
+          '  kind: Pod',
+          '  metadata: {name: p}',
+          '  spec:',
+          '    containers:',
+          '    - {name: c, image: "a:2"}',
+          '',
+        ].join('\n'),
+        'p.yaml': '- op: replace\n  path: /spec/containers/0/image\n  value: a:3\n',
+        'pod.yaml': pod('p', 'a:1'),
+      }),
+    );
+    // The strategic-merge patch (a:2) runs first, the JSON patch (a:3) after the labels are applied.
+    expect(vs[0]?.uses.map((u) => `${u.raw} @${u.file}:${u.line}`)).toEqual(['a:3 @p.yaml:3']);
+    expect(vs[0]?.uses[0]?.related?.map((r) => `${r.file}:${r.line}`)).toEqual([
+      'pod.yaml:8',
+      'kustomization.yaml:14',
+    ]);
+  });
+
+  it('does not apply a patch whose labelSelector does not match', async () => {
+    const { views: vs } = await renderKustomizations(
+      '/repo',
+      mem({
+        'kustomization.yaml':
+          'resources: [pod.yaml]\ncommonLabels: {team: web}\npatchesJson6902:\n- target: {version: v1, kind: Pod, name: p, labelSelector: team=other}\n  path: p.yaml\n',
+        'p.yaml': '- op: replace\n  path: /spec/containers/0/image\n  value: a:3\n',
+        'pod.yaml': pod('p', 'a:1'),
+      }),
+    );
+    expect(vs[0]?.uses.map((u) => u.raw)).toEqual(['a:1']);
+  });
+
   it('reads newTag written as a YAML number as the text written (1.10 stays 1.10)', async () => {
     const { views: vs } = await renderKustomizations(
       '/repo',
