@@ -32,11 +32,11 @@ export interface KubeAccess {
 /** Thrown when the cluster cannot be used at all: nothing was (or can be) seen, so nothing may change. */
 export class KubeAccessError extends Error {
   override name = 'KubeAccessError';
-  constructor(
-    message: string,
-    readonly errors: ClusterError[] = [],
-  ) {
+  /** Every list failure seen before giving up. */
+  readonly errors: ClusterError[];
+  constructor(message: string, errors: ClusterError[] = []) {
     super(message);
+    this.errors = errors;
   }
 }
 

@@ -10,7 +10,7 @@
  * `fake-server` on loopback, so tests can assert on every request.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -423,4 +423,101 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     },
   };
   return fake;
+}
+
+/** The pod fixtures (one per pod-health row), as a real API server returns them. */
+export function fixturePods(): Record<string, unknown>[] {
+  const dir = new URL('../../fixtures/cluster/pods/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Record<string, unknown>);
+}
+
+/** managedFields as the API server returns them for a kubelet-updated pod (they dominate a pod's size). */
+function managedFields(time: string): unknown[] {
+  const containerFields = {
+    'f:image': {},
+    'f:imagePullPolicy': {},
+    'f:name': {},
+    'f:resources': {
+      '.': {},
+      'f:limits': { '.': {}, 'f:memory': {} },
+      'f:requests': { '.': {}, 'f:cpu': {}, 'f:memory': {} },
+    },
+    'f:terminationMessagePath': {},
+    'f:terminationMessagePolicy': {},
+  };
+  return [
+    {
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: {
+        'f:metadata': {
+          'f:generateName': {},
+          'f:labels': { '.': {}, 'f:app': {}, 'f:pod-template-hash': {} },
+          'f:ownerReferences': { '.': {}, 'k:{"uid":"00000000-0000-0000-0000-000000000000"}': {} },
+        },
+        'f:spec': {
+          'f:containers': { 'k:{"name":"app"}': { '.': {}, ...containerFields } },
+          'f:dnsPolicy': {},
+          'f:enableServiceLinks': {},
+          'f:restartPolicy': {},
+          'f:schedulerName': {},
+          'f:securityContext': {},
+          'f:terminationGracePeriodSeconds': {},
+        },
+      },
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      time,
+    },
+    {
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: {
+        'f:status': {
+          'f:conditions': Object.fromEntries(
+            ['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'Ready'].map((t) => [
+              `k:{"type":"${t}"}`,
+              { '.': {}, 'f:lastProbeTime': {}, 'f:lastTransitionTime': {}, 'f:status': {}, 'f:type': {} },
+            ]),
+          ),
+          'f:containerStatuses': {},
+          'f:hostIP': {},
+          'f:hostIPs': {},
+          'f:phase': {},
+          'f:podIP': {},
+          'f:podIPs': { '.': {}, 'k:{"ip":"10.244.1.37"}': { '.': {}, 'f:ip': {} } },
+          'f:startTime': {},
+        },
+      },
+      manager: 'kubelet',
+      operation: 'Update',
+      subresource: 'status',
+      time,
+    },
+  ];
+}
+
+/**
+ * Returns `n` realistic pods for benchmarks: the fixtures (every pod-health state) cloned round-robin into
+ * `namespaces` namespaces with unique names and uids, and with the managedFields a real API server sends.
+ */
+export function generatePods(n: number, namespaces = 50): Record<string, unknown>[] {
+  const templates = fixturePods();
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const pod = structuredClone(templates[i % templates.length]!) as {
+      metadata: Record<string, unknown> & { name: string; creationTimestamp: string };
+    };
+    const m = pod.metadata;
+    m.name = `${m.name}-${i.toString(36)}`;
+    m.namespace = `team-${i % namespaces}`;
+    m.uid = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+    m.resourceVersion = String(5_000_000 + i);
+    m.managedFields = managedFields(m.creationTimestamp);
+    out.push(pod);
+  }
+  return out;
 }
