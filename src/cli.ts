@@ -11,6 +11,7 @@ import { ConfigError } from './config/resolve.js';
 import { OPTIONS, type OptionMode } from './config/schema.js';
 import { createRegistryChecker } from './engine/registry.js';
 import { collectUses, type EngineLogger, runScan } from './engine/scan.js';
+import { DiscoveryError } from './manifests/discover.js';
 import { createRedactor } from './redact.js';
 import { renderAnnotations } from './report/annotations.js';
 import { shouldFail } from './report/findings.js';
@@ -160,7 +161,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DiscoveryError) {
       io.stderr.write(`k8s-image-check: ${err.message}\n`);
       return 2;
     }

@@ -170,7 +170,7 @@ export function buildReport(input: BuildReportInput): Report {
       continue;
     }
     if (a.ignoredBy) continue;
-    for (const v of a.tagViolations) push(v.rule, use, `${v.message} (${where(use)})`, use.raw);
+    for (const v of a.tagViolations) push(v.rule, use, `${where(use)}: ${v.message}`, use.raw);
     const rule = ruleForCheckStatus(check.status);
     if (rule) push(rule, use, checkMessage(use.raw, check), use.raw);
   }

@@ -1,0 +1,181 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+
+const repo = join(import.meta.dirname, '../..');
+const shop = join(repo, 'fixtures/examples/shop');
+
+async function run(
+  argv: string[],
+  opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => {
+    out += d;
+  });
+  stderr.on('data', (d) => {
+    err += d;
+  });
+  const code = await main(argv, {
+    stdin: Readable.from([opts.stdin ?? '']),
+    stdout,
+    stderr,
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? repo,
+  });
+  return { code, out, err };
+}
+
+describe('k8s-image-check scan', () => {
+  it('exits 1 with findings at or above fail-on and 0 below it', async () => {
+    expect((await run(['scan', shop, '--offline'])).code).toBe(1);
+    expect((await run(['scan', shop, '--offline', '--fail-on', 'never'])).code).toBe(0);
+    const clean = await run([
+      'scan',
+      shop,
+      '--offline',
+      '--rule',
+      'dirty-tag=warning',
+      '--rule',
+      'invalid-reference=off',
+    ]);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toContain('0 error(s), 3 warning(s)');
+  });
+
+  it('prints a JSON report with schemaVersion 1 and sorted images', async () => {
+    const { out, code } = await run(['scan', 'fixtures/examples/shop', '--offline', '--format', 'json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(out);
+    expect(report.schemaVersion).toBe(1);
+    expect(Object.keys(report)).toEqual(['schemaVersion', 'tool', 'images', 'findings', 'files', 'summary']);
+    expect(report.images[0]).toMatchObject({
+      ref: 'nginx:latest',
+      normalized: 'docker.io/library/nginx:latest',
+      registry: 'docker.io',
+      repository: 'library/nginx',
+      tag: 'latest',
+      digest: null,
+      check: { status: 'not_checked' },
+    });
+    expect(report.images[0].uses[0]).toEqual({
+      file: 'fixtures/examples/shop/k8s/frontend.yaml',
+      line: 22,
+      column: 18,
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'frontend',
+      container: 'proxy',
+      containerType: 'container',
+    });
+    expect(report.findings[0]).toEqual({
+      rule: 'invalid-reference',
+      severity: 'error',
+      message: expect.stringContaining('must be lowercase'),
+      file: 'fixtures/examples/shop/jobs/report.yaml',
+      line: 17,
+      column: 22,
+      image: 'ghcr.io/Example/Shop-Upload:1.0',
+    });
+  });
+
+  it('writes SARIF and JSON files next to the chosen output', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kic-cli-'));
+    const { code } = await run([
+      'scan',
+      shop,
+      '--offline',
+      '--format',
+      'github',
+      '--output',
+      join(dir, 'out.txt'),
+      '--sarif-file',
+      join(dir, 'r.sarif'),
+      '--json-file',
+      join(dir, 'r.json'),
+    ]);
+    expect(code).toBe(1);
+    const annotations = await readFile(join(dir, 'out.txt'), 'utf8');
+    expect(annotations.split('\n').filter((l) => l.startsWith('::'))).toHaveLength(4);
+    const sarif = JSON.parse(await readFile(join(dir, 'r.sarif'), 'utf8'));
+    expect(sarif.runs[0].results).toHaveLength(4);
+    expect(JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')).findings).toHaveLength(4);
+  });
+
+  it('reads .k8s-image-check.yaml at the scan root', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kic-cli-'));
+    await writeFile(
+      join(dir, 'app.yaml'),
+      'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox:latest\n',
+    );
+    await writeFile(join(dir, '.k8s-image-check.yaml'), 'rules:\n  latest-tag: error\noffline: true\n');
+    const { code, out } = await run(['scan', dir]);
+    expect(code).toBe(1);
+    expect(out).toContain('[latest-tag]');
+    expect(out).toMatch(/1 error\(s\)/);
+  });
+
+  it('exits 2 with a message naming a bad flag, value, command or path', async () => {
+    const bad = await run(['scan', '--fail-on', 'sometimes']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--fail-on must be one of error, warning, notice, never');
+    const unknown = await run(['scan', '--no-such-flag']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('--no-such-flag');
+    const cmd = await run(['scna']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.err).toContain('unknown command "scna"');
+    const missing = await run(['scan', 'no/such/dir', '--offline']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('no/such/dir');
+  });
+
+  it('prints help generated from the schema', async () => {
+    const { code, out } = await run(['scan', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('--fail-on <error|warning|notice|never> (default: error)');
+    expect(out).toContain('--platform <value>');
+    expect(out).not.toContain('--kubeconfig');
+  });
+});
+
+describe('k8s-image-check ref', () => {
+  it('dispatches to the ref command with stdin', async () => {
+    const { code, out } = await run(['ref', '--json'], { stdin: 'nginx\n\nUpper/Case\n' });
+    expect(code).toBe(1);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.valid)).toEqual([true, false, false]);
+    expect(lines[0]).toMatchObject({
+      registry: 'docker.io',
+      repository: 'library/nginx',
+      normalized: 'docker.io/library/nginx',
+    });
+  });
+});
+
+describe('the bundled CLI (dist/cli/index.js)', () => {
+  it('runs on the Node 24 runtime and scans the example', () => {
+    const node = process.execPath;
+    const version = execFileSync(node, ['--version'], { encoding: 'utf8' });
+    expect(version).toMatch(/^v24\./);
+    const res = spawnSync(
+      node,
+      [join(repo, 'dist/cli/index.js'), 'scan', shop, '--offline', '--format', 'json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(res.status).toBe(1);
+    expect(JSON.parse(res.stdout).images).toHaveLength(7);
+  });
+});
