@@ -150,9 +150,21 @@ async function runPrMode(
       : null;
 
   const logger: EngineLogger = { debug: core.debug, info: core.info, warning: core.warning };
-  const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
-  for (const s of checker?.secrets ?? []) core.setSecret(s);
-  const redact = createRedactor([...secrets, ...(checker?.secrets ?? [])]);
+  const redact = createRedactor(secrets);
+  const checker = config.offline
+    ? null
+    : createRegistryChecker(config, {
+        env: io.env,
+        logger,
+        onSecret: (s) => {
+          core.setSecret(s);
+          redact.add(s);
+        },
+      });
+  for (const s of checker?.secrets ?? []) {
+    core.setSecret(s);
+    redact.add(s);
+  }
   setRedactor(redact);
 
   // Fork and Dependabot PRs get no secrets: a registry that wants credentials was not judged.

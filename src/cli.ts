@@ -103,8 +103,11 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const { config, root } = loaded;
   const redact = createRedactor(loaded.secrets);
   const logger = makeLogger(io, redact);
-  const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
-  const redactAll = checker ? createRedactor([...loaded.secrets, ...checker.secrets]) : redact;
+  const checker = config.offline
+    ? null
+    : createRegistryChecker(config, { env: io.env, logger, onSecret: (s) => redact.add(s) });
+  for (const s of checker?.secrets ?? []) redact.add(s);
+  const redactAll = redact;
   const report = await runScan(config, {
     root,
     logger,

@@ -22,6 +22,8 @@ export function createRegistryChecker(
     pullSecrets?: { name: string; type: string; data: Record<string, string> }[];
     /** Override credentials entirely (fork PRs: none). */
     anonymous?: boolean;
+    /** Called with every secret as soon as it is known (helpers answer during checks): mask it. */
+    onSecret?: (secret: string) => void;
   },
 ): RegistryChecker {
   const creds = createCredentialResolver({
@@ -29,8 +31,9 @@ export function createRegistryChecker(
     ...(config.dockerConfig ? { dockerConfigPath: config.dockerConfig } : {}),
     env: deps.env,
     ...(deps.pullSecrets ? { pullSecrets: deps.pullSecrets } : {}),
+    ...(deps.onSecret ? { onSecret: deps.onSecret } : {}),
+    onWarning: (m: string) => deps.logger.warning(m),
   });
-  for (const w of creds.warnings) deps.logger.warning(w);
   const resolve = deps.anonymous ? async (): Promise<RegistryCredential[]> => [] : creds.resolve;
   return {
     secrets: creds.secrets,
