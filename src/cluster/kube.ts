@@ -439,3 +439,89 @@ export async function snapshotCluster(kc: KubeConfig, scope: ListScope = {}): Pr
   snapshot.complete = snapshot.errors.length === 0;
   return snapshot;
 }
+
+/** An image pull secret as the API returns it (`data` values are base64), for the registry credential module. */
+export interface PullSecretData {
+  name: string;
+  namespace: string;
+  type: string;
+  data: Record<string, string>;
+}
+
+/** The pull secrets one workload needs: its template's `imagePullSecrets` plus its service account's. */
+export interface PullSecretRequest {
+  /** Workload key (`namespace/kind/name`) that warnings are reported against. */
+  key: string;
+  namespace: string;
+  secretNames: string[];
+  /** `serviceAccountName` of the template (`default` when unset); null to skip the service account. */
+  serviceAccount: string | null;
+}
+
+/** Secrets read (deduplicated) and per-workload warnings for what could not be read. */
+export interface PullSecretsResult {
+  secrets: PullSecretData[];
+  warnings: Map<string, string[]>;
+}
+
+/**
+ * Reads the pull secrets of each workload the way the kubelet finds them (pod spec, then service account).
+ * Never throws for RBAC or missing objects: an unreadable secret or service account is a warning for the
+ * workloads that reference it, and the check goes on with the other credentials.
+ */
+export async function readPullSecrets(
+  kc: KubeConfig,
+  requests: readonly PullSecretRequest[],
+): Promise<PullSecretsResult> {
+  const server = kc.getCurrentCluster()?.server ?? 'the API server';
+  const core = kc.makeApiClient(CoreV1Api);
+  const result: PullSecretsResult = { secrets: [], warnings: new Map() };
+  const warn = (key: string, message: string) => {
+    const list = result.warnings.get(key) ?? [];
+    if (!list.includes(message)) list.push(message);
+    result.warnings.set(key, list);
+  };
+  const accounts = new Map<string, Promise<string[] | string>>();
+  const secrets = new Map<string, Promise<PullSecretData | string>>();
+  const describe = (err: unknown, resource: string, namespace: string, name: string): string => {
+    if (err instanceof ApiException && err.code === 404)
+      return `${resource} ${namespace}/${name} does not exist.`;
+    const failure = describeListError(err, resource, namespace, server, 'get');
+    return failure.error.message.replace(/ were not checked\./, ' could not be read for pull credentials.');
+  };
+  for (const req of requests) {
+    const names = [...req.secretNames];
+    if (req.serviceAccount) {
+      const saKey = `${req.namespace}/${req.serviceAccount}`;
+      if (!accounts.has(saKey)) {
+        accounts.set(
+          saKey,
+          core.readNamespacedServiceAccount({ namespace: req.namespace, name: req.serviceAccount }).then(
+            (sa) => (sa.imagePullSecrets ?? []).map((r) => r.name).filter((n): n is string => !!n),
+            (err: unknown) => describe(err, 'serviceaccounts', req.namespace, req.serviceAccount!),
+          ),
+        );
+      }
+      const fromSa = await accounts.get(saKey)!;
+      if (typeof fromSa === 'string') warn(req.key, fromSa);
+      else names.push(...fromSa);
+    }
+    for (const name of [...new Set(names)]) {
+      const secretKey = `${req.namespace}/${name}`;
+      if (!secrets.has(secretKey)) {
+        secrets.set(
+          secretKey,
+          core.readNamespacedSecret({ namespace: req.namespace, name }).then(
+            (s) => ({ name, namespace: req.namespace, type: s.type ?? '', data: { ...(s.data ?? {}) } }),
+            (err: unknown) => describe(err, 'secrets', req.namespace, name),
+          ),
+        );
+        const got = await secrets.get(secretKey)!;
+        if (typeof got !== 'string') result.secrets.push(got);
+      }
+      const got = await secrets.get(secretKey)!;
+      if (typeof got === 'string') warn(req.key, `Pull secret ${secretKey}: ${got}`);
+    }
+  }
+  return result;
+}

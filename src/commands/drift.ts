@@ -7,7 +7,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { DumpError } from '../cluster/dump.js';
-import { KubeAccessError, loadKubeConfig } from '../cluster/kube.js';
+import {
+  KubeAccessError,
+  loadKubeConfig,
+  type PullSecretData,
+  type PullSecretRequest,
+  readPullSecrets,
+} from '../cluster/kube.js';
 import { severityRank } from '../cluster/pod-health.js';
 import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
@@ -33,7 +39,11 @@ export interface DriftCommandDeps {
   scanManifests: (config: Config, root: string, logger: EngineLogger) => Promise<ImageUse[]>;
   loadConfig: (args: string[]) => Promise<LoadedConfig>;
   /** Registry checker factory; default `createRegistryChecker`. */
-  createChecker?: (config: Config, logger: EngineLogger) => { checkImages: CheckImagesFn; secrets: string[] };
+  createChecker?: (
+    config: Config,
+    logger: EngineLogger,
+    pullSecrets?: PullSecretData[],
+  ) => { checkImages: CheckImagesFn; secrets: string[] };
   /** Wall clock in ms (the report's generatedAt). */
   clock?: () => number;
 }
@@ -78,11 +88,12 @@ export async function runDriftCommand(
     const offline = config.podsFile !== null || config.objectsFile !== null;
     let clusterName = config.clusterName;
     let loadLive: ReturnType<typeof liveFromFiles>;
+    let kc: ReturnType<typeof loadKubeConfig> | null = null;
     if (offline) {
       loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
       clusterName ??= 'offline';
     } else {
-      const kc = loadKubeConfig({
+      kc = loadKubeConfig({
         ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
         ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
         ...(config.context ? { context: config.context } : {}),
@@ -95,18 +106,24 @@ export async function runDriftCommand(
     }
     const desired = await deps.scanManifests(config, root, logger);
     const options = driftOptionsFromConfig(config, clusterName);
-    let checkImages: CheckImagesFn | undefined;
-    if (options.checkLiveImages) {
+    const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
       const checker = deps.createChecker
-        ? deps.createChecker(config, logger)
-        : createRegistryChecker(config, { env: io.env, logger });
-      checkImages = checker.checkImages;
+        ? deps.createChecker(config, logger, pullSecrets)
+        : createRegistryChecker(config, { env: io.env, logger, ...(pullSecrets ? { pullSecrets } : {}) });
       redact = createRedactor([...secrets, ...checker.secrets]);
-    }
+      return checker.checkImages;
+    };
+    const cluster = kc;
+    const pull =
+      options.checkLiveImages && options.usePullSecrets && cluster
+        ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
+        : {};
+    const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
     const report = await runDrift(options, {
       desired,
       loadLive,
       ...(checkImages ? { checkImages } : {}),
+      ...pull,
       ...(deps.clock ? { clock: deps.clock } : {}),
     });
     for (const e of report.errors) logger.warning(e.message);

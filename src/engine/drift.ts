@@ -7,7 +7,15 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { computeDrift, DEFAULT_LIVE_TAG_RULES } from '../cluster/drift.js';
 import { readDumpFile } from '../cluster/dump.js';
-import { type KubeAccess, type ListScope, loadKubeConfig, snapshotCluster } from '../cluster/kube.js';
+import {
+  type KubeAccess,
+  type ListScope,
+  loadKubeConfig,
+  type PullSecretData,
+  type PullSecretRequest,
+  type PullSecretsResult,
+  snapshotCluster,
+} from '../cluster/kube.js';
 import {
   buildLiveWorkloads,
   type LiveWorkload,
@@ -68,6 +76,8 @@ export interface DriftRunOptions {
   now: string | null;
   /** Tag policy applied to live images (dirty/mutable tags running live). */
   tagPolicy?: TagPolicyOptions & { rules?: readonly string[] };
+  /** Read workloads' `imagePullSecrets` (and their service accounts') for the registry checks. */
+  usePullSecrets?: boolean;
 }
 
 /** Adapters of a run. */
@@ -78,6 +88,10 @@ export interface DriftDeps {
   loadLive: () => Promise<LiveSnapshot>;
   /** Registry checker for live images; omitted → no image checks. */
   checkImages?: CheckImagesFn;
+  /** With `usePullSecrets`: reads the secrets (RBAC failures become per-workload warnings). */
+  readPullSecrets?: (requests: PullSecretRequest[]) => Promise<PullSecretsResult>;
+  /** With `usePullSecrets`: builds the checker with the pull secrets read (replaces `checkImages`). */
+  makeChecker?: (pullSecrets: PullSecretData[]) => CheckImagesFn;
   /** Wall clock in ms (generatedAt, default now). */
   clock?: () => number;
 }
@@ -106,6 +120,7 @@ export function driftOptionsFromConfig(config: Config, clusterName: string): Dri
       highRestartThreshold: config.highRestartThreshold,
     },
     now: config.now,
+    usePullSecrets: config.usePullSecrets,
     tagPolicy: {
       dirtyPatterns: compileDirtyPatterns(config.dirtyPatterns),
       mutableTags: config.mutableTags,
@@ -236,16 +251,37 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
   // Registry checks of every image the cluster runs or would run, deduplicated.
   const perWorkload = new Map<string, { container: string; target: Target }[]>();
   const targets = new Map<string, Target>();
-  if (options.checkLiveImages && deps.checkImages) {
+  if (options.checkLiveImages && (deps.checkImages || deps.makeChecker)) {
     for (const w of workloads) {
       const list = liveImageTargets(w, options.includeScaledToZero);
       perWorkload.set(workloadKey(w.namespace, w.kind, w.name), list);
       for (const { target } of list) if (!targets.has(target.key)) targets.set(target.key, target);
     }
   }
+  let checkImages = deps.checkImages;
+  let pullWarnings = new Map<string, string[]>();
+  if (
+    options.checkLiveImages &&
+    options.usePullSecrets &&
+    deps.readPullSecrets &&
+    deps.makeChecker &&
+    targets.size > 0
+  ) {
+    const requests: PullSecretRequest[] = workloads
+      .filter((w) => w.spec && perWorkload.get(workloadKey(w.namespace, w.kind, w.name))?.length)
+      .map((w) => ({
+        key: workloadKey(w.namespace, w.kind, w.name),
+        namespace: w.namespace,
+        secretNames: (w.spec?.imagePullSecrets ?? []).map((s) => s.name),
+        serviceAccount: w.spec?.serviceAccountName ?? 'default',
+      }));
+    const pulled = await deps.readPullSecrets(requests);
+    pullWarnings = pulled.warnings;
+    checkImages = deps.makeChecker(pulled.secrets);
+  }
   let checks = new Map<string, RegistryCheck>();
-  if (targets.size > 0 && deps.checkImages) {
-    checks = await deps.checkImages(
+  if (targets.size > 0 && checkImages) {
+    checks = await checkImages(
       [...targets.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ key, ref }) => ({ key, ref })),
     );
   }
@@ -320,6 +356,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     drift,
     images: imagesByWorkload,
     live: workloads,
+    warnings: pullWarnings,
   });
   return {
     schemaVersion: 1,
@@ -329,7 +366,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     drift,
     pods: health,
     workloads: reports,
-    ...(options.checkLiveImages && deps.checkImages ? { images } : {}),
+    ...(options.checkLiveImages && checkImages ? { images } : {}),
     errors: live.errors,
     complete: live.complete,
   };

@@ -214,3 +214,106 @@ describe('k8s-image-check drift --kubeconfig K --manifests PATH --format json', 
     expect(stdout).toContain('missing_in_cluster notifications');
   });
 });
+
+describe('drift --use-pull-secrets', () => {
+  const dockerconfig = (host: string) =>
+    Buffer.from(
+      JSON.stringify({ auths: { [host]: { auth: Buffer.from('bot:hunter2-pw').toString('base64') } } }),
+    ).toString('base64');
+  const secret = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'shop' },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': dockerconfig('registry.example.com') },
+  });
+  const sa = (name: string, pullSecrets: string[]) => ({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace: 'shop' },
+    imagePullSecrets: pullSecrets.map((n) => ({ name: n })),
+  });
+
+  async function runWith(forbidden: { resource: string; namespace?: string; verb?: 'get' | 'list' }[]) {
+    const cluster = await startFakeKube({
+      objects: {
+        pods: PODS,
+        deployments: of('Deployment'),
+        statefulsets: of('StatefulSet'),
+        daemonsets: of('DaemonSet'),
+        replicasets: of('ReplicaSet'),
+        jobs: of('Job'),
+        cronjobs: of('CronJob'),
+        secrets: [secret('regcred'), secret('sa-cred')],
+        serviceaccounts: [sa('api', ['sa-cred']), sa('default', [])],
+      },
+      forbidden,
+    });
+    const file = join(dir, `kc-${forbidden.length}`);
+    writeFileSync(file, cluster.kubeconfig('cert'));
+    const received: string[][] = [];
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d) => (out += d));
+    stderr.on('data', (d) => (err += d));
+    const { runDriftCommand } = await import('../../src/commands/drift.js');
+    const { loadCliConfig } = await import('../../src/config/load.js');
+    const args = [
+      '--kubeconfig',
+      file,
+      '--format',
+      'json',
+      '--use-pull-secrets',
+      '--manifests',
+      'fixtures/cluster/manifests',
+      '--default-namespace',
+      'shop',
+      '--now',
+      '2026-03-10T12:00:00Z',
+      '--namespace',
+      'shop',
+    ];
+    const code = await runDriftCommand(
+      args,
+      { stdout, stderr, env: {}, cwd: CWD },
+      {
+        scanManifests: async () => [],
+        loadConfig: (a) => loadCliConfig(a, 'cluster', {}, CWD),
+        createChecker: (_config, _logger, pullSecrets) => {
+          received.push((pullSecrets ?? []).map((s) => `${s.namespace}/${s.name}:${s.type}`));
+          return {
+            secrets: [],
+            checkImages: async (targets) =>
+              new Map(targets.map((t) => [t.key, { status: 'available' as const }])),
+          };
+        },
+      },
+    );
+    await cluster.close();
+    return { code, report: JSON.parse(out) as DriftReport, stderr: err, received };
+  }
+
+  it('reads the template pull secrets and the service account ones, once each', async () => {
+    const { report, received } = await runWith([]);
+    expect(received).toEqual([
+      ['shop/regcred:kubernetes.io/dockerconfigjson', 'shop/sa-cred:kubernetes.io/dockerconfigjson'],
+    ]);
+    expect(report.workloads.find((w) => w.name === 'api')!.warnings).toEqual([]);
+  });
+
+  it('turns an RBAC denial on secrets into a warning on the workload, never a crash', async () => {
+    const { code, report, received } = await runWith([
+      { resource: 'secrets', namespace: 'shop', verb: 'get' },
+    ]);
+    expect(code).toBe(1); // the run went on and judged the cluster
+    expect(received).toEqual([[]]);
+    const warnings = report.workloads.find((w) => w.name === 'api')!.warnings;
+    expect(warnings.join('\n')).toContain(
+      'Pull secret shop/regcred: Forbidden: cannot get secrets in namespace shop',
+    );
+    expect(warnings.join('\n')).toContain('verbs: ["get"]');
+    expect(JSON.stringify(report)).not.toContain('hunter2');
+  });
+});
