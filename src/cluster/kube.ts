@@ -27,6 +27,8 @@ export interface KubeAccess {
   context?: string;
   /** Use the pod's service account (`/var/run/secrets/kubernetes.io/serviceaccount`). */
   inCluster?: boolean;
+  /** Root under which the service-account files are found (tests); default `/`. */
+  inClusterPathPrefix?: string;
 }
 
 /** Thrown when the cluster cannot be used at all: nothing was (or can be) seen, so nothing may change. */
@@ -53,7 +55,9 @@ export function loadKubeConfig(access: KubeAccess = {}): KubeConfig {
       kc.loadFromFile(access.kubeconfigPath);
     } else if (access.inCluster) {
       source = 'the in-cluster service account';
-      kc.loadFromCluster();
+      if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT)
+        throw new Error('KUBERNETES_SERVICE_HOST/PORT are not set, so this is not running in a pod');
+      kc.loadFromCluster(access.inClusterPathPrefix ?? '');
     } else {
       source = 'the default kubeconfig (KUBECONFIG, ~/.kube/config or in-cluster)';
       kc.loadFromDefault();

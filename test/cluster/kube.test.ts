@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -188,5 +188,56 @@ describe('loadKubeConfig', () => {
 
   it('reports an unreadable kubeconfig file', () => {
     expect(() => loadKubeConfig({ kubeconfigPath: '/nonexistent/kubeconfig' })).toThrow(KubeAccessError);
+  });
+});
+
+describe('other credentials the library supports', () => {
+  it('runs an exec credential plugin, as kubectl does', async () => {
+    fake = await startFakeKube({ objects: { pods: PODS.slice(0, 2) }, tokens: ['from-exec-plugin'] });
+    const dir = mkdtempSync(join(tmpdir(), 'kube-exec-'));
+    try {
+      const plugin = join(dir, 'credential.mjs');
+      writeFileSync(
+        plugin,
+        `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-exec-plugin' } }));\n`,
+      );
+      const text = fake
+        .kubeconfig('token')
+        .replace(
+          '    token: fake-token',
+          `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${JSON.stringify(process.execPath)}\n      args: [${JSON.stringify(plugin)}]\n      interactiveMode: Never`,
+        );
+      const snap = await snapshotCluster(loadKubeConfig({ kubeconfigText: text }), { resources: ['pods'] });
+      expect(snap.pods).toHaveLength(2);
+      expect(fake.inner.requests[0]!.headers.authorization).toBe('Bearer from-exec-plugin');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uses the in-cluster service account (token file, CA, KUBERNETES_SERVICE_HOST)', async () => {
+    fake = await startFakeKube({ objects: { pods: PODS.slice(0, 1) }, tokens: ['sa-token'] });
+    const root = mkdtempSync(join(tmpdir(), 'kube-incluster-'));
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    try {
+      const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+      mkdirSync(sa, { recursive: true });
+      writeFileSync(join(sa, 'token'), 'sa-token');
+      writeFileSync(join(sa, 'ca.crt'), fake.certs.ca);
+      writeFileSync(join(sa, 'namespace'), 'ci');
+      process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+      process.env.KUBERNETES_SERVICE_PORT = new URL(fake.url).port;
+      const snap = await snapshotCluster(loadKubeConfig({ inCluster: true, inClusterPathPrefix: root }), {
+        resources: ['pods'],
+      });
+      expect(snap.pods).toHaveLength(1);
+      expect(fake.inner.requests[0]!.headers.authorization).toBe('Bearer sa-token');
+    } finally {
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      else process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      else process.env.KUBERNETES_SERVICE_PORT = saved.port;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
