@@ -388,12 +388,14 @@ function applyPatchDoc(
           container: c.name,
           containerType: c.containerType,
         };
+        const sibling = r.images.find((i) => i.containerType === c.containerType);
         r.images.push({
           base,
           image: c.image,
           container: c.name,
           containerType: c.containerType,
           decisions: [],
+          passes: sibling?.passes ?? 1,
         });
       }
     }

@@ -1,4 +1,4 @@
-import { isMap, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { ContainerType, ImageUse, ManifestFile, ParseProblem, RelatedLocation } from '../types.js';
 import { applyImageEntry } from './image-transform.js';
 import type { ImageEntryAt } from './kustomization.js';
@@ -19,6 +19,13 @@ export interface RenderedImage {
   containerType: ContainerType;
   /** Every kustomization line that changed the image, innermost first. */
   decisions: Decision[];
+  /**
+   * How many times one `images:` entry rewrites this image: kustomize's `ImageTagTransformer` runs its
+   * `LegacyFilter` (any `containers[]`/`initContainers[]` entry) and then its field-spec filter
+   * (`spec/containers`, `spec/template/spec/containers`, and the init variants), so an image at a field-spec
+   * path is rewritten twice (visible with `tagSuffix`). 0 for images it never touches.
+   */
+  passes: 0 | 1 | 2;
 }
 
 /** One resource (a YAML document) with the fields the transformers read and write. */
@@ -89,27 +96,93 @@ export function loadResources(
       container: use.container,
       containerType: use.containerType,
       decisions: [],
+      passes: imageTransformPasses(
+        use.kind,
+        meta[use.docIndex]?.imagePaths.get(`${use.line}:${use.column}`),
+        use.containerType,
+      ),
     });
   }
   return { resources: [...byDoc.values()], errors };
 }
 
-function readMetadata(
-  text: string,
-): { labels: Record<string, string>; annotations: Record<string, string> }[] {
-  const out: { labels: Record<string, string>; annotations: Record<string, string> }[] = [];
+interface DocMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Key path of every `image:` scalar, by `line:column` of its value. */
+  imagePaths: Map<string, (string | number)[]>;
+}
+
+function readMetadata(text: string): DocMetadata[] {
+  const out: DocMetadata[] = [];
+  const lineCounter = new LineCounter();
   try {
-    for (const doc of parseAllDocuments(text)) {
+    for (const doc of parseAllDocuments(text, { lineCounter })) {
       const metadata = isMap(doc.contents) ? doc.contents.get('metadata') : null;
+      const imagePaths = new Map<string, (string | number)[]>();
+      collectImagePaths(doc.contents, [], imagePaths, lineCounter);
       out.push({
         labels: stringRecord(isMap(metadata) ? metadata.get('labels') : null),
         annotations: stringRecord(isMap(metadata) ? metadata.get('annotations') : null),
+        imagePaths,
       });
     }
   } catch {
     // Broken YAML is reported by the extractor; labels only refine patch targets.
   }
   return out;
+}
+
+function collectImagePaths(
+  node: unknown,
+  path: (string | number)[],
+  out: Map<string, (string | number)[]>,
+  lineCounter: LineCounter,
+): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : null;
+      if (key === null) continue;
+      if (key === 'image' && isScalar(pair.value) && pair.value.range) {
+        const p = lineCounter.linePos(pair.value.range[0]);
+        out.set(`${p.line}:${p.col}`, [...path, key]);
+      } else {
+        collectImagePaths(pair.value, [...path, key], out, lineCounter);
+      }
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      collectImagePaths(item, [...path, i], out, lineCounter);
+    });
+  }
+}
+
+/** Field-spec paths of kustomize's default `images` configuration (`builtinpluginconsts/images.go`). */
+const IMAGE_FIELD_SPECS = [
+  ['spec', 'containers'],
+  ['spec', 'initContainers'],
+  ['spec', 'template', 'spec', 'containers'],
+  ['spec', 'template', 'spec', 'initContainers'],
+];
+
+/** How many times one images entry rewrites the image at this key path (see `RenderedImage.passes`). */
+export function imageTransformPasses(
+  kind: string,
+  path: (string | number)[] | undefined,
+  containerType: ContainerType,
+): 0 | 1 | 2 {
+  if (kind === 'CustomResourceDefinition') return 0;
+  if (!path) return containerType === 'ephemeralContainer' ? 0 : 1;
+  const n = path.length;
+  const list = path[n - 3];
+  const legacy =
+    n >= 3 && (list === 'containers' || list === 'initContainers') && typeof path[n - 2] === 'number';
+  if (!legacy) return 0;
+  const prefix = path.slice(0, n - 2);
+  const fieldSpec = IMAGE_FIELD_SPECS.some(
+    (spec) => spec.length === prefix.length && spec.every((k, i) => k === prefix[i]),
+  );
+  return fieldSpec ? 2 : 1;
 }
 
 function stringRecord(node: unknown): Record<string, string> {
@@ -165,20 +238,20 @@ export function applyImages(
 ): void {
   for (const at of entries) {
     for (const r of resources) {
-      if (r.kind === 'CustomResourceDefinition') continue;
       for (const img of r.images) {
-        if (img.containerType === 'ephemeralContainer') continue;
-        const next = applyImageEntry(img.image, at.entry);
-        if (next === null) continue;
+        const before = img.image;
+        if (img.passes === 0 || applyImageEntry(before, at.entry) === null) continue;
+        for (let pass = 0; pass < img.passes; pass++) {
+          img.image = applyImageEntry(img.image, at.entry) ?? img.image;
+        }
         const field = decidingField(at);
         const p = field ? at.fields[field] : undefined;
         img.decisions.push({
           file: kustomizationFile,
           line: p?.line ?? at.line,
           column: p?.column ?? at.column,
-          message: `images entry \`${at.entry.name}\` sets ${describeEntry(at)}: ${img.image} → ${next}`,
+          message: `images entry \`${at.entry.name}\` sets ${describeEntry(at)}: ${before} → ${img.image}`,
         });
-        img.image = next;
       }
     }
   }
