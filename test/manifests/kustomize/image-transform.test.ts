@@ -5,6 +5,7 @@ import {
   type KustomizeImageEntry,
   splitImage,
 } from '../../../src/manifests/kustomize/image-transform.js';
+import { imageTransformPasses } from '../../../src/manifests/kustomize/resources.js';
 
 describe('splitImage (kustomize image.Split)', () => {
   it.each([
@@ -60,5 +61,26 @@ describe('applyImageEntry (imageTagUpdater.SetImageValue)', () => {
   ];
   it.each(cases)('%s with %j → %s', (image, entry, expected) => {
     expect(applyImageEntry(image, entry)).toBe(expected);
+  });
+});
+
+describe('imageTransformPasses (LegacyFilter + field-spec filter of ImageTagTransformer)', () => {
+  it.each([
+    ['Deployment', ['spec', 'template', 'spec', 'containers', 0, 'image'], 2],
+    ['Deployment', ['spec', 'template', 'spec', 'initContainers', 1, 'image'], 2],
+    ['Pod', ['spec', 'containers', 0, 'image'], 2],
+    ['CronJob', ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', 0, 'image'], 1],
+    ['Pod', ['spec', 'ephemeralContainers', 0, 'image'], 0],
+    ['Workflow', ['spec', 'templates', 0, 'container', 'image'], 0],
+    ['Workflow', ['spec', 'templates', 0, 'containerSet', 'containers', 0, 'image'], 1],
+    ['Prometheus', ['spec', 'image'], 0],
+    ['CustomResourceDefinition', ['spec', 'template', 'spec', 'containers', 0, 'image'], 0],
+  ] as const)('%s %j → %d', (kind, path, passes) => {
+    expect(imageTransformPasses(kind, [...path], 'container')).toBe(passes);
+  });
+
+  it('falls back to one pass (none for ephemeral containers) when the path is unknown', () => {
+    expect(imageTransformPasses('Deployment', undefined, 'container')).toBe(1);
+    expect(imageTransformPasses('Deployment', undefined, 'ephemeralContainer')).toBe(0);
   });
 });
