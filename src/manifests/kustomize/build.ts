@@ -7,7 +7,7 @@ import {
   type Position,
   parseKustomization,
 } from './kustomization.js';
-import { matchesPatchIdentity, matchesTarget, type PatchDoc, parsePatch } from './patches.js';
+import { applyPatchDoc, matchesPatchIdentity, matchesTarget, parsePatch } from './patches.js';
 import { isRemoteTarget, remoteSkipReason } from './remote.js';
 import {
   applyImages,
@@ -349,70 +349,5 @@ export class KustomizeBuilder {
       }
       for (const r of targets) applyPatchDoc(r, doc, patchFile, where);
     }
-  }
-}
-
-function applyPatchDoc(
-  r: RenderedResource,
-  doc: PatchDoc,
-  patchFile: string,
-  where: (p: Position) => Position,
-): void {
-  if (doc.type === 'strategic-merge') {
-    for (const c of doc.containers) {
-      const existing = r.images.filter((i) => i.containerType === c.containerType && i.container === c.name);
-      if (c.deleted) {
-        r.images = r.images.filter((i) => !existing.includes(i));
-        continue;
-      }
-      if (c.image === null) continue;
-      const at = where(c.at);
-      for (const img of existing) {
-        img.decisions.push({
-          file: patchFile,
-          ...at,
-          message: `patch sets container ${c.name} image: ${img.image} → ${c.image}`,
-        });
-        img.image = c.image;
-      }
-      if (existing.length === 0) {
-        const base: ImageUse = {
-          raw: c.image,
-          file: patchFile,
-          ...at,
-          docIndex: r.docIndex,
-          kind: r.kind,
-          apiVersion: r.apiVersion,
-          namespace: r.namespace,
-          name: r.name,
-          container: c.name,
-          containerType: c.containerType,
-        };
-        const sibling = r.images.find((i) => i.containerType === c.containerType);
-        r.images.push({
-          base,
-          image: c.image,
-          container: c.name,
-          containerType: c.containerType,
-          decisions: [],
-          passes: sibling?.passes ?? 1,
-        });
-      }
-    }
-    return;
-  }
-  for (const op of doc.ops) {
-    const list = r.images
-      .filter((i) => i.containerType === op.containerType)
-      .sort((a, b) => a.base.line - b.base.line);
-    const img = list[op.index];
-    if (!img) continue;
-    const at = where(op.at);
-    img.decisions.push({
-      file: patchFile,
-      ...at,
-      message: `JSON patch sets ${op.containerType} ${op.index} image: ${img.image} → ${op.image}`,
-    });
-    img.image = op.image;
   }
 }

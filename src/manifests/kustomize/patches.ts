@@ -1,5 +1,5 @@
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
-import type { ContainerType } from '../types.js';
+import type { ContainerType, ImageUse } from '../types.js';
 import { type PatchTarget, type Position, scalarString } from './kustomization.js';
 import type { RenderedResource } from './resources.js';
 
@@ -190,4 +190,70 @@ export function matchesPatchIdentity(
   if (p.name !== null && ![r.name, ...r.previousNames].includes(p.name)) return false;
   if (p.namespace !== null && p.namespace !== r.namespace) return false;
   return true;
+}
+
+/** Applies one patch document's image changes to a resource, recording the patch line as the decision. */
+export function applyPatchDoc(
+  r: RenderedResource,
+  doc: PatchDoc,
+  patchFile: string,
+  where: (p: Position) => Position,
+): void {
+  if (doc.type === 'strategic-merge') {
+    for (const c of doc.containers) {
+      const existing = r.images.filter((i) => i.containerType === c.containerType && i.container === c.name);
+      if (c.deleted) {
+        r.images = r.images.filter((i) => !existing.includes(i));
+        continue;
+      }
+      if (c.image === null) continue;
+      const at = where(c.at);
+      for (const img of existing) {
+        img.decisions.push({
+          file: patchFile,
+          ...at,
+          message: `patch sets container ${c.name} image: ${img.image} → ${c.image}`,
+        });
+        img.image = c.image;
+      }
+      if (existing.length === 0) {
+        const base: ImageUse = {
+          raw: c.image,
+          file: patchFile,
+          ...at,
+          docIndex: r.docIndex,
+          kind: r.kind,
+          apiVersion: r.apiVersion,
+          namespace: r.namespace,
+          name: r.name,
+          container: c.name,
+          containerType: c.containerType,
+        };
+        const sibling = r.images.find((i) => i.containerType === c.containerType);
+        r.images.push({
+          base,
+          image: c.image,
+          container: c.name,
+          containerType: c.containerType,
+          decisions: [],
+          passes: sibling?.passes ?? 1,
+        });
+      }
+    }
+    return;
+  }
+  for (const op of doc.ops) {
+    const list = r.images
+      .filter((i) => i.containerType === op.containerType)
+      .sort((a, b) => a.base.line - b.base.line);
+    const img = list[op.index];
+    if (!img) continue;
+    const at = where(op.at);
+    img.decisions.push({
+      file: patchFile,
+      ...at,
+      message: `JSON patch sets ${op.containerType} ${op.index} image: ${img.image} → ${op.image}`,
+    });
+    img.image = op.image;
+  }
 }
