@@ -7,20 +7,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { DumpError } from '../cluster/dump.js';
-import {
-  KubeAccessError,
-  loadKubeConfig,
-  type PullSecretData,
-  type PullSecretRequest,
-  readPullSecrets,
-} from '../cluster/kube.js';
+import { KubeAccessError, type PullSecretData } from '../cluster/kube.js';
 import { severityRank } from '../cluster/pod-health.js';
 import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { driftOptionsFromConfig, liveFromFiles, liveFromKube, runDrift } from '../engine/drift.js';
-import { createRegistryChecker } from '../engine/registry.js';
+import { runClusterMode } from '../engine/drift.js';
 import type { CheckImagesFn, EngineLogger } from '../engine/scan.js';
 import type { ImageUse } from '../manifests/types.js';
 import { createRedactor } from '../redact.js';
@@ -85,46 +78,17 @@ export async function runDriftCommand(
   let redact = createRedactor(secrets);
   const logger = makeLogger(io, (s) => redact(s));
   try {
-    const offline = config.podsFile !== null || config.objectsFile !== null;
-    let clusterName = config.clusterName;
-    let loadLive: ReturnType<typeof liveFromFiles>;
-    let kc: ReturnType<typeof loadKubeConfig> | null = null;
-    if (offline) {
-      loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
-      clusterName ??= 'offline';
-    } else {
-      kc = loadKubeConfig({
-        ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
-        ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
-        ...(config.context ? { context: config.context } : {}),
-      });
-      clusterName ??= kc.getCurrentContext() || 'default';
-      loadLive = liveFromKube(kc, {
-        namespaces: config.namespaces,
-        excludeNamespaces: config.excludeNamespaces,
-      });
-    }
-    const desired = await deps.scanManifests(config, root, logger);
-    const options = driftOptionsFromConfig(config, clusterName);
-    const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
-      const checker = deps.createChecker
-        ? deps.createChecker(config, logger, pullSecrets)
-        : createRegistryChecker(config, { env: io.env, logger, ...(pullSecrets ? { pullSecrets } : {}) });
-      redact = createRedactor([...secrets, ...checker.secrets]);
-      return checker.checkImages;
-    };
-    const cluster = kc;
-    const pull =
-      options.checkLiveImages && options.usePullSecrets && cluster
-        ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
-        : {};
-    const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
-    const report = await runDrift(options, {
-      desired,
-      loadLive,
-      ...(checkImages ? { checkImages } : {}),
-      ...pull,
+    const report = await runClusterMode(config, {
+      root,
+      env: io.env,
+      logger,
+      scanManifests: deps.scanManifests,
+      ...(deps.createChecker ? { createChecker: deps.createChecker } : {}),
       ...(deps.clock ? { clock: deps.clock } : {}),
+      onSecrets: (more) => {
+        secrets.push(...more);
+        redact = createRedactor(secrets);
+      },
     });
     for (const e of report.errors) logger.warning(e.message);
     const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));

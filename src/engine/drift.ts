@@ -14,15 +14,11 @@ import {
   type PullSecretData,
   type PullSecretRequest,
   type PullSecretsResult,
+  readPullSecrets,
   snapshotCluster,
 } from '../cluster/kube.js';
-import {
-  buildLiveWorkloads,
-  type LiveWorkload,
-  parseImageId,
-  runningImages,
-  workloadKey,
-} from '../cluster/live.js';
+import { buildLiveWorkloads, workloadKey } from '../cluster/live.js';
+import { liveImageTargets, type Target } from '../cluster/live-images.js';
 import { buildOwnerIndex, ownerOfPod } from '../cluster/owners.js';
 import { classifyPod, toMillis } from '../cluster/pod-health.js';
 import type { ControllerRecord, PodRecord } from '../cluster/records.js';
@@ -30,20 +26,18 @@ import type {
   ClusterError,
   DriftReport,
   LiveImageReport,
-  LiveImageSource,
   PodHealthThresholds,
   WorkloadImageCheck,
 } from '../cluster/types.js';
 import { resourceOfKind } from '../cluster/visibility.js';
 import { aggregateWorkloads, settleJobFailures } from '../cluster/workloads.js';
 import type { Config } from '../config/schema.js';
-import { checkKey, parseReference } from '../image/reference.js';
 import { compileDirtyPatterns, type TagPolicyOptions } from '../image/tag-policy.js';
-import type { ImageReference } from '../image/types.js';
 import type { ImageUse } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
 import { RULES_BY_ID } from '../report/rules.js';
-import type { CheckImagesFn } from './scan.js';
+import { createRegistryChecker } from './registry.js';
+import type { CheckImagesFn, EngineLogger } from './scan.js';
 
 /** What the live side of a run saw. */
 export interface LiveSnapshot {
@@ -189,50 +183,6 @@ function inScope(ns: string, options: Pick<DriftRunOptions, 'namespaces' | 'excl
   );
 }
 
-interface Target {
-  key: string;
-  ref: ImageReference;
-  source: LiveImageSource;
-}
-
-/** Returns the images a workload runs or would run, per container: its template images and its pods' digests. */
-export function liveImageTargets(
-  w: LiveWorkload,
-  includeIdle: boolean,
-): { container: string; target: Target }[] {
-  const out: { container: string; target: Target }[] = [];
-  const add = (container: string, image: string, source: LiveImageSource) => {
-    const parsed = parseReference(image);
-    if (parsed.ok) out.push({ container, target: { key: checkKey(parsed.ref), ref: parsed.ref, source } });
-  };
-  if (!w.idle || includeIdle) for (const c of w.containers) add(c.name, c.image, 'template');
-  if (!w.controller && w.kind !== 'Pod') {
-    // Owner kind we do not list (an Argo Rollout...): what its pods asked for is what a new pod would pull.
-    const names = new Set(
-      w.pods.flatMap((p) => [...(p.spec.initContainers ?? []), ...p.spec.containers].map((c) => c.name)),
-    );
-    for (const name of names) for (const img of runningImages(w, name).specImages) add(name, img, 'template');
-  }
-  const names = new Set(
-    w.pods.flatMap((p) =>
-      [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])].map((s) => s.name),
-    ),
-  );
-  for (const name of [...names].sort()) {
-    for (const id of runningImages(w, name).imageIds) {
-      const parsed = parseImageId(id);
-      if (parsed) add(name, `${parsed.repository}@${parsed.digest}`, 'pod');
-    }
-  }
-  const seen = new Set<string>();
-  return out.filter((t) => {
-    const k = `${t.container}\u0000${t.target.key}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 /** Runs cluster mode once and returns the report. Throws (changing nothing) when the cluster cannot be seen. */
 export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promise<DriftReport> {
   const clock = deps.clock ?? Date.now;
@@ -370,4 +320,77 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     errors: live.errors,
     complete: live.complete,
   };
+}
+
+/** Adapters of {@link runClusterMode}: what differs between the CLI and the action. */
+export interface ClusterModeDeps {
+  /** Repository root (manifest paths in reports are relative to it). */
+  root: string;
+  env: Record<string, string | undefined>;
+  logger: EngineLogger;
+  /** Desired image uses under `config.manifests` (the PR-mode scanner). */
+  scanManifests: (config: Config, root: string, logger: EngineLogger) => Promise<ImageUse[]>;
+  /** Registry checker factory; default `createRegistryChecker`. */
+  createChecker?: (
+    config: Config,
+    logger: EngineLogger,
+    pullSecrets?: PullSecretData[],
+  ) => { checkImages: CheckImagesFn; secrets: string[] };
+  /** Wall clock in ms (generatedAt, default now). */
+  clock?: () => number;
+  /** Called with every secret the run learns (registry credentials from pull secrets), to mask it at once. */
+  onSecrets?: (secrets: string[]) => void;
+}
+
+/**
+ * Runs cluster mode from a `Config`: the kubeconfig (text, file, context, or the default/in-cluster one) or
+ * `podsFile`/`objectsFile` dumps, the manifests, optional live image checks with pull secrets. Throws
+ * `KubeAccessError` or `DumpError` when the cluster cannot be seen: the run must fail and change nothing.
+ */
+export async function runClusterMode(config: Config, deps: ClusterModeDeps): Promise<DriftReport> {
+  const offline = config.podsFile !== null || config.objectsFile !== null;
+  let clusterName = config.clusterName;
+  let loadLive: () => Promise<LiveSnapshot>;
+  let kc: KubeConfig | null = null;
+  if (offline) {
+    loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
+    clusterName ??= 'offline';
+  } else {
+    kc = loadKubeConfig({
+      ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
+      ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
+      ...(config.context ? { context: config.context } : {}),
+    });
+    clusterName ??= kc.getCurrentContext() || 'default';
+    loadLive = liveFromKube(kc, {
+      namespaces: config.namespaces,
+      excludeNamespaces: config.excludeNamespaces,
+    });
+  }
+  const desired = await deps.scanManifests(config, deps.root, deps.logger);
+  const options = driftOptionsFromConfig(config, clusterName);
+  const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
+    const checker = deps.createChecker
+      ? deps.createChecker(config, deps.logger, pullSecrets)
+      : createRegistryChecker(config, {
+          env: deps.env,
+          logger: deps.logger,
+          ...(pullSecrets ? { pullSecrets } : {}),
+        });
+    deps.onSecrets?.(checker.secrets);
+    return checker.checkImages;
+  };
+  const cluster = kc;
+  const pull =
+    options.checkLiveImages && options.usePullSecrets && cluster
+      ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
+      : {};
+  const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
+  return runDrift(options, {
+    desired,
+    loadLive,
+    ...(checkImages ? { checkImages } : {}),
+    ...pull,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
 }
