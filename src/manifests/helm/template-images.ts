@@ -86,7 +86,11 @@ export function findTemplateImages(text: string, ctx: TemplateContext): Template
 }
 
 function stripComment(value: string): string {
-  if (value.startsWith('"') || value.startsWith("'")) return value;
+  const quote = value[0];
+  if (quote === '"' || quote === "'") {
+    const close = value.indexOf(quote, 1);
+    return close > 0 ? value.slice(0, close + 1) : value;
+  }
   const hash = value.search(/\s#/);
   return (hash >= 0 ? value.slice(0, hash) : value).trim();
 }
