@@ -86,11 +86,9 @@ export function findTemplateImages(text: string, ctx: TemplateContext): Template
 }
 
 function stripComment(value: string): string {
-  const quote = value[0];
-  if (quote === '"' || quote === "'") {
-    const close = value.indexOf(quote, 1);
-    return close > 0 ? value.slice(0, close + 1) : value;
-  }
+  // A quoted value runs to its last quote (actions inside may quote strings: `default "x"`).
+  const quoted = /^(["'])(.*)\1(\s+#.*)?$/.exec(value);
+  if (quoted) return `${quoted[1]}${quoted[2]}${quoted[1]}`;
   const hash = value.search(/\s#/);
   return (hash >= 0 ? value.slice(0, hash) : value).trim();
 }

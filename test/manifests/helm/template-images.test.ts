@@ -49,6 +49,10 @@ describe('findTemplateImages: evaluating one image line', () => {
       'ghcr.io/acme/app:stable',
     ],
     ['image: {{ .Values.sidecar.image | quote }}', 'envoy:1.30'],
+    [
+      'image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default "edge" }}" # x',
+      'ghcr.io/acme/app:edge',
+    ],
     ['image: {{- .Values.sidecar.image -}}', 'envoy:1.30'],
     ['image: {{ .Chart.Name }}:{{ .Chart.Version }}', 'app:1.2.3'],
     ['image: app:{{ .Values.numericTag }}', 'app:1.1'],
