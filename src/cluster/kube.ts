@@ -8,6 +8,7 @@
  * to the server, or every list failing, throws a `KubeAccessError` so the run fails and changes nothing.
  */
 import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { describeListError, type ListFailure } from './kube-errors.js';
 import {
   CONTROLLER_KINDS,
   type ControllerRecord,
@@ -16,6 +17,8 @@ import {
   type PodRecord,
 } from './records.js';
 import type { ClusterError } from './types.js';
+
+export { describeListError, type ListFailure } from './kube-errors.js';
 
 /** Where the kubeconfig comes from. With nothing set, `KUBECONFIG`/`~/.kube/config`/in-cluster as kubectl does. */
 export interface KubeAccess {
@@ -104,16 +107,6 @@ export const LISTED_RESOURCES: readonly ListedResource[] = [
   'pods',
 ];
 
-const API_GROUP: Record<ListedResource, string> = {
-  pods: '',
-  deployments: 'apps',
-  statefulsets: 'apps',
-  daemonsets: 'apps',
-  replicasets: 'apps',
-  cronjobs: 'batch',
-  jobs: 'batch',
-};
-
 /** Page size: the API server's own default chunk size for `kubectl get` is 500. */
 export const DEFAULT_PAGE_SIZE = 500;
 
@@ -188,101 +181,6 @@ export function makeClients(kc: KubeConfig): Clients {
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     batch: kc.makeApiClient(BatchV1Api),
-  };
-}
-
-/** Returns the `message` of a Kubernetes `Status` body, if the body is one. */
-function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return body.trim().slice(0, 200) || undefined;
-    }
-  }
-  const m = (parsed as { message?: unknown } | null)?.message;
-  return typeof m === 'string' ? m : undefined;
-}
-
-/** Returns the low-level cause of a failed fetch (`connect ECONNREFUSED 127.0.0.1:6443`, a TLS error...). */
-function causeOf(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = (err as { cause?: unknown }).cause;
-  const inner = cause instanceof Error ? `: ${cause.message}` : '';
-  return `${err.message.split('\n')[0]}${inner}`;
-}
-
-/** A list failure: `fatal` ones end the run, others are recorded and the rest goes on. */
-export interface ListFailure {
-  fatal: boolean;
-  error: ClusterError;
-}
-
-/** Returns what a list error means, with a message naming the missing permission where RBAC denied it. */
-export function describeListError(
-  err: unknown,
-  resource: string,
-  namespace: string | undefined,
-  server: string,
-  verb = 'list',
-): ListFailure {
-  const where = namespace ? `in namespace ${namespace}` : 'at the cluster scope';
-  const base = { kind: resource, ...(namespace ? { namespace } : {}) };
-  if (err instanceof ApiException) {
-    const code = err.code;
-    const detail = statusMessage(err.body);
-    if (code === 403) {
-      const group = API_GROUP[resource as ListedResource] ?? '';
-      const role = namespace
-        ? `a Role in namespace ${namespace}`
-        : 'a ClusterRole (bound with a ClusterRoleBinding)';
-      const permission = `${verb} ${resource} ${where}`;
-      return {
-        fatal: false,
-        error: {
-          ...base,
-          httpStatus: 403,
-          permission,
-          message: `Forbidden: cannot ${permission}${detail ? ` (${detail})` : ''}; ${resource} ${where} were not checked. Add to ${role}: {apiGroups: ["${group}"], resources: ["${resource}"], verbs: ["${verb}"]}.`,
-        },
-      };
-    }
-    if (code === 401) {
-      return {
-        fatal: true,
-        error: {
-          ...base,
-          httpStatus: 401,
-          message: `${server} answered 401 Unauthorized: the kubeconfig's credentials were not accepted (expired token or certificate?); refresh them.`,
-        },
-      };
-    }
-    if (code === 404) {
-      return {
-        fatal: false,
-        error: {
-          ...base,
-          httpStatus: 404,
-          message: `${server} does not serve ${resource} ${where} (404${detail ? `: ${detail}` : ''}); they were not checked.`,
-        },
-      };
-    }
-    return {
-      fatal: false,
-      error: {
-        ...base,
-        httpStatus: code,
-        message: `Listing ${resource} ${where} failed with HTTP ${code}${detail ? `: ${detail}` : ''}; they were not checked. Run again later.`,
-      },
-    };
-  }
-  return {
-    fatal: true,
-    error: {
-      ...base,
-      message: `Cannot reach the API server ${server}: ${causeOf(err)}; check the kubeconfig's server, CA and credentials, and the network.`,
-    },
   };
 }
 
