@@ -53,15 +53,19 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
   if (opts.render !== 'none') helm = opts.helmPath ?? (await findOnPath('helm', opts.pathEnv));
   const extract = opts.extract ?? extractFile;
   const exec = opts.exec ?? execCommand;
+  // Phase 1: values and the values-based reading of every chart, parents before their subcharts (path order).
+  const loaded: LoadedChart[] = [];
   for (const partial of charts) {
     const chartText = await readOrNull(opts.read, path.join(root, partial.chartFile));
     if (chartText === null) continue;
     const chart: ChartInfo = { ...partial, ...readChartMetadata(partial.chartFile, chartText) };
+    const parent = parentChart(chart.dir, loaded);
     const isOutside = (v: string) => v === '..' || v.startsWith('../') || path.isAbsolute(v);
     const allValues = valuesFilesFor(
       chart,
       opts.valuesFiles,
       charts.map((c) => c.dir),
+      parent !== null,
     );
     for (const v of allValues.filter(isOutside)) {
       result.errors.push({
@@ -94,21 +98,41 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
       result.errors.push(...parsed.errors);
       values = mergeValues(values, parsed.values);
     }
+    if (parent)
+      values = mergeValues(values, subchartValues(parent.values, path.posix.basename(chart.dir), chart.name));
     const templates: TemplateTexts = new Map();
     for (const t of chart.templates) {
       const text = await readOrNull(opts.read, t.absPath);
       if (text !== null) templates.set(t.path, text);
     }
-    const fromValues = chartValuesImages(chart, values, templates);
-    if (helm) {
+    loaded.push({
+      chart,
+      parent,
+      values,
+      valuesPaths,
+      fromValues: chartValuesImages(chart, values, templates),
+    });
+  }
+  // Phase 2: render top-level charts (their output includes their subcharts), else report the values reading.
+  const renderedDirs = new Set<string>();
+  for (const c of loaded) {
+    const { chart, fromValues } = c;
+    if (c.parent && renderedDirs.has(topLevel(c).chart.dir)) continue;
+    if (helm && !c.parent) {
+      const templateImages = new Map(fromValues.templateImages);
+      for (const d of loaded) {
+        if (d.parent && topLevel(d) === c)
+          for (const [k, v] of d.fromValues.templateImages) templateImages.set(k, v);
+      }
       const rendered = await renderChartWithHelm(chart, {
         helm,
         exec,
         extract,
-        valuesFiles: valuesPaths.map((v) => path.join(root, v)),
-        templateImages: fromValues.templateImages,
+        valuesFiles: c.valuesPaths.map((v) => path.join(root, v)),
+        templateImages,
       });
       if (rendered.ok) {
+        renderedDirs.add(chart.dir);
         result.uses.push(...rendered.uses);
         result.errors.push(...rendered.errors);
         continue;
@@ -117,7 +141,7 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
         file: chart.chartFile,
         reason: `${rendered.reason}; chart ${chart.name} is reported from its values instead (best effort).`,
       });
-    } else if (opts.render === 'helm') {
+    } else if (opts.render === 'helm' && !helm && !c.parent) {
       result.errors.push({
         file: chart.chartFile,
         line: 1,
@@ -131,15 +155,62 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
   return result;
 }
 
-/** Values files for one chart: those inside its directory, plus those outside every chart directory. */
-export function valuesFilesFor(chart: { dir: string }, valuesFiles: string[], chartDirs: string[]): string[] {
+interface LoadedChart {
+  chart: ChartInfo;
+  /** The chart this one is vendored in (`<parent>/charts/<name>/`), or null. */
+  parent: LoadedChart | null;
+  values: PositionedValue;
+  valuesPaths: string[];
+  fromValues: ReturnType<typeof chartValuesImages>;
+}
+
+function parentChart(dir: string, loaded: LoadedChart[]): LoadedChart | null {
+  const candidates = loaded.filter((l) =>
+    dir.startsWith(`${l.chart.dir === '.' ? '' : `${l.chart.dir}/`}charts/`),
+  );
+  return candidates.sort((a, b) => b.chart.dir.length - a.chart.dir.length)[0] ?? null;
+}
+
+function topLevel(c: LoadedChart): LoadedChart {
+  return c.parent ? topLevel(c.parent) : c;
+}
+
+/** What a parent passes down to a vendored subchart: its `<subchart>:` values and `global`, as helm does. */
+function subchartValues(parentValues: PositionedValue, dirName: string, chartName: string): PositionedValue {
+  const empty: PositionedValue = { kind: 'map', entries: new Map(), at: parentValues.at };
+  if (parentValues.kind !== 'map') return empty;
+  const own = parentValues.entries.get(chartName) ?? parentValues.entries.get(dirName);
+  let out: PositionedValue = own?.kind === 'map' ? own : empty;
+  const global = parentValues.entries.get('global');
+  if (global?.kind === 'map') {
+    const withGlobal: PositionedValue = {
+      kind: 'map',
+      entries: new Map([['global', global]]),
+      at: parentValues.at,
+    };
+    out = mergeValues(withGlobal, out);
+  }
+  return out;
+}
+
+/**
+ * Values files for one chart: those inside its directory, plus (for a top-level chart) those outside every
+ * chart directory.
+ */
+export function valuesFilesFor(
+  chart: { dir: string },
+  valuesFiles: string[],
+  chartDirs: string[],
+  isSubchart = false,
+): string[] {
   const inside = (file: string, dir: string) => dir === '.' || file.startsWith(`${dir}/`);
   const norm = valuesFiles.map((v) => path.posix.normalize(v.replace(/^\.\//, '')));
   return norm.filter((v) => {
     // The deepest chart directory containing the file owns it.
     const owners = chartDirs.filter((d) => d !== '.' && inside(v, d)).sort((a, b) => b.length - a.length);
     const owner = owners[0];
-    return owner === undefined ? true : owner === chart.dir;
+    // Files outside every chart reach a subchart only through its parent's `<subchart>:` values.
+    return owner === undefined ? !isSubchart : owner === chart.dir;
   });
 }
 

@@ -40,6 +40,13 @@ describe('scanHelmCharts without rendering (values path)', () => {
       // Used only through a helper: read by the repository/tag/digest convention, decided by the digest.
       `worker.image → ghcr.io/example/worker:1.2.3@${DIGEST} @ shop/values.yaml:16:13 (helm-values)`,
       'sidecarImage → docker.io/library/nginx:1.27 @ shop/values.yaml:22:15 (helm-values)',
+      // The vendored subchart gets the parent's `cache:` values: the parent's tag line decides.
+      'redis → docker.io/library/redis:7.2.5 @ shop/values.yaml:27:10 (helm-values)',
+    ]);
+    expect(r.uses[3]?.view).toBe('shop/charts/cache');
+    expect(r.uses[3]?.related?.map((l) => `${l.file}:${l.line}`)).toEqual([
+      'shop/charts/cache/templates/deployment.yaml:10',
+      'shop/charts/cache/values.yaml:2',
     ]);
     const api = r.uses[0];
     expect(api?.kind).toBe('Deployment');
@@ -67,6 +74,7 @@ describe('scanHelmCharts without rendering (values path)', () => {
       'metrics → prom/statsd-exporter:v0.26.0 @ shop/values.yaml:20:10 (helm-values)',
       `worker.image → ghcr.io/example/worker:1.2.3@${DIGEST} @ shop/values.yaml:16:13 (helm-values)`,
       'sidecarImage → docker.io/library/nginx:1.27 @ shop/values.yaml:22:15 (helm-values)',
+      'redis → docker.io/library/redis:7.2.5 @ shop/values.yaml:27:10 (helm-values)',
     ]);
   });
 
@@ -75,7 +83,7 @@ describe('scanHelmCharts without rendering (values path)', () => {
     expect(r.errors.map((e) => e.message)).toEqual([
       'values file values/missing.yaml for chart shop could not be read; fix the helm values file list.',
     ]);
-    expect(r.uses).toHaveLength(3);
+    expect(r.uses).toHaveLength(4);
   });
 
   it('refuses values files outside the repository', async () => {
@@ -87,7 +95,7 @@ describe('scanHelmCharts without rendering (values path)', () => {
       'values file ../../etc/secret.yaml is outside the repository and is not used for chart shop; list values files relative to the repository root.',
       'values file /etc/other.yaml is outside the repository and is not used for chart shop; list values files relative to the repository root.',
     ]);
-    expect(r.uses).toHaveLength(3);
+    expect(r.uses).toHaveLength(4);
   });
 
   it('with render: helm and no helm on PATH: an error naming the fix, then the values reading', async () => {
@@ -100,7 +108,7 @@ describe('scanHelmCharts without rendering (values path)', () => {
 });
 
 describe('valuesFilesFor', () => {
-  it('gives a file inside a chart to that chart only and a file outside every chart to all', () => {
+  it('gives a file inside a chart to that chart only and a file outside every chart to all top-level charts', () => {
     const charts = ['charts/a', 'charts/a/charts/sub', 'charts/b'];
     const files = ['charts/a/values-prod.yaml', 'charts/a/charts/sub/extra.yaml', './env/prod.yaml'];
     expect(valuesFilesFor({ dir: 'charts/a' }, files, charts)).toEqual([
@@ -112,6 +120,10 @@ describe('valuesFilesFor', () => {
       'env/prod.yaml',
     ]);
     expect(valuesFilesFor({ dir: 'charts/b' }, files, charts)).toEqual(['env/prod.yaml']);
+    // A subchart gets outside files only through its parent's values.
+    expect(valuesFilesFor({ dir: 'charts/a/charts/sub' }, files, charts, true)).toEqual([
+      'charts/a/charts/sub/extra.yaml',
+    ]);
   });
 });
 
@@ -139,6 +151,18 @@ describe('scanHelmCharts with rendering (fake helm on a temporary PATH)', () => 
     `          image: ghcr.io/example/worker:1.2.3@${DIGEST}`,
     '        - name: metrics',
     '          image: prom/statsd-exporter:v0.26.0',
+    '---',
+    '# Source: shop/charts/cache/templates/deployment.yaml',
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata:',
+    '  name: shop-cache',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: redis',
+    '          image: "docker.io/library/redis:7.2.5"',
     '',
   ].join('\n');
 
@@ -177,6 +201,8 @@ describe('scanHelmCharts with rendering (fake helm on a temporary PATH)', () => 
       // The helper line cannot be evaluated without helm: the rendered image maps to the template line.
       `worker → ghcr.io/example/worker:1.2.3@${DIGEST} @ shop/templates/deployment.yaml:19:18 (helm-render)`,
       'metrics → prom/statsd-exporter:v0.26.0 @ shop/values.yaml:20:10 (helm-render)',
+      // Rendered as part of the parent (helm renders vendored subcharts); mapped to the parent's values line.
+      'redis → docker.io/library/redis:7.2.5 @ shop/values.yaml:27:10 (helm-render)',
     ]);
     expect(r.uses[0]?.related?.[0]?.message).toBe(
       'rendered by helm template from `image: {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}`',
@@ -198,7 +224,12 @@ describe('scanHelmCharts with rendering (fake helm on a temporary PATH)', () => 
       expect(r.skipped.map((s) => `${s.file} ${s.reason}`)).toContain(
         'shop/Chart.yaml helm template failed (Error: found in Chart.yaml, but missing in charts/ directory: redis); chart shop is reported from its values instead (best effort).',
       );
-      expect(r.uses.map((u) => u.origin)).toEqual(['helm-values', 'helm-values', 'helm-values']);
+      expect(r.uses.map((u) => u.origin)).toEqual([
+        'helm-values',
+        'helm-values',
+        'helm-values',
+        'helm-values',
+      ]);
     } finally {
       await rm(path.join(bin, 'fail'), { force: true });
     }

@@ -45,8 +45,8 @@ describe('renderRepositoryViews (what the engine calls)', () => {
     const origins = new Map<string, number>();
     for (const u of r.uses)
       origins.set(u.origin ?? 'manifest', (origins.get(u.origin ?? 'manifest') ?? 0) + 1);
-    // 4 base + 4 staging + 4 production + 3 patched + 4 remote view uses; 3 chart uses; 2 GitOps values uses.
-    expect(Object.fromEntries(origins)).toEqual({ kustomize: 19, 'helm-values': 5 });
+    // 4 base + 4 staging + 4 production + 3 patched + 4 remote view uses; 4 chart uses; 2 GitOps values uses.
+    expect(Object.fromEntries(origins)).toEqual({ kustomize: 19, 'helm-values': 6 });
     expect(r.skipped.map((s) => s.file)).toEqual([
       'kustomize/overlays/remote/kustomization.yaml:5',
       'kustomize/overlays/remote/kustomization.yaml:7',
@@ -63,6 +63,6 @@ describe('renderRepositoryViews (what the engine calls)', () => {
     const combined = combineWithViews(raw, [{ uses: r.uses }]);
     const baseProxy = combined.filter((u) => u.file === 'kustomize/base/deployment.yaml' && u.line === 21);
     expect(baseProxy.map((u) => u.origin ?? 'manifest')).toEqual(['manifest']);
-    expect(combined.length).toBe(raw.length + 9 + 5);
+    expect(combined.length).toBe(raw.length + 9 + 6);
   });
 });
