@@ -164,7 +164,7 @@ export async function renderViewWithBinary(
   });
   if (native.remote) {
     return note(
-      `not rendered with ${opts.binary.label}: the tree has remote bases that it would fetch over the network; showing the native rendering.`,
+      `not rendered with ${opts.binary.label}: the tree has remote bases (or references missing locally, which kustomize tries as URLs) that it would fetch over the network; showing the native rendering.`,
     );
   }
   const exec = opts.exec ?? execCommand;

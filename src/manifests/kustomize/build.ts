@@ -41,7 +41,7 @@ export interface KustomizeView {
   uses: ImageUse[];
   skipped: SkippedFile[];
   errors: ParseProblem[];
-  /** True when a remote base or component was skipped (its images are missing from `uses`). */
+  /** True when a remote base or component was skipped, or a reference is missing locally (kustomize would try it as a URL). */
   remote: boolean;
 }
 
@@ -50,7 +50,10 @@ export interface BuildResult {
   resources: RenderedResource[];
   skipped: SkippedFile[];
   errors: ParseProblem[];
-  /** True when a remote base or component was skipped (the binary renderer must not run offline then). */
+  /**
+   * True when a remote base or component was skipped, or a resource was not found locally (kustomize would
+   * then try it as a remote URL): the binary renderer must not run on this tree.
+   */
   hasRemote: boolean;
 }
 
@@ -200,6 +203,8 @@ export class KustomizeBuilder {
       }
       if (this.cycle(stack, abs, file, entry, acc)) continue;
       if ((await this.loadKustomization(abs)) === null) {
+        // kustomize would try this as a remote URL next, so the binary must not run on this tree offline.
+        acc.hasRemote = true;
         acc.errors.push(
           this.problem(
             file,

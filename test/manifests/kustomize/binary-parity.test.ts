@@ -122,7 +122,7 @@ describe.skipIf(!binary)(
               if (native.remote) {
                 skipped.push(`${rel}: remote base`);
                 ctx.skip(
-                  `${rel} has a remote base; kustomize would fetch it over the network, so it is not built here`,
+                  `${rel} has a remote base or a reference missing locally; kustomize would fetch it over the network, so it is not built here`,
                 );
                 return;
               }

@@ -106,7 +106,7 @@ describe('renderKustomizations with a binary (fake exec)', () => {
     expect(calls.some((c) => c.at(-1)?.endsWith(path.join('overlays', 'remote')))).toBe(false);
     const remote = views.find((v) => v.dir === 'overlays/remote');
     expect(remote?.skipped.at(-1)?.reason).toBe(
-      'not rendered with kustomize build: the tree has remote bases that it would fetch over the network; showing the native rendering.',
+      'not rendered with kustomize build: the tree has remote bases (or references missing locally, which kustomize tries as URLs) that it would fetch over the network; showing the native rendering.',
     );
     // A failing build keeps the native result and says why.
     const base = views.find((v) => v.dir === 'base');
