@@ -178,7 +178,12 @@ async function runPrMode(
   }
 
   const changed = await changedFilesFor(config, ctx, octokit);
-  let report = await runScan(config, { root, logger, ...(checkImages ? { checkImages } : {}) });
+  let report = await runScan(config, {
+    pathEnv: io.env.PATH,
+    root,
+    logger,
+    ...(checkImages ? { checkImages } : {}),
+  });
   if (changed) report = filterReportToChangedFiles(report, changed);
 
   // Files first: the summary and the check run point at them.

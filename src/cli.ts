@@ -109,6 +109,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   for (const s of checker?.secrets ?? []) redact.add(s);
   const redactAll = redact;
   const report = await runScan(config, {
+    pathEnv: io.env.PATH,
     root,
     logger,
     ...(checker ? { checkImages: checker.checkImages } : {}),

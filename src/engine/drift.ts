@@ -10,6 +10,7 @@ import { readDumpFile } from '../cluster/dump.js';
 import {
   type KubeAccess,
   type ListScope,
+  listProbeEvents,
   loadKubeConfig,
   type PullSecretData,
   type PullSecretRequest,
@@ -21,7 +22,8 @@ import { buildLiveWorkloads, workloadKey } from '../cluster/live.js';
 import { liveImageTargets, type Target } from '../cluster/live-images.js';
 import { buildOwnerIndex, ownerOfPod } from '../cluster/owners.js';
 import { classifyPod, toMillis } from '../cluster/pod-health.js';
-import type { ControllerRecord, PodRecord } from '../cluster/records.js';
+import { applyProbeEvents } from '../cluster/probe-events.js';
+import type { ControllerRecord, EventRecord, PodRecord } from '../cluster/records.js';
 import type {
   ClusterError,
   DriftReport,
@@ -49,6 +51,10 @@ export interface LiveSnapshot {
   newest?: string | null;
   /** Server URL or file names, for messages. */
   source: string;
+  /** Probe-failure events for optional enrichment. */
+  events?: EventRecord[];
+  /** Notes that do not make the run incomplete. */
+  warnings?: string[];
 }
 
 /** Options of a cluster-mode run (see {@link driftOptionsFromConfig} for the config keys). */
@@ -128,7 +134,8 @@ export function liveFromKube(access: KubeAccess | KubeConfig, scope: ListScope):
   return async () => {
     const kc = access instanceof KubeConfig ? access : loadKubeConfig(access);
     const snap = await snapshotCluster(kc, scope);
-    return { ...snap, source: snap.server };
+    const probes = await listProbeEvents(kc, scope);
+    return { ...snap, source: snap.server, events: probes.events, warnings: probes.warnings };
   };
 }
 
@@ -253,20 +260,14 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
   });
 
   const index = buildOwnerIndex(controllers);
-  const health = settleJobFailures(
+  const settled = settleJobFailures(
     pods.map((p) => classifyPod(p, now, options.thresholds, ownerOfPod(p, index))),
     pods,
     controllers,
-  ).sort((a, b) =>
-    a.namespace < b.namespace
-      ? -1
-      : a.namespace > b.namespace
-        ? 1
-        : a.pod < b.pod
-          ? -1
-          : a.pod > b.pod
-            ? 1
-            : 0,
+  );
+  const byName = (x: { namespace: string; pod: string }) => `${x.namespace}\u0000${x.pod}`;
+  const health = applyProbeEvents(settled, live.events ?? [], now, options.thresholds.recentWindow).sort(
+    (a, b) => (byName(a) < byName(b) ? -1 : byName(a) > byName(b) ? 1 : 0),
   );
 
   const imagesByWorkload = new Map<string, WorkloadImageCheck[]>();
@@ -317,6 +318,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     pods: health,
     workloads: reports,
     ...(options.checkLiveImages && checkImages ? { images } : {}),
+    ...(live.warnings?.length ? { warnings: live.warnings } : {}),
     errors: live.errors,
     complete: live.complete,
   };

@@ -10,6 +10,8 @@ import { compileDirtyPatterns, evaluateTagPolicy } from '../image/tag-policy.js'
 import type { ImageReference } from '../image/types.js';
 import { discoverFiles } from '../manifests/discover.js';
 import { extractFiles } from '../manifests/extract.js';
+import { combineWithViews } from '../manifests/kustomize/views.js';
+import { HELM_TEMPLATE_REASON } from '../manifests/templated.js';
 import type { ExtractResult, ImageUse, TemplatedValue } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
 import type { AnalyzedUse } from '../report/findings.js';
@@ -38,6 +40,8 @@ export interface ScanDeps {
   checkImages?: CheckImagesFn;
   /** Keep findings only for these repo-relative files (PR changed files). */
   onlyFiles?: ReadonlySet<string>;
+  /** PATH searched for kustomize/kubectl/helm (the caller passes `process.env.PATH`). */
+  pathEnv?: string | undefined;
 }
 
 /** Everything the manifest stage found, before references are analysed. */
@@ -50,7 +54,7 @@ export interface CollectedUses {
 /** Discovers and extracts every image use under the configured paths, including rendered views. */
 export async function collectUses(
   config: Pick<Config, 'paths' | 'exclude' | 'maxFileSize' | 'render' | 'helmValues'>,
-  deps: Pick<ScanDeps, 'root' | 'logger'>,
+  deps: Pick<ScanDeps, 'root' | 'logger' | 'pathEnv'>,
 ): Promise<CollectedUses> {
   const discovered = await discoverFiles({
     root: deps.root,
@@ -61,14 +65,20 @@ export async function collectUses(
   for (const s of discovered.skipped) deps.logger.debug(`skipped ${s.file}: ${s.reason}`);
   const extract = await extractFiles(discovered.files, (f) => readFile(f.absPath, 'utf8'));
   extract.skipped.push(...discovered.skipped);
-  const uses = [...extract.uses];
+  let uses = [...extract.uses];
   const templated = [...extract.templated];
   if (config.render !== 'none') {
-    const views = await renderViews(config, deps, discovered.files);
-    uses.push(...views.uses);
+    const views = await renderViews(config, { ...deps, pathEnv: deps.pathEnv }, discovered.files);
+    // Overlays repeat their bases: combine so that each line is reported once.
+    uses = combineWithViews(uses, [views]);
     templated.push(...views.templated);
-    extract.skipped.push(...views.skipped);
     extract.errors.push(...views.errors);
+    const chartDirs = views.chartDirs.map((d) => (d === '.' || d === '' ? '' : `${d}/`));
+    for (const s of extract.skipped) {
+      if (s.reason === HELM_TEMPLATE_REASON && chartDirs.some((d) => s.file.startsWith(d)))
+        s.reason = 'Helm template; the chart is checked through its values or helm template (render setting)';
+    }
+    extract.skipped.push(...views.skipped);
   }
   return { extract, uses, templated };
 }

@@ -1,8 +1,12 @@
 /**
- * Rendered views: kustomize overlays and Helm charts, turned into image uses at the source lines that
- * decided them. TODO(#6): wire the kustomize and helm modules.
+ * Rendered views: kustomize overlays and Helm charts (and GitOps chart pointers), turned into image uses
+ * at the source lines that decided them.
  */
+import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
+import { extractFile } from '../manifests/extract.js';
+import { findCharts } from '../manifests/helm/chart.js';
+import { renderRepositoryViews } from '../manifests/kustomize/repository-views.js';
 import type {
   ImageUse,
   ManifestFile,
@@ -18,13 +22,30 @@ export interface RenderedViews {
   templated: TemplatedValue[];
   skipped: SkippedFile[];
   errors: ParseProblem[];
+  /** Chart directories whose images were read from values or rendered (repo-relative). */
+  chartDirs: string[];
 }
 
 /** Renders kustomizations and charts found among the discovered files. */
 export async function renderViews(
-  _config: Pick<Config, 'render' | 'helmValues'>,
-  _deps: { root: string; logger: EngineLogger },
-  _files: readonly ManifestFile[],
+  config: Pick<Config, 'render' | 'helmValues'>,
+  deps: { root: string; logger: EngineLogger; pathEnv?: string | undefined },
+  files: readonly ManifestFile[],
 ): Promise<RenderedViews> {
-  return { uses: [], templated: [], skipped: [], errors: [] };
+  const r = await renderRepositoryViews(deps.root, {
+    files: [...files],
+    read: (p) => readFile(p, 'utf8'),
+    extract: extractFile,
+    render: config.render,
+    helmValues: config.helmValues,
+    pathEnv: deps.pathEnv,
+  });
+  for (const note of r.notes) deps.logger.warning(note);
+  return {
+    uses: r.uses,
+    templated: [],
+    skipped: r.skipped,
+    errors: r.errors,
+    chartDirs: findCharts([...files]).map((c) => c.dir),
+  };
 }

@@ -7,7 +7,7 @@ const kubectl = { command: '/usr/bin/kubectl', args: ['kustomize'], label: 'kube
 describe('planRendering', () => {
   it.each([
     ['none', ['/usr/bin/kubectl', '/usr/bin/helm'], null, 'none', null],
-    ['auto', ['/usr/bin/kubectl', '/usr/bin/helm'], kubectl, 'auto', '/usr/bin/helm'],
+    ['auto', ['/usr/bin/kubectl', '/usr/bin/helm'], null, 'auto', '/usr/bin/helm'],
     ['auto', [], null, 'none', null],
     ['kustomize', ['/usr/bin/kubectl', '/usr/bin/helm'], kubectl, 'none', null],
     ['helm', ['/usr/bin/kubectl', '/usr/bin/helm'], null, 'helm', '/usr/bin/helm'],
