@@ -13,7 +13,9 @@ import {
   CONTROLLER_KINDS,
   type ControllerRecord,
   compactController,
+  compactEvent,
   compactPod,
+  type EventRecord,
   type PodRecord,
 } from './records.js';
 import type { ClusterError } from './types.js';
@@ -88,6 +90,7 @@ export function loadKubeConfig(access: KubeAccess = {}): KubeConfig {
 
 /** Resources cluster mode lists, as plural API names. */
 export type ListedResource =
+  | 'events'
   | 'pods'
   | 'deployments'
   | 'statefulsets'
@@ -145,6 +148,10 @@ interface Clients {
 type Lister = (c: Clients, p: ListParams) => Promise<ListPage>;
 
 const LISTERS: Record<ListedResource, { all: Lister; namespaced: Lister }> = {
+  events: {
+    all: (c, p) => c.core.listEventForAllNamespaces(p),
+    namespaced: (c, p) => c.core.listNamespacedEvent({ ...p, namespace: p.namespace ?? '' }),
+  },
   pods: {
     all: (c, p) => c.core.listPodForAllNamespaces(p),
     namespaced: (c, p) => c.core.listNamespacedPod({ ...p, namespace: p.namespace ?? '' }),
@@ -197,15 +204,22 @@ export async function listCompact<T>(
   clients: Clients,
   resource: ListedResource,
   namespace: string | undefined,
-  options: { pageSize?: number; excludeNamespaces?: string[]; compact: (item: unknown) => T },
+  options: {
+    pageSize?: number;
+    excludeNamespaces?: string[];
+    /** Extra field selector terms (`reason=Unhealthy`), combined with the namespace exclusions. */
+    fieldSelector?: string;
+    compact: (item: unknown) => T;
+  },
 ): Promise<{ items: T[]; pages: number }> {
   const lister = namespace === undefined ? LISTERS[resource].all : LISTERS[resource].namespaced;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const excluded = new Set(options.excludeNamespaces ?? []);
-  const fieldSelector =
-    namespace === undefined && excluded.size
-      ? [...excluded].map((ns) => `metadata.namespace!=${ns}`).join(',')
-      : undefined;
+  const terms = [
+    ...(options.fieldSelector ? [options.fieldSelector] : []),
+    ...(namespace === undefined ? [...excluded].map((ns) => `metadata.namespace!=${ns}`) : []),
+  ];
+  const fieldSelector = terms.length ? terms.join(',') : undefined;
   let restarted = false;
   for (;;) {
     const items: T[] = [];
@@ -426,4 +440,37 @@ export async function readPullSecrets(
     }
   }
   return result;
+}
+
+/**
+ * Lists recent probe-failure events of pods (`reason=Unhealthy` and `reason=Killing`) for optional enrichment.
+ * Never throws and never makes a run incomplete: events expire after about an hour anyway, so a failure is only
+ * a warning saying probe details are missing.
+ */
+export async function listProbeEvents(
+  kc: KubeConfig,
+  scope: Pick<ListScope, 'namespaces' | 'excludeNamespaces' | 'pageSize'> = {},
+): Promise<{ events: EventRecord[]; warnings: string[] }> {
+  const server = kc.getCurrentCluster()?.server ?? 'the API server';
+  const clients = makeClients(kc);
+  const events: EventRecord[] = [];
+  const warnings: string[] = [];
+  const namespaces = scope.namespaces?.length ? scope.namespaces : [undefined];
+  for (const namespace of namespaces) {
+    for (const reason of ['Unhealthy', 'Killing']) {
+      try {
+        const r = await listCompact(clients, 'events', namespace, {
+          pageSize: scope.pageSize,
+          excludeNamespaces: scope.excludeNamespaces,
+          fieldSelector: `involvedObject.kind=Pod,reason=${reason}`,
+          compact: compactEvent,
+        });
+        for (const e of r.items) if (e) events.push(e);
+      } catch (err: unknown) {
+        const failure = describeListError(err, 'events', namespace, server);
+        warnings.push(`Probe details are missing: ${failure.error.message}`);
+      }
+    }
+  }
+  return { events, warnings: [...new Set(warnings)] };
 }

@@ -403,3 +403,36 @@ export function compactController(
         : undefined,
   });
 }
+
+/** A probe-related pod event (`Unhealthy`, `Killing`), reduced to what enrichment reads. */
+export interface EventRecord {
+  namespace: string;
+  /** The involved pod's name. */
+  pod: string;
+  /** Container from `involvedObject.fieldPath` (`spec.containers{app}`), if any. */
+  container?: string;
+  reason: string;
+  message: string;
+  /** Last time it happened (`lastTimestamp`, else `eventTime`, else `metadata.creationTimestamp`). */
+  time?: string;
+  count?: number;
+}
+
+/** Returns the compact record of a core/v1 Event about a pod (raw JSON or a client-node model), or null. */
+export function compactEvent(v: unknown): EventRecord | null {
+  const o = obj(v) ?? {};
+  const inv = obj(o.involvedObject) ?? {};
+  if (str(inv.kind) !== 'Pod' || !str(inv.name)) return null;
+  const container = /^spec\.(?:initContainers|containers|ephemeralContainers)\{(.+)\}$/.exec(
+    str(inv.fieldPath) ?? '',
+  )?.[1];
+  return clean({
+    namespace: str(inv.namespace) ?? str(obj(o.metadata)?.namespace) ?? 'default',
+    pod: str(inv.name) ?? '',
+    container,
+    reason: str(o.reason) ?? '',
+    message: (str(o.message) ?? '').slice(0, 1024),
+    time: str(o.lastTimestamp) ?? str(o.eventTime) ?? str(obj(o.metadata)?.creationTimestamp),
+    count: num(o.count),
+  });
+}

@@ -13,6 +13,7 @@ export function renderDriftJson(report: DriftReport): string {
     generatedAt: report.generatedAt,
     now: report.now,
     complete: report.complete,
+    ...(report.warnings ? { warnings: report.warnings } : {}),
     errors: report.errors,
     drift: report.drift,
     pods: report.pods,
@@ -42,6 +43,7 @@ function workloadLines(w: WorkloadReport): string[] {
     const why = [c.reason, c.exitCode !== null ? `exit ${c.exitCode}` : null].filter(Boolean).join(', ');
     lines.push(`    ${c.class} (${c.severity})${where}${why ? ` [${why}]` : ''}: ${c.pods.join(', ')}`);
     if (c.message) lines.push(`      ${c.message}`);
+    if (c.probe) lines.push(`      ${c.probe} probe: ${c.probeMessage ?? ''}`);
   }
   for (const d of w.drift) {
     if (d.status === 'in_sync' && !d.tagMoved && !d.tagFindings) continue;
@@ -72,6 +74,7 @@ export function renderDriftText(report: DriftReport): string {
       'Incomplete: some namespaces or kinds could not be listed (see below); nothing about them is resolved.',
     );
   for (const e of report.errors) lines.push(`warning: ${e.message}`);
+  for (const w of report.warnings ?? []) lines.push(`note: ${w}`);
   const shown = report.workloads
     .filter(
       (w) => w.severity !== 'none' || w.classes.length > 0 || w.drift.some((d) => d.status !== 'in_sync'),

@@ -104,6 +104,9 @@ export interface ContainerHealth {
   lastTerminatedExitCode: number | null;
 }
 
+/** Which probe failed, from events (optional enrichment). */
+export type ProbeKind = 'liveness' | 'readiness' | 'startup';
+
 /** The classification of one pod (pod-health.md E.4). */
 export interface PodHealth {
   namespace: string;
@@ -133,6 +136,10 @@ export interface PodHealth {
   /** Node the pod is bound to, when known. */
   node: string | null;
   containers: ContainerHealth[];
+  /** The probe whose failure events explain a CrashLoopBackOff or NotReady (only when events were readable). */
+  probe?: ProbeKind;
+  /** The newest such event's message (`Liveness probe failed: HTTP probe failed with statuscode: 500`). */
+  probeMessage?: string;
 }
 
 /** Drift status of one (kind, namespace, name, container). Wire values. */
@@ -200,6 +207,9 @@ export interface WorkloadClassSummary {
   pods: string[];
   /** One example message. */
   message: string | null;
+  /** The failing probe, when events told (an issue-body detail; not part of the fingerprint). */
+  probe?: ProbeKind;
+  probeMessage?: string;
 }
 
 /** Everything cluster mode knows about one top-level workload: the identity of a GitHub issue. */
@@ -275,6 +285,8 @@ export interface DriftReport {
   pods: PodHealth[];
   workloads: WorkloadReport[];
   images?: LiveImageReport[];
+  /** Notes that do not make the run incomplete (e.g. events could not be read for probe details). */
+  warnings?: string[];
   /** Partial failures; namespaces/kinds named here were not seen, so nothing about them may be resolved. */
   errors: ClusterError[];
   /**

@@ -209,6 +209,10 @@ export function aggregateWorkloads(input: AggregateInput): WorkloadReport[] {
       r.classes.push(c);
     }
     c.pods.push(p.pod);
+    if (p.probe && !c.probe) {
+      c.probe = p.probe;
+      if (p.probeMessage) c.probeMessage = p.probeMessage;
+    }
   }
   for (const d of input.drift) {
     const r = get(d.namespace, d.kind, d.name, d.status !== 'missing_in_cluster');

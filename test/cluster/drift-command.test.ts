@@ -15,6 +15,7 @@ const items = (f: string) =>
   ).items;
 const PODS = items('pods.json');
 const OBJECTS = items('objects.json');
+const EVENTS = items('events.json');
 const of = (kind: string) => OBJECTS.filter((o) => o.kind === kind);
 const CWD = new URL('../..', import.meta.url).pathname;
 
@@ -48,6 +49,7 @@ beforeAll(async () => {
       replicasets: of('ReplicaSet'),
       jobs: of('Job'),
       cronjobs: of('CronJob'),
+      events: EVENTS,
     },
   });
   dir = mkdtempSync(join(tmpdir(), 'drift-cmd-'));
@@ -138,8 +140,34 @@ describe('k8s-image-check drift --kubeconfig K --manifests PATH --format json', 
       exitCode: 137,
       restarts: 7,
     });
+    // Events refine a SIGKILL crash loop with the failing probe.
+    expect(report.pods.find((p) => p.pod === 'worker-6c5b8d7f9c-f4g6h')!.probe).toBe('liveness');
+    expect(
+      fake.inner.requests.some(
+        (r) => r.query.get('fieldSelector') === 'involvedObject.kind=Pod,reason=Unhealthy',
+      ),
+    ).toBe(true);
     const w = report.workloads.find((x) => x.kind === 'Deployment' && x.name === 'worker')!;
     expect([w.severity, w.unhealthy, w.fingerprint.length]).toEqual(['critical', true, 64]);
+  });
+
+  it('treats unreadable events as a note: the run stays complete', async () => {
+    const denied = await startFakeKube({
+      objects: { pods: PODS.slice(0, 3), deployments: of('Deployment'), replicasets: of('ReplicaSet') },
+      forbidden: [{ resource: 'events' }],
+    });
+    try {
+      const file = join(dir, 'kc-no-events');
+      writeFileSync(file, denied.kubeconfig('cert'));
+      const { stdout } = await run(['--kubeconfig', file, '--format', 'json', ...COMMON]);
+      const report = JSON.parse(stdout) as DriftReport;
+      expect(report.complete).toBe(true);
+      expect(report.warnings?.[0]).toMatch(
+        /^Probe details are missing: Forbidden: cannot list events at the cluster scope/,
+      );
+    } finally {
+      await denied.close();
+    }
   });
 
   it('lists the not_in_git workloads when asked', async () => {

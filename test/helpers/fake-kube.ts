@@ -107,6 +107,7 @@ export function makeCerts(): FakeKubeCerts {
 /** The resources the fake serves: plural name → API group/version and List kind. */
 export const FAKE_RESOURCES: Record<string, { group: string; version: string; listKind: string }> = {
   pods: { group: '', version: 'v1', listKind: 'PodList' },
+  events: { group: '', version: 'v1', listKind: 'EventList' },
   deployments: { group: 'apps', version: 'v1', listKind: 'DeploymentList' },
   statefulsets: { group: 'apps', version: 'v1', listKind: 'StatefulSetList' },
   daemonsets: { group: 'apps', version: 'v1', listKind: 'DaemonSetList' },
@@ -181,19 +182,22 @@ function metaOf(o: unknown): Meta {
   return ((o as { metadata?: Meta } | null)?.metadata ?? {}) as Meta;
 }
 
-/** Applies `metadata.namespace=x` / `metadata.namespace!=x` terms; other fields are not supported. */
-function fieldFilter(selector: string | null): (ns: string) => boolean {
+/** Applies field selector terms (`metadata.namespace!=x`, `involvedObject.kind=Pod`, `reason=Unhealthy`). */
+function fieldFilter(selector: string | null): (o: unknown) => boolean {
   if (!selector) return () => true;
   const terms = selector
     .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  return (ns) =>
-    terms.every((t) => {
-      const m = /^metadata\.namespace(!=|==|=)(.*)$/.exec(t);
-      if (!m) return true;
-      return m[1] === '!=' ? ns !== m[2] : ns === m[2];
-    });
+    .map((t) => /^([\w.]+)(!=|==|=)(.*)$/.exec(t.trim()))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const field = (o: unknown, path: string): string => {
+    let v: unknown = o;
+    for (const k of path.split('.')) v = (v as Record<string, unknown> | null)?.[k];
+    return typeof v === 'string' ? v : '';
+  };
+  return (o) =>
+    terms.every(([, path, op, value]) =>
+      op === '!=' ? field(o, path!) !== value : field(o, path!) === value,
+    );
 }
 
 const EXPIRED_MESSAGE =
@@ -250,7 +254,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     const accept = fieldFilter(req.query.get('fieldSelector'));
     const all = (store.get(resource) ?? []).filter((o) => {
       const ns = metaOf(o).namespace ?? '';
-      return (namespace === undefined || ns === namespace) && accept(ns);
+      return (namespace === undefined || ns === namespace) && accept(o);
     });
     const limit = Number(req.query.get('limit') ?? 0);
     const token = req.query.get('continue');
