@@ -24,6 +24,7 @@ import { buildOwnerIndex, ownerOfPod } from '../cluster/owners.js';
 import { classifyPod, toMillis } from '../cluster/pod-health.js';
 import { applyProbeEvents } from '../cluster/probe-events.js';
 import type { ControllerRecord, EventRecord, PodRecord } from '../cluster/records.js';
+import { applyRestartRate } from '../cluster/restart-rate.js';
 import type {
   ClusterError,
   DriftReport,
@@ -78,6 +79,11 @@ export interface DriftRunOptions {
   tagPolicy?: TagPolicyOptions & { rules?: readonly string[] };
   /** Read workloads' `imagePullSecrets` (and their service accounts') for the registry checks. */
   usePullSecrets?: boolean;
+  /**
+   * Restart counts of the previous run (`restartSnapshot`), at most an hour old: enables Skia's rate rule
+   * (R2: 2+ restarts since then). Omitted → the single-snapshot rules only.
+   */
+  previousRestarts?: ReadonlyMap<string, number>;
 }
 
 /** Adapters of a run. */
@@ -266,7 +272,8 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     controllers,
   );
   const byName = (x: { namespace: string; pod: string }) => `${x.namespace}\u0000${x.pod}`;
-  const health = applyProbeEvents(settled, live.events ?? [], now, options.thresholds.recentWindow).sort(
+  const rated = options.previousRestarts ? applyRestartRate(settled, options.previousRestarts) : settled;
+  const health = applyProbeEvents(rated, live.events ?? [], now, options.thresholds.recentWindow).sort(
     (a, b) => (byName(a) < byName(b) ? -1 : byName(a) > byName(b) ? 1 : 0),
   );
 

@@ -130,3 +130,23 @@ describe('settleJobFailures', () => {
     expect([settled.severity, settled.status]).toEqual(['info', 'ok']);
   });
 });
+
+describe('restart rate (R2 with a previous snapshot)', () => {
+  it('flags a ready container that restarted twice since the previous run; once is not enough', async () => {
+    const { applyRestartRate, restartSnapshot } = await import('../../src/cluster/restart-rate.js');
+    const now = health('r3-recent-restart.json'); // 1 restart, RecentRestart (info)
+    const previous = restartSnapshot([
+      { ...now, containers: now.containers.map((c) => ({ ...c, restartCount: 0 })) },
+    ]);
+    expect(applyRestartRate([now], previous)[0]!.class).toBe('RecentRestart');
+    const later = { ...now, containers: now.containers.map((c) => ({ ...c, restartCount: 2 })) };
+    const [rated] = applyRestartRate([later], previous);
+    expect([rated!.class, rated!.rule, rated!.severity, rated!.status]).toEqual([
+      'HighRestartCount',
+      'R2',
+      'warning',
+      'unhealthy',
+    ]);
+    expect(rated!.message).toContain('0 → 2');
+  });
+});
