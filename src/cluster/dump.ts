@@ -1,6 +1,6 @@
 /**
  * Offline input: `kubectl get pods -A -o json` (`--pods-file`) and a List of controllers (`--objects-file`,
- * e.g. `kubectl get deploy,sts,ds,cronjob,job,rs -A -o json`). Parsing is pure; `readDumpFile` is the only I/O.
+ * e.g. `kubectl get deploy,sts,ds,cronjob,job,rs -A -o json`; Events in either file add probe details). Parsing is pure; `readDumpFile` is the only I/O.
  *
  * A dump does not say when it was taken. Unless `--now` is given, it is judged as of the newest timestamp found
  * in it (any `metadata`/`status` time except `deletionTimestamp`, which lies in the future during the grace
@@ -12,7 +12,9 @@ import {
   CONTROLLER_KINDS,
   type ControllerRecord,
   compactController,
+  compactEvent,
   compactPod,
+  type EventRecord,
   isControllerKind,
   type PodRecord,
 } from './records.js';
@@ -21,6 +23,8 @@ import {
 export interface ParsedDump {
   pods: PodRecord[];
   controllers: ControllerRecord[];
+  /** Probe-failure events of pods (`kubectl get events -A -o json` items), for optional enrichment. */
+  events: EventRecord[];
   /** The newest timestamp in the dump (ISO), or null when it has none. */
   newest: string | null;
   /** Items of kinds cluster mode does not use (Services, ConfigMaps...), by kind. */
@@ -62,6 +66,7 @@ const LIST_KIND_TO_KIND: Record<string, string> = {
   ReplicaSetList: 'ReplicaSet',
   JobList: 'Job',
   CronJobList: 'CronJob',
+  EventList: 'Event',
 };
 
 /** Returns the pods and controllers of a dump's text (JSON, or YAML as `kubectl -o yaml` prints it). */
@@ -83,14 +88,18 @@ export function parseDump(text: string, name: string): ParsedDump {
   }
   const itemKind = LIST_KIND_TO_KIND[root.kind];
   const items: unknown[] = Array.isArray(root.items) ? root.items : root.kind.endsWith('List') ? [] : [root];
-  const out: ParsedDump = { pods: [], controllers: [], newest: null, ignored: {} };
+  const out: ParsedDump = { pods: [], controllers: [], events: [], newest: null, ignored: {} };
   const best = { ms: -Infinity };
   for (const item of items) {
     const kind = (item as { kind?: unknown }).kind;
     const k = typeof kind === 'string' ? kind : itemKind;
     if (k === 'Pod') out.pods.push(compactPod(item));
     else if (k && isControllerKind(k)) out.controllers.push(compactController(k, item));
-    else {
+    else if (k === 'Event') {
+      const e = compactEvent(item);
+      if (e) out.events.push(e);
+      continue; // an event's time says nothing about when the dump was taken
+    } else {
       out.ignored[k ?? 'unknown'] = (out.ignored[k ?? 'unknown'] ?? 0) + 1;
       continue;
     }

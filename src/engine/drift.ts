@@ -168,6 +168,7 @@ export function liveFromFiles(files: {
       const dump = await readDumpFile(file);
       snapshot.pods.push(...dump.pods);
       snapshot.controllers.push(...dump.controllers);
+      snapshot.events = [...(snapshot.events ?? []), ...dump.events];
       if (dump.newest) newest.push(dump.newest);
     }
     snapshot.source = [files.podsFile, files.objectsFile].filter(Boolean).join(' and ');

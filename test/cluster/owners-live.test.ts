@@ -198,3 +198,24 @@ describe('dump files', () => {
     expect(() => parseDump('{"kind":', 'pods.json')).toThrow(/pods.json is not valid JSON or YAML/);
   });
 });
+
+describe('events in a dump', () => {
+  it('keeps probe events and does not let their times move the dump time', () => {
+    const events = JSON.parse(read('events.json')) as { items: unknown[] };
+    const dump = parseDump(
+      JSON.stringify({
+        kind: 'List',
+        items: [...(JSON.parse(read('pods.json')) as { items: unknown[] }).items, ...events.items],
+      }),
+      'all.json',
+    );
+    expect(dump.events.map((e) => e.reason)).toEqual([
+      'Unhealthy',
+      'Killing',
+      'Unhealthy',
+      'Unhealthy',
+      'Killing',
+    ]);
+    expect(dump.newest).toBe('2026-03-10T11:59:57Z');
+  });
+});
