@@ -350,6 +350,8 @@ export interface ClusterModeDeps {
   clock?: () => number;
   /** Called with every secret the run learns (registry credentials from pull secrets), to mask it at once. */
   onSecrets?: (secrets: string[]) => void;
+  /** Restart counts of the previous run (at most an hour old), for the R2 rate rule. */
+  previousRestarts?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -379,6 +381,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
   }
   const desired = await deps.scanManifests(config, deps.root, deps.logger);
   const options = driftOptionsFromConfig(config, clusterName);
+  if (deps.previousRestarts) options.previousRestarts = deps.previousRestarts;
   const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
     const checker = deps.createChecker
       ? deps.createChecker(config, deps.logger, pullSecrets)
