@@ -84,7 +84,7 @@ export function fallbackAnnotationLines(findings: readonly Finding[]): { lines: 
   return { lines, hidden: findings.length - lines.length };
 }
 
-async function readEventPayload(env: Record<string, string | undefined>): Promise<unknown> {
+export async function readEventPayload(env: Record<string, string | undefined>): Promise<unknown> {
   if (!env.GITHUB_EVENT_PATH) return {};
   try {
     return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as unknown;
@@ -96,7 +96,7 @@ async function readEventPayload(env: Record<string, string | undefined>): Promis
   }
 }
 
-function readContext(env: Record<string, string | undefined>, payload: unknown): RunContext | null {
+export function readContext(env: Record<string, string | undefined>, payload: unknown): RunContext | null {
   try {
     return readPullRequestContext(env, payload);
   } catch (err: unknown) {

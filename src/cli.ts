@@ -9,8 +9,10 @@ import { runRefCommand } from './commands/ref.js';
 import { type LoadedConfig, loadCliConfig } from './config/load.js';
 import { ConfigError } from './config/resolve.js';
 import { OPTIONS, type OptionMode } from './config/schema.js';
+import { type IssueTarget, publishClusterReport } from './engine/cluster-publish.js';
 import { createRegistryChecker } from './engine/registry.js';
-import { collectUses, type EngineLogger, runScan } from './engine/scan.js';
+import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
+import { createOctokit } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
 import { createRedactor } from './redact.js';
 import { renderAnnotations } from './report/annotations.js';
@@ -75,6 +77,25 @@ function makeLogger(io: CliIo, redact: (s: string) => string): EngineLogger {
   };
 }
 
+/**
+ * The repository for cluster-mode issues from the CLI: `GITHUB_TOKEN` and `GITHUB_REPOSITORY` (owner/repo),
+ * with `GITHUB_API_URL` for GitHub Enterprise. Null when either is missing.
+ */
+export function cliIssueTarget(
+  env: Record<string, string | undefined>,
+  logger: EngineLogger,
+): IssueTarget | null {
+  const token = env.GITHUB_TOKEN;
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!token || !owner || !repo) return null;
+  const octokit = createOctokit({
+    token,
+    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    log: { debug: logger.debug, info: logger.info, warn: logger.warning },
+  });
+  return { octokit, owner, repo };
+}
+
 /** Renders a report in the chosen format. */
 export function renderReport(report: Report, format: string, color: boolean): string {
   switch (format) {
@@ -137,11 +158,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           return 0;
         }
         return await runDriftCommand(rest, io, {
-          scanManifests: async (config, root, logger) => {
-            const collected = await collectUses({ ...config, paths: config.manifests }, { root, logger });
-            return collected.uses;
-          },
+          scanManifests: (config, root, logger) => scanDesiredUses(config, root, logger, io.env.PATH),
           loadConfig: (args: string[]) => loadCliConfig(args, 'cluster', io.env, io.cwd),
+          publish: async (report, config, logger) => {
+            await publishClusterReport(report, config, {
+              logger,
+              github: cliIssueTarget(io.env, logger),
+              now: new Date(),
+            });
+          },
         });
       case 'ref':
         return await runRefCommand(rest, {

@@ -39,6 +39,8 @@ export interface DriftCommandDeps {
   ) => { checkImages: CheckImagesFn; secrets: string[] };
   /** Wall clock in ms (the report's generatedAt). */
   clock?: () => number;
+  /** Issues and metrics after a run that could see the cluster (the CLI passes `publishClusterReport`). */
+  publish?: (report: DriftReport, config: Config, logger: EngineLogger) => Promise<void>;
 }
 
 const FAIL_LEVEL: Record<string, HealthSeverity | null> = {
@@ -50,7 +52,8 @@ const FAIL_LEVEL: Record<string, HealthSeverity | null> = {
 
 /** Returns whether a report should fail the run at `failOn` (`error` = critical workloads, `warning`, `notice`). */
 export function driftShouldFail(report: DriftReport, failOn: string): boolean {
-  const level = FAIL_LEVEL[failOn] ?? 'warning';
+  // `never` maps to null (never fail); an unknown value falls back to warning.
+  const level = failOn in FAIL_LEVEL ? FAIL_LEVEL[failOn] : 'warning';
   if (!level) return false;
   return report.workloads.some((w) => severityRank(w.severity) >= severityRank(level));
 }
@@ -94,6 +97,8 @@ export async function runDriftCommand(
     const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
     if (config.output) await writeFile(config.output, text);
     else io.stdout.write(text);
+    if (config.jsonFile) await writeFile(config.jsonFile, redact(renderDriftJson(report)));
+    await deps.publish?.(report, config, logger);
     return driftShouldFail(report, config.failOn) ? 1 : 0;
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {

@@ -83,6 +83,17 @@ export async function collectUses(
   return { extract, uses, templated };
 }
 
+/** Returns the desired image uses of cluster mode: the same scanner as PR mode, over `manifests`. */
+export async function scanDesiredUses(
+  config: Config,
+  root: string,
+  logger: EngineLogger,
+  pathEnv?: string | undefined,
+): Promise<ImageUse[]> {
+  const collected = await collectUses({ ...config, paths: config.manifests }, { root, logger, pathEnv });
+  return collected.uses;
+}
+
 /** Parses, ignores and applies tag policy to every use (pure). */
 export function analyzeUses(
   uses: readonly ImageUse[],

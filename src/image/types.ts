@@ -21,6 +21,4 @@ export interface ImageReference {
 }
 
 /** Result of parsing one reference: the reference, or the reason it is invalid. */
-export type ReferenceParseResult =
-  | { ok: true; ref: ImageReference }
-  | { ok: false; error: string };
+export type ReferenceParseResult = { ok: true; ref: ImageReference } | { ok: false; error: string };

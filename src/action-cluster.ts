@@ -1,0 +1,123 @@
+/**
+ * The action's cluster mode (`mode: cluster`, scheduled workflows): list the cluster, compare it with the
+ * manifests of the checked-out default branch, classify pod health, check live images, then manage one issue
+ * per unhealthy or drifted workload and push the cluster's metrics group. A run that cannot see the cluster
+ * fails and changes nothing.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { type ActionIo, readContext, readEventPayload } from './action.js';
+import { DumpError } from './cluster/dump.js';
+import { KubeAccessError } from './cluster/kube.js';
+import { renderDriftJson, renderDriftText } from './cluster/render.js';
+import type { DriftReport } from './cluster/types.js';
+import { driftShouldFail } from './commands/drift.js';
+import { loadActionConfig } from './config/load.js';
+import { STATUS_OUTPUTS } from './config/outputs.js';
+import { type PublishResult, publishClusterReport } from './engine/cluster-publish.js';
+import { runClusterMode } from './engine/drift.js';
+import { type EngineLogger, scanDesiredUses } from './engine/scan.js';
+import { createOctokit } from './github/octokit.js';
+
+/** Returns the cluster-mode outputs of a report and what publishing did. */
+export function clusterOutputs(report: DriftReport, published: PublishResult | null): Record<string, string> {
+  const count = (sev: string) => report.workloads.filter((w) => w.severity === sev).length;
+  const out: Record<string, string> = {
+    errors: String(count('critical')),
+    warnings: String(count('warning')),
+    notices: String(count('info')),
+    images: String(report.images?.length ?? 0),
+    drifted: String(report.drift.filter((d) => d.status !== 'in_sync').length),
+    'unhealthy-workloads': String(report.workloads.filter((w) => w.unhealthy).length),
+    'issues-opened': String(
+      published?.issues.filter((r) => r.ok && !r.dryRun && r.action.type === 'create').length ?? 0,
+    ),
+    'issues-closed': String(
+      published?.issues.filter((r) => r.ok && !r.dryRun && r.action.type === 'close').length ?? 0,
+    ),
+  };
+  for (const status of STATUS_OUTPUTS)
+    out[`status-${status.replace(/_/g, '-')}`] = String(
+      report.images?.filter((i) => i.check.status === status).length ?? 0,
+    );
+  return out;
+}
+
+/** Runs cluster mode inside the action; failures end in `core.setFailed`. */
+export async function runClusterAction(io: ActionIo): Promise<void> {
+  const root = io.env.GITHUB_WORKSPACE || io.cwd;
+  const { config } = await loadActionConfig(io.env, root);
+  // The kubeconfig text and passwords are masked by runAction (secret inputs); mask derived secrets too.
+  const logger: EngineLogger = { debug: core.debug, info: core.info, warning: core.warning };
+  let report: DriftReport;
+  try {
+    report = await runClusterMode(config, {
+      root,
+      env: io.env,
+      logger,
+      scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH),
+      onSecrets: (secrets) => {
+        for (const s of secrets) core.setSecret(s);
+      },
+    });
+  } catch (err: unknown) {
+    if (err instanceof KubeAccessError || err instanceof DumpError) {
+      core.setFailed(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`);
+      return;
+    }
+    throw err;
+  }
+  for (const e of report.errors) core.warning(e.message);
+  core.info(renderDriftText(report));
+  if (config.jsonFile) await writeFile(resolve(root, config.jsonFile), renderDriftJson(report));
+
+  const ctx = readContext(io.env, await readEventPayload(io.env));
+  const token = config.githubToken ?? io.env.GITHUB_TOKEN ?? null;
+  const github =
+    ctx && token
+      ? {
+          octokit: createOctokit({
+            token,
+            baseUrl: ctx.apiUrl,
+            log: { debug: core.debug, info: core.info, warn: core.warning },
+          }),
+          owner: ctx.owner,
+          repo: ctx.repo,
+          runUrl: ctx.runUrl,
+          blobUrl: `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/blob/${ctx.headSha}/`,
+        }
+      : null;
+  const published = await publishClusterReport(report, config, { logger, github, now: new Date() });
+
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    const text = renderDriftText(report);
+    const md = [
+      `## k8s-image-check: cluster \`${report.cluster}\``,
+      '',
+      report.complete
+        ? ''
+        : '> [!WARNING]\n> Some lists failed (see the log); nothing about what could not be seen was resolved.\n',
+      '```text',
+      text.length > 600_000
+        ? `${text.slice(0, 600_000)}\n… (truncated; the JSON report has everything)`
+        : text,
+      '```',
+      '',
+      published.issueSummary,
+    ].join('\n');
+    try {
+      await core.summary.addRaw(md, true).write();
+    } catch (err: unknown) {
+      core.warning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
+    }
+  }
+  const failed = driftShouldFail(report, config.failOn);
+  for (const [name, value] of Object.entries(clusterOutputs(report, published))) core.setOutput(name, value);
+  core.setOutput('json-file', config.jsonFile ?? '');
+  core.setOutput('conclusion', failed ? 'failure' : 'success');
+  if (failed)
+    core.setFailed(
+      `Workloads at or above fail-on (${config.failOn}) in cluster ${report.cluster}: see the summary and the issues.`,
+    );
+}

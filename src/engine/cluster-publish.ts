@@ -1,0 +1,92 @@
+/**
+ * Cluster mode's publishing half, shared by the action and the CLI: one GitHub issue per unhealthy or
+ * drifted workload, and the Pushgateway group of the cluster. Only called after the cluster could be
+ * listed: a run that saw nothing changes nothing.
+ */
+import type { DriftReport } from '../cluster/types.js';
+import type { Config } from '../config/schema.js';
+import type { GitHubClient } from '../github/octokit.js';
+import { renderIssueSummary } from '../report/issue-summary.js';
+import { applyIssuePlan, listManagedIssues, planIssues } from '../report/issues.js';
+import type { IssueResult } from '../report/issues-publish.js';
+import { type PushResult, pushReportMetrics } from '../report/pushgateway.js';
+import type { EngineLogger } from './scan.js';
+
+/** Where issues go: a client for the repository, and links for the issue bodies. */
+export interface IssueTarget {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  runUrl?: string | null;
+  /** Prefix for manifest links, e.g. `https://github.com/o/r/blob/<sha>/`. */
+  blobUrl?: string | null;
+}
+
+/** What publishing did. */
+export interface PublishResult {
+  issues: IssueResult[];
+  /** Markdown for the job summary (empty when issues were not managed). */
+  issueSummary: string;
+  push: PushResult | null;
+}
+
+/** Plans and applies issues, then pushes metrics, as the configuration asks. Failures become warnings. */
+export async function publishClusterReport(
+  report: DriftReport,
+  config: Config,
+  deps: { logger: EngineLogger; github: IssueTarget | null; now: Date; fetch?: typeof fetch },
+): Promise<PublishResult> {
+  const out: PublishResult = { issues: [], issueSummary: '', push: null };
+  if (config.issues && deps.github) {
+    const g = deps.github;
+    try {
+      const existing = await listManagedIssues(g.octokit, g.owner, g.repo, config.issueLabel);
+      const actions = planIssues(existing, report.workloads, {
+        cluster: report.cluster,
+        label: config.issueLabel,
+        resolveRuns: config.resolveRuns,
+        maxOpenPerRun: config.maxIssuesPerRun,
+        runComplete: report.complete,
+        now: deps.now,
+        ...(g.runUrl ? { runUrl: g.runUrl } : {}),
+        ...(g.blobUrl ? { blobUrl: g.blobUrl } : {}),
+        pods: report.pods,
+      });
+      // The octokit client already spaces writes (throttling plugin), so no extra pause here.
+      const applied = await applyIssuePlan(g.octokit, g.owner, g.repo, actions, {
+        dryRun: config.dryRun,
+        pauseMs: 0,
+      });
+      for (const w of applied.warnings) deps.logger.warning(w);
+      for (const r of applied.results) if (!r.ok && r.error) deps.logger.warning(r.error);
+      out.issues = applied.results;
+      out.issueSummary = renderIssueSummary(report.cluster, applied.results);
+    } catch (err: unknown) {
+      const why = err instanceof Error ? err.message : String(err);
+      deps.logger.warning(
+        `Cannot manage issues in ${g.owner}/${g.repo} (${why}); give the workflow "permissions: issues: write" or set issues: false. Metrics are still pushed.`,
+      );
+    }
+  } else if (config.issues) {
+    deps.logger.info(
+      'Issues are not managed: no GitHub token and repository (set GITHUB_TOKEN and GITHUB_REPOSITORY).',
+    );
+  }
+  if (config.pushgatewayUrl) {
+    if (config.dryRun) deps.logger.info(`dry-run: metrics for cluster ${report.cluster} were not pushed.`);
+    else {
+      const push = await pushReportMetrics(report, {
+        url: config.pushgatewayUrl,
+        job: config.pushgatewayJob,
+        now: deps.now,
+        ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
+        ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      });
+      if (!push.ok) deps.logger.warning(push.message);
+      else deps.logger.info(`Pushed metrics for cluster ${report.cluster} to ${push.target}.`);
+      out.push = push;
+    }
+  }
+  return out;
+}
