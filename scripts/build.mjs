@@ -2,9 +2,10 @@
 // (dist/cli/index.js and dist/action/index.js). `--check` builds into a temporary directory and
 // fails when the committed dist/ differs (stale dist/ must never be released).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { minify } from 'terser';
 
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
@@ -50,6 +51,13 @@ for (const e of ENTRIES) {
     '--license',
     'licenses.txt',
   ]);
+  // ncc minifies the entry file only; lazily loaded chunks (cluster mode) are minified here.
+  for (const f of readdirSync(outDir)) {
+    if (f === 'index.js' || !f.endsWith('.js')) continue;
+    const path = join(outDir, f);
+    const out = await minify(readFileSync(path, 'utf8'), { module: true, mangle: true });
+    writeFileSync(path, out.code);
+  }
 }
 
 if (check) {

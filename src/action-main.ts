@@ -4,6 +4,6 @@ import { runAction } from './action.js';
 await runAction({
   env: process.env,
   cwd: process.cwd(),
-  // Cluster mode loads the Kubernetes client only when it is used, so PR mode starts fast.
+  // Cluster mode (and the Kubernetes client) is a separate chunk loaded only when used: PR mode starts fast.
   modes: { cluster: async (io) => (await import('./action-cluster.js')).runClusterAction(io) },
 });
