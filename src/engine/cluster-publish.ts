@@ -68,7 +68,7 @@ export async function publishClusterReport(
       );
     }
   } else if (config.issues) {
-    deps.logger.info(
+    deps.logger.debug(
       'Issues are not managed: no GitHub token and repository (set GITHUB_TOKEN and GITHUB_REPOSITORY).',
     );
   }

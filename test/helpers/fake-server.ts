@@ -63,7 +63,9 @@ function matchPath(pattern: string, path: string): Record<string, string> | null
 }
 
 /** Start a fake on 127.0.0.1 with an ephemeral port; pass `tls` for HTTPS (and client-cert options). */
-export async function startFakeServer(options: { routes?: Route[]; tls?: HttpsOptions } = {}): Promise<FakeServer> {
+export async function startFakeServer(
+  options: { routes?: Route[]; tls?: HttpsOptions } = {},
+): Promise<FakeServer> {
   const routes: Route[] = [...(options.routes ?? [])];
   const requests: RecordedRequest[] = [];
   const unmatched: RecordedRequest[] = [];
