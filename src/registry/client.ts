@@ -214,6 +214,11 @@ export class RegistryHttpClient {
   }
 
   private async once(req: HttpRequest): Promise<HttpResponse> {
+    // Last line of defence for every request (manifests, blobs, realms, redirects): `url.hostname` is the
+    // canonical form Node connects to directly when it is an IP literal, bypassing the guarded lookup.
+    if (!this.options.allowLinkLocal && isRefusedAddress(req.url.hostname)) {
+      throw new RegistryNetworkError(linkLocalReason(req.url.host), REFUSED_CODE, req.url.host, false, true);
+    }
     const dispatcher = this.pool(req.url, req.insecure === true);
     const headers = req.headers ?? {};
     const res = await dispatcher.request({

@@ -144,24 +144,65 @@ export function matchesRegistryList(registry: string, list: readonly string[]): 
   return false;
 }
 
+/**
+ * The hostname a URL built from `host[:port]` connects to, in WHATWG canonical form and without IPv6
+ * brackets: `0251.0376.0251.0376`, `2852039166` and `0xa9fea9fe` all become `169.254.169.254`. Returns
+ * `undefined` when no URL can be built from it. Every policy test runs on this form, since Node connects to
+ * the canonical IP literal directly, without the guarded DNS lookup.
+ */
+export function connectHostname(hostPort: string): string | undefined {
+  const h = isIP(hostPort) === 6 ? `[${hostPort}]` : hostPort;
+  try {
+    return new URL(`http://${h}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `host[:port]` with the hostname in canonical form (IPv6 bracketed) and the written port kept (the URL
+ * parser would drop `:80`, which matters for an `https` endpoint); `undefined` when it is not a URL host.
+ */
+function canonicalHostPort(hostPort: string): string | undefined {
+  const hostname = connectHostname(hostPort);
+  if (hostname === undefined || hostname === '') return undefined;
+  const { port } = splitHostPort(hostPort);
+  const h = isIP(hostname) === 6 ? `[${hostname}]` : hostname;
+  return port === undefined ? h : `${h}:${port}`;
+}
+
 /** Decides whether and how a registry may be contacted. */
 export function decideEndpoints(registry: string, options: PolicyOptions): PolicyDecision {
-  const canonical = canonicalRegistry(registry);
-  if (options.allowedRegistries.length > 0 && !matchesRegistryList(canonical, options.allowedRegistries)) {
+  const written = canonicalRegistry(registry);
+  const canonical = canonicalHostPort(written);
+  if (canonical === undefined) {
+    return { ok: false, reason: `${written} is not a valid registry host name; fix the image reference.` };
+  }
+  if (
+    options.allowedRegistries.length > 0 &&
+    !matchesRegistryList(written, options.allowedRegistries) &&
+    !matchesRegistryList(canonical, options.allowedRegistries)
+  ) {
     return {
       ok: false,
-      reason: `${canonical} is not in allowedRegistries (${options.allowedRegistries.join(', ')}); add it there to check its images.`,
+      reason: `${written} is not in allowedRegistries (${options.allowedRegistries.join(', ')}); add it there to check its images.`,
     };
   }
-  const upstream = makeEndpoint(apiHost(canonical), canonical, options);
-  if (!options.allowLinkLocal && isRefusedAddress(splitHostPort(upstream.host).hostname)) {
-    return { ok: false, reason: linkLocalReason(upstream.host) };
+  const upstream = makeEndpoint(apiHost(canonical), written, options);
+  const upstreamHostname = splitHostPort(upstream.host).hostname;
+  if (!options.allowLinkLocal && isRefusedAddress(upstreamHostname)) {
+    const asWritten = splitHostPort(written).hostname.replace(/^\[|\]$/g, '');
+    return {
+      ok: false,
+      reason: linkLocalReason(written, asWritten === upstreamHostname ? undefined : upstreamHostname),
+    };
   }
   const endpoints: Endpoint[] = [];
-  const mirror = mirrorFor(canonical, options.mirrors);
-  if (mirror) {
-    const m = makeEndpoint(mirror, mirror, options);
-    m.namespace = canonical;
+  const mirror = mirrorFor(written, options.mirrors);
+  const mirrorHost = mirror === undefined ? undefined : canonicalHostPort(mirror);
+  if (mirror !== undefined && mirrorHost !== undefined) {
+    const m = makeEndpoint(mirrorHost, mirror, options);
+    m.namespace = written;
     if (options.allowLinkLocal || !isRefusedAddress(splitHostPort(m.host).hostname)) endpoints.push(m);
   }
   endpoints.push(upstream);
@@ -179,6 +220,10 @@ function mirrorFor(registry: string, mirrors: Readonly<Record<string, string>>):
   return undefined;
 }
 
+/**
+ * An endpoint for `host` (already canonical: what the client connects to); `credentialHost` is the name as
+ * written (credentials and the plain-HTTP / insecure lists match either).
+ */
 function makeEndpoint(host: string, credentialHost: string, options: PolicyOptions): Endpoint {
   const { hostname } = splitHostPort(host);
   const urlHost = isIP(hostname) === 6 && !host.startsWith('[') ? `[${hostname}]` : host;

@@ -123,6 +123,43 @@ describe('decideEndpoints', () => {
     }
     expect(decideEndpoints('169.254.169.254', { ...base, allowLinkLocal: true }).ok).toBe(true);
   });
+  it('refuses non-canonical spellings of the metadata address (octal, decimal, hex, IPv4-mapped)', () => {
+    for (const h of [
+      '0251.0376.0251.0376:80',
+      '2852039166:80',
+      '0xa9fea9fe:80',
+      '0xA9FEA9FE',
+      '169.254.169.254.',
+      '0xa9.0xfe.0xa9.0xfe',
+      '[::ffff:a9fe:a9fe]',
+      '[::ffff:a9fe:a9fe]:80',
+    ]) {
+      const d = decideEndpoints(h, base);
+      expect(d.ok, h).toBe(false);
+      expect(!d.ok && d.reason, h).toMatch(/link-local or cloud-metadata.*allowLinkLocal/);
+    }
+    expect(
+      !decideEndpoints('0xa9fea9fe:80', base).ok && decideEndpoints('0xa9fea9fe:80', base),
+    ).toMatchObject({
+      reason: expect.stringMatching(/^0xa9fea9fe:80 \(169\.254\.169\.254\) is a link-local/),
+    });
+    const allowed = decideEndpoints('0xa9fea9fe:80', { ...base, allowLinkLocal: true });
+    expect(allowed.ok && allowed.endpoints[0]?.host).toBe('169.254.169.254:80');
+  });
+  it('a mirror with a non-canonical metadata spelling is dropped', () => {
+    for (const m of ['0251.0376.0251.0376:80', '2852039166', 'http://0xa9fea9fe:80/']) {
+      const d = decideEndpoints('docker.io', { ...base, mirrors: { 'docker.io': m } });
+      expect(d.ok && d.endpoints.map((e) => e.host), m).toEqual(['registry-1.docker.io']);
+    }
+  });
+  it('other hosts are connected to in canonical form, with the written port', () => {
+    const d = decideEndpoints('0x7f000001:5000', base);
+    expect(d.ok && d.endpoints[0]).toMatchObject({ host: '127.0.0.1:5000', scheme: 'https-or-http' });
+    expect(decideEndpoints('a b', base)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not a valid/),
+    });
+  });
   it('mirror first, then upstream, with the namespace', () => {
     const d = decideEndpoints('docker.io', { ...base, mirrors: { 'docker.io': 'mirror.example.com' } });
     expect(d).toEqual({
