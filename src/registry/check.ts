@@ -5,6 +5,7 @@
 import type { lookup as dnsLookup } from 'node:dns';
 import { readFile } from 'node:fs/promises';
 import type { ImageReference } from '../image/types.js';
+import { HostBreaker } from './breaker.js';
 import { classifyObservation, type Observation } from './classify.js';
 import { type DispatcherFactory, RegistryHttpClient, type RegistryLogger } from './client.js';
 import type { CredentialResolver, RegistryCredential } from './credentials/types.js';
@@ -13,6 +14,7 @@ import { parsePlatform } from './platforms.js';
 import { decideEndpoints, type Endpoint } from './policy.js';
 import { ProbeSession, type ProbeTarget } from './probe.js';
 import { redact } from './redact.js';
+import { parseRetryAfter } from './retry.js';
 import { TokenCache } from './token.js';
 import type { RegistryCheck } from './types.js';
 
@@ -52,6 +54,12 @@ export interface RegistryCheckOptions {
   retryAfterCapMs?: number;
   /** First backoff delay, ms; doubles per retry, with jitter. Default 500. */
   backoffBaseMs?: number;
+  /**
+   * Consecutive failures (`registry_unavailable` or `rate_limited` after retries) after which a host is not
+   * asked again in this run: its remaining images get that status at once. A 429 whose `Retry-After`
+   * exceeds `retryAfterCapMs` stops a host at once. 0 disables. Default 3.
+   */
+  hostFailureThreshold?: number;
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -77,6 +85,7 @@ export const REGISTRY_CHECK_DEFAULTS = {
   retries: 3,
   retryAfterCapMs: 60_000,
   backoffBaseMs: 500,
+  hostFailureThreshold: 3,
 } as const;
 
 const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
@@ -134,6 +143,7 @@ export async function checkImages(
     }
   }
   const secrets = new Set<string>();
+  const now = o.now ?? Date.now;
   const client = new RegistryHttpClient({
     timeoutMs: o.timeoutMs,
     retries: o.retries,
@@ -159,6 +169,19 @@ export async function checkImages(
     if (!s) {
       s = new Semaphore(Math.max(1, o.perRegistryConcurrency));
       perHost.set(host, s);
+    }
+    return s;
+  };
+  const breaker = new HostBreaker({
+    threshold: o.hostFailureThreshold,
+    retryAfterCapMs: o.retryAfterCapMs,
+  });
+  const probeGates = new Map<string, Semaphore>();
+  const probeGate = (host: string) => {
+    let s = probeGates.get(host);
+    if (!s) {
+      s = new Semaphore(1);
+      probeGates.set(host, s);
     }
     return s;
   };
@@ -188,23 +211,44 @@ export async function checkImages(
   const unique = new Map<string, ImageReference>();
   for (const t of targets) if (!unique.has(t.key)) unique.set(t.key, t.ref);
 
+  const attemptAt = async (ep: Endpoint, target: ProbeTarget): Promise<RegistryCheck> => {
+    const open = breaker.answer(ep.host, target.display);
+    if (open) return open;
+    return overall.run(async () => {
+      const creds = await credentialsFor(ep.credentialHost, target.repository);
+      const attempts: (RegistryCredential | undefined)[] = creds.length > 0 ? creds : [undefined];
+      let result: RegistryCheck | undefined;
+      let obs: Observation | undefined;
+      for (const [i, cred] of attempts.entries()) {
+        obs = await session.probe(ep, target, cred);
+        result = classifyObservation(obs);
+        if (result.status !== 'authentication_failure' || i === attempts.length - 1) break;
+        logger?.debug(
+          `${ep.host}: credential ${i + 1} of ${attempts.length} (${cred?.source ?? 'anonymous'}) failed; trying the next`,
+        );
+      }
+      const retryAfterMs =
+        obs?.kind === 'response' && obs.status === 429 ? parseRetryAfter(obs.retryAfter, now()) : undefined;
+      if (breaker.record(ep.host, result as RegistryCheck, retryAfterMs))
+        logger?.warning(
+          `stopped asking ${ep.host} after repeated failures (${result?.status}); its remaining images get that status without a request.`,
+        );
+      return result as RegistryCheck;
+    });
+  };
+
+  // Until a host has answered successfully (and again after a failure) its checks go one at a time, so a
+  // failing host opens its breaker after `hostFailureThreshold` checks instead of one per image in flight.
   const checkAt = async (ep: Endpoint, target: ProbeTarget): Promise<RegistryCheck> =>
-    hostLimiter(ep.host).run(() =>
-      overall.run(async () => {
-        const creds = await credentialsFor(ep.credentialHost, target.repository);
-        const attempts: (RegistryCredential | undefined)[] = creds.length > 0 ? creds : [undefined];
-        let result: RegistryCheck | undefined;
-        for (const [i, cred] of attempts.entries()) {
-          const obs: Observation = await session.probe(ep, target, cred);
-          result = classifyObservation(obs);
-          if (result.status !== 'authentication_failure' || i === attempts.length - 1) break;
-          logger?.debug(
-            `${ep.host}: credential ${i + 1} of ${attempts.length} (${cred?.source ?? 'anonymous'}) failed; trying the next`,
-          );
-        }
-        return result as RegistryCheck;
-      }),
-    );
+    hostLimiter(ep.host).run(async () => {
+      let result: RegistryCheck | undefined;
+      if (!breaker.healthy(ep.host)) {
+        result = await probeGate(ep.host).run(async () =>
+          breaker.healthy(ep.host) ? undefined : attemptAt(ep, target),
+        );
+      }
+      return result ?? attemptAt(ep, target);
+    });
 
   const checkOne = async (ref: ImageReference): Promise<RegistryCheck> => {
     const display = ref.normalized || ref.raw;

@@ -47,6 +47,8 @@ export interface ResponseObservation {
   isRegistry?: boolean;
   /** For 429: the server's rate-limit headers (`ratelimit-remaining`), already redacted. */
   rateLimit?: string;
+  /** For 429: the raw `Retry-After` value (the checker's circuit breaker compares it with its cap). */
+  retryAfter?: string;
   /** Platform check results when platforms were required. */
   platforms?: { available: string[]; missing: string[] };
 }

@@ -207,6 +207,7 @@ export class ProbeSession {
         retryAfter ? `retry-after ${retryAfter}` : '',
       ].filter(Boolean);
       if (parts.length) obs.rateLimit = excerpt(parts.join(', '));
+      if (retryAfter) obs.retryAfter = retryAfter.slice(0, 100);
     }
     return obs;
   }
