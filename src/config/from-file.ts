@@ -33,7 +33,10 @@ export function suggestKey(key: string, known: readonly string[]): string | null
       best = k;
     }
   }
-  return best !== null && bestD <= Math.max(2, Math.floor(key.length / 4)) ? best : null;
+  // Suggest only a near miss (a typo), never an unrelated short key.
+  return best !== null && bestD <= Math.max(1, Math.floor(key.length / 4)) && bestD < key.length / 2
+    ? best
+    : null;
 }
 
 /** Parses config-file text (pure) into raw settings; `name` is used in messages. */

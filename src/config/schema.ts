@@ -268,7 +268,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     values: ['auto', 'none', 'kustomize', 'helm'],
     default: 'auto',
     description:
-      '`auto`: apply kustomizations natively (or with `kustomize`/`kubectl kustomize` when on PATH) and render Helm charts when `helm` is on PATH, else read `values.yaml`; `none`: raw files only; `kustomize`: use the kustomize binary; `helm`: run `helm template`.',
+      '`auto`: build kustomizations natively and render Helm charts with `helm template` when `helm` is on the PATH, else read their `values.yaml`; `kustomize`: build overlays with `kustomize build` or `kubectl kustomize`; `helm`: render charts with `helm template`; `none`: raw files only.',
     modes: BOTH,
   },
   {

@@ -110,9 +110,15 @@ export function analyzeUses(
       continue;
     }
     const ref = parsed.ref;
-    const ignoredBy = ignore.find((re) => re.test(ref.normalized));
+    const pattern = ignore.find((re) => re.test(ref.normalized));
+    // An inline `# k8s-image-check: ignore` (all rules) also means: do not ask the registry.
+    const ignoredBy = pattern
+      ? `pattern ${pattern.source}`
+      : use.suppress?.includes('*')
+        ? 'an inline "# k8s-image-check: ignore" comment'
+        : null;
     if (ignoredBy) {
-      out.push({ use, ref, ignoredBy: ignoredBy.source, tagViolations: [] });
+      out.push({ use, ref, ignoredBy, tagViolations: [] });
       continue;
     }
     out.push({

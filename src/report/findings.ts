@@ -22,7 +22,7 @@ export interface AnalyzedUse {
   templated?: string;
   /** Key of the registry check shared by every use of the same manifest, when checked. */
   checkKey?: string;
-  /** Ignored by the user's ignore list (the matching pattern). */
+  /** Ignored by the user: `pattern <regex>` from the ignore list, or an inline ignore comment. */
   ignoredBy?: string;
   /** Tag policy violations for this reference. */
   tagViolations: { rule: string; message: string }[];
@@ -81,8 +81,8 @@ function checkFor(a: AnalyzedUse, checks: ReadonlyMap<string, RegistryCheck>): R
   if (a.ignoredBy)
     return {
       status: 'skipped',
-      reason: `ignored by pattern ${a.ignoredBy}`,
-      message: `Ignored by pattern ${a.ignoredBy}.`,
+      reason: `ignored by ${a.ignoredBy}`,
+      message: `Ignored by ${a.ignoredBy}.`,
     };
   if (a.checkKey) return checks.get(a.checkKey) ?? { status: 'not_checked' };
   return { status: 'not_checked' };

@@ -96,7 +96,6 @@ export function buildSarif(report: Report): object {
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: 'file:///' } },
         results,
       },
     ],

@@ -178,3 +178,14 @@ describe('CLI flags', () => {
     expect(inside.config.paths).toEqual(['fixtures', 'src']);
   });
 });
+
+describe('suggestKey', () => {
+  it('suggests near misses only', async () => {
+    const { suggestKey } = await import('../../src/config/from-file.js');
+    const known = OPTIONS.map((o) => o.input);
+    expect(suggestKey('fail_on', known)).toBe('fail-on');
+    expect(suggestKey('platfroms', known)).toBe('platforms');
+    expect(suggestKey('foo', known)).toBeNull();
+    expect(suggestKey('xyz', known)).toBeNull();
+  });
+});

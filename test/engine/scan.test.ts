@@ -87,6 +87,26 @@ describe('scan engine (offline)', () => {
     expect(cart.check).toMatchObject({ status: 'skipped', reason: 'ignored by pattern shop-cart' });
   });
 
+  it('does not ask the registry for an image ignored inline, but does for the same image used elsewhere', async () => {
+    const seen: string[] = [];
+    const checkImages = async (targets: { key: string }[]) => {
+      seen.push(...targets.map((t) => t.key));
+      return new Map(targets.map((t) => [t.key, { status: 'available' } as RegistryCheck]));
+    };
+    const analyzed = analyzeUses(
+      [
+        use('nginx:1.27', { suppress: ['*'] }),
+        use('busybox:1.36', { suppress: ['*'] }),
+        use('busybox:1.36', { line: 9 }),
+      ],
+      [],
+      defaultConfig(),
+    );
+    await checkImages(uniqueTargets(analyzed));
+    expect(seen).toEqual(['docker.io/library/busybox:1.36']);
+    expect(analyzed[0]!.ignoredBy).toBe('an inline "# k8s-image-check: ignore" comment');
+  });
+
   it('restricts findings to changed files but still checks every image once', async () => {
     const seen: string[] = [];
     const report = await runScan(config(), {
