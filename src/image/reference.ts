@@ -15,6 +15,16 @@ import type { ImageReference, ReferenceParseResult } from './types.js';
 export const DOCKER_HUB_DOMAIN = 'docker.io';
 /** Docker Hub's legacy domain, normalised to `docker.io` (`legacyDefaultDomain`). */
 const LEGACY_DOCKER_HUB_DOMAIN = 'index.docker.io';
+/**
+ * Every name Docker Hub answers on, folded to `docker.io` by {@link checkKey} (the parser itself folds only
+ * `index.docker.io`, as Go does): the API host `registry-1.docker.io` and the old `registry.hub.docker.com`.
+ */
+export const DOCKER_HUB_ALIASES: readonly string[] = [
+  DOCKER_HUB_DOMAIN,
+  LEGACY_DOCKER_HUB_DOMAIN,
+  'registry-1.docker.io',
+  'registry.hub.docker.com',
+];
 /** Namespace of Docker Hub's official images (`officialRepoPrefix`). */
 const OFFICIAL_REPO_PREFIX = 'library/';
 /** The tag the kubelet adds to a reference without tag or digest (`defaultTag`). */
@@ -214,9 +224,22 @@ export function familiarString(ref: ImageReference): string {
  * manifest (the kubelet applies `TagNameOnly`, containerd `ParseDockerRef`, which drops a tag next to a digest).
  */
 export function checkKey(ref: ImageReference): string {
-  const name = repositoryName(ref);
+  const { registry, repository } = pullLocation(ref);
+  const name = registry === '' ? repository : `${registry}/${repository}`;
   if (ref.digest !== null) return `${name}@${ref.digest}`;
   return `${name}:${ref.tag ?? DEFAULT_TAG}`;
+}
+
+/**
+ * Returns the registry and repository a pull of `ref` lands on: a Docker Hub alias (`registry-1.docker.io`,
+ * `registry.hub.docker.com`, any case) becomes `docker.io`, with `library/` before a single-component path
+ * as Docker Hub applies it. Other references are returned as parsed. `ref.normalized` is not affected.
+ */
+export function pullLocation(ref: ImageReference): { registry: string; repository: string } {
+  if (!DOCKER_HUB_ALIASES.includes(ref.registry.toLowerCase()))
+    return { registry: ref.registry, repository: ref.repository };
+  const repository = ref.repository.includes('/') ? ref.repository : OFFICIAL_REPO_PREFIX + ref.repository;
+  return { registry: DOCKER_HUB_DOMAIN, repository };
 }
 
 /** Returns true when the reference is pinned by digest (the tag, if any, is then only informative). */

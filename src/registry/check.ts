@@ -4,6 +4,7 @@
  */
 import type { lookup as dnsLookup } from 'node:dns';
 import { readFile } from 'node:fs/promises';
+import { pullLocation } from '../image/reference.js';
 import type { ImageReference } from '../image/types.js';
 import { HostBreaker } from './breaker.js';
 import { classifyObservation, type Observation } from './classify.js';
@@ -270,7 +271,8 @@ export async function checkImages(
       });
     const target: ProbeTarget = {
       display,
-      repository: ref.repository,
+      // As checkKey sees it: a Docker Hub alias asks for `library/nginx`, as `docker.io` would.
+      repository: pullLocation(ref).repository,
       reference: ref.digest ?? ref.tag ?? 'latest',
       platforms: o.platforms,
     };

@@ -3,6 +3,7 @@ import {
   checkKey,
   familiarString,
   parseReference,
+  pullLocation,
   REFERENCE_ERRORS,
   repositoryName,
 } from '../../src/image/reference.js';
@@ -531,6 +532,66 @@ describe('checkKey (TestParseDockerRef)', () => {
     expect(new Set(spellings.map((s) => checkKey(ok(s))))).toEqual(
       new Set(['docker.io/library/nginx:latest']),
     );
+  });
+
+  it.each([
+    // [input, normalized (Go ParseNormalizedNamed, unchanged), checkKey]
+    [
+      'registry-1.docker.io/library/nginx:latest',
+      'registry-1.docker.io/library/nginx:latest',
+      'docker.io/library/nginx:latest',
+    ],
+    ['registry-1.docker.io/nginx', 'registry-1.docker.io/nginx', 'docker.io/library/nginx:latest'],
+    [
+      'registry.hub.docker.com/library/nginx:1.27',
+      'registry.hub.docker.com/library/nginx:1.27',
+      'docker.io/library/nginx:1.27',
+    ],
+    [
+      'registry.hub.docker.com/nginx:1.27',
+      'registry.hub.docker.com/nginx:1.27',
+      'docker.io/library/nginx:1.27',
+    ],
+    ['Registry-1.Docker.IO/user/app:v1', 'Registry-1.Docker.IO/user/app:v1', 'docker.io/user/app:v1'],
+    ['registry-1.docker.io/user/app', 'registry-1.docker.io/user/app', 'docker.io/user/app:latest'],
+    ['index.docker.io/nginx', 'docker.io/library/nginx', 'docker.io/library/nginx:latest'],
+    ['Docker.IO/nginx', 'Docker.IO/nginx', 'docker.io/library/nginx:latest'],
+    [
+      `registry-1.docker.io/nginx:1@${DBCC}`,
+      `registry-1.docker.io/nginx:1@${DBCC}`,
+      `docker.io/library/nginx@${DBCC}`,
+    ],
+    // Not Docker Hub: as parsed.
+    [
+      'registry-1.docker.io:5000/nginx',
+      'registry-1.docker.io:5000/nginx',
+      'registry-1.docker.io:5000/nginx:latest',
+    ],
+    ['hub.docker.com/nginx', 'hub.docker.com/nginx', 'hub.docker.com/nginx:latest'],
+    ['ghcr.io/nginx', 'ghcr.io/nginx', 'ghcr.io/nginx:latest'],
+  ])('folds the Docker Hub alias in %s', (input, normalized, key) => {
+    const ref = ok(input);
+    expect(ref.normalized).toBe(normalized);
+    expect(checkKey(ref)).toBe(key);
+  });
+
+  it('gives one key to every Docker Hub alias of the same image', () => {
+    const spellings = [
+      'nginx',
+      'docker.io/library/nginx:latest',
+      'index.docker.io/nginx',
+      'registry-1.docker.io/library/nginx:latest',
+      'registry-1.docker.io/nginx',
+      'registry.hub.docker.com/library/nginx',
+      'registry.hub.docker.com/nginx:latest',
+    ];
+    expect(new Set(spellings.map((s) => checkKey(ok(s))))).toEqual(
+      new Set(['docker.io/library/nginx:latest']),
+    );
+    expect(pullLocation(ok('registry.hub.docker.com/nginx'))).toEqual({
+      registry: 'docker.io',
+      repository: 'library/nginx',
+    });
   });
 });
 

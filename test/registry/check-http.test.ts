@@ -4,6 +4,7 @@
  */
 import type { lookup as dnsLookup } from 'node:dns';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkKey, parseReference } from '../../src/image/reference.js';
 import { checkImages, type RegistryCheckOptions } from '../../src/registry/check.js';
 import type { RegistryCredential } from '../../src/registry/credentials/types.js';
 import { MANIFEST_ACCEPT } from '../../src/registry/probe.js';
@@ -657,6 +658,18 @@ describe('policy', () => {
     const run = await check(upstream.host, 'app', 'v1', { mirrors: { [upstream.host]: mirror.host } });
     expect(run.result.status).toBe('available');
     expect(upstream.seen).toHaveLength(0);
+  });
+
+  it('a Docker Hub alias with a single-component path asks for library/<name> (as checkKey folds it)', async () => {
+    const mirror = await fake((req, res) => manifest(req, res, MANIFEST_BODY, OCI_MANIFEST));
+    const parsed = parseReference('registry-1.docker.io/nginx:1.27');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const all = await checkImages([{ key: checkKey(parsed.ref), ref: parsed.ref }], {
+      credentials: async () => [],
+      mirrors: { 'docker.io': mirror.host },
+    });
+    expect(all.get('docker.io/library/nginx:1.27')?.status).toBe('available');
+    expect(mirror.seen[0]?.path).toBe(`${manifestPath('library/nginx', '1.27')}?ns=docker.io`);
   });
 
   it('bad references never reach the network', async () => {
