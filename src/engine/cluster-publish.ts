@@ -51,6 +51,8 @@ export async function publishClusterReport(
         ...(g.runUrl ? { runUrl: g.runUrl } : {}),
         ...(g.blobUrl ? { blobUrl: g.blobUrl } : {}),
         pods: report.pods,
+        scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
+        errors: report.errors,
       });
       // The octokit client already spaces writes (throttling plugin), so no extra pause here.
       const applied = await applyIssuePlan(g.octokit, g.owner, g.repo, actions, {
@@ -79,6 +81,7 @@ export async function publishClusterReport(
         url: config.pushgatewayUrl,
         job: config.pushgatewayJob,
         now: deps.now,
+        scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
         ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
         ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
         ...(deps.fetch ? { fetch: deps.fetch } : {}),

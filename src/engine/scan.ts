@@ -16,9 +16,9 @@ import type { ExtractResult, ImageUse, TemplatedValue } from '../manifests/types
 import type { RegistryCheck } from '../registry/types.js';
 import type { AnalyzedUse } from '../report/findings.js';
 import { buildReport } from '../report/findings.js';
-import type { Report } from '../report/model.js';
+import type { Report, ReportView } from '../report/model.js';
 import { VERSION } from '../version.js';
-import { renderViews } from './views.js';
+import { type RenderedViews, renderViews } from './views.js';
 
 /** Messages the engine emits while it works (the CLI prints them to stderr, the action to the log). */
 export interface EngineLogger {
@@ -49,6 +49,8 @@ export interface CollectedUses {
   extract: ExtractResult;
   uses: ImageUse[];
   templated: TemplatedValue[];
+  /** Rendered views with all their uses (kustomize overlays, Helm charts). */
+  views: RenderedViews['views'];
 }
 
 /** Discovers and extracts every image use under the configured paths, including rendered views. */
@@ -67,20 +69,22 @@ export async function collectUses(
   extract.skipped.push(...discovered.skipped);
   let uses = [...extract.uses];
   const templated = [...extract.templated];
+  let views: RenderedViews['views'] = [];
   if (config.render !== 'none') {
-    const views = await renderViews(config, { ...deps, pathEnv: deps.pathEnv }, discovered.files);
+    const rendered = await renderViews(config, { ...deps, pathEnv: deps.pathEnv }, discovered.files);
     // Overlays repeat their bases: combine so that each line is reported once.
-    uses = combineWithViews(uses, [views]);
-    templated.push(...views.templated);
-    extract.errors.push(...views.errors);
-    const chartDirs = views.chartDirs.map((d) => (d === '.' || d === '' ? '' : `${d}/`));
+    uses = combineWithViews(uses, [rendered]);
+    templated.push(...rendered.templated);
+    extract.errors.push(...rendered.errors);
+    const chartDirs = rendered.chartDirs.map((d) => (d === '.' || d === '' ? '' : `${d}/`));
     for (const s of extract.skipped) {
       if (s.reason === HELM_TEMPLATE_REASON && chartDirs.some((d) => s.file.startsWith(d)))
         s.reason = 'Helm template; the chart is checked through its values or helm template (render setting)';
     }
-    extract.skipped.push(...views.skipped);
+    extract.skipped.push(...rendered.skipped);
+    views = rendered.views;
   }
-  return { extract, uses, templated };
+  return { extract, uses, templated, views };
 }
 
 /** Returns the desired image uses of cluster mode: the same scanner as PR mode, over `manifests`. */
@@ -150,7 +154,7 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
     deps.logger.info(`Checking ${targets.length} unique image(s) in their registries…`);
     checks = await deps.checkImages(targets);
   }
-  return buildReport({
+  const report = buildReport({
     version: VERSION,
     uses: analyzed,
     extract: collected.extract,
@@ -158,4 +162,41 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
     rules: config.rules,
     ...(deps.onlyFiles ? { onlyFiles: deps.onlyFiles } : {}),
   });
+  if (collected.views.length > 0) {
+    const views = reportViews(collected.views);
+    // Keep `summary` last in the JSON object.
+    const { summary, ...rest } = report;
+    return { ...rest, views, summary };
+  }
+  return report;
+}
+
+/** Returns what each rendered view deploys, sorted, with normalized references. */
+export function reportViews(views: RenderedViews['views']): ReportView[] {
+  return views.map((v) => ({
+    kind: v.kind,
+    dir: v.dir,
+    images: v.uses
+      .map((u) => {
+        const parsed = parseReference(u.raw);
+        return {
+          ref: u.raw,
+          normalized: parsed.ok ? parsed.ref.normalized : null,
+          kind: u.kind,
+          namespace: u.namespace,
+          name: u.name,
+          container: u.container,
+          file: u.file,
+          line: u.line,
+        };
+      })
+      .sort(
+        (a, b) =>
+          (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+          a.kind.localeCompare(b.kind) ||
+          (a.name ?? '').localeCompare(b.name ?? '') ||
+          (a.container ?? '').localeCompare(b.container ?? '') ||
+          a.ref.localeCompare(b.ref),
+      ),
+  }));
 }

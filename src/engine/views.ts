@@ -24,6 +24,8 @@ export interface RenderedViews {
   errors: ParseProblem[];
   /** Chart directories whose images were read from values or rendered (repo-relative). */
   chartDirs: string[];
+  /** Every view with all of its uses (before combining with the raw files). */
+  views: { kind: 'kustomize' | 'helm'; dir: string; uses: ImageUse[] }[];
 }
 
 /** Renders kustomizations and charts found among the discovered files. */
@@ -41,11 +43,14 @@ export async function renderViews(
     pathEnv: deps.pathEnv,
   });
   for (const note of r.notes) deps.logger.warning(note);
-  return {
-    uses: r.uses,
-    templated: [],
-    skipped: r.skipped,
-    errors: r.errors,
-    chartDirs: findCharts([...files]).map((c) => c.dir),
-  };
+  const chartDirs = findCharts([...files]).map((c) => c.dir);
+  const views: RenderedViews['views'] = r.views.map((v) => ({ kind: 'kustomize', dir: v.dir, uses: v.uses }));
+  const byChart = new Map<string, ImageUse[]>();
+  for (const u of r.uses) {
+    if ((u.origin !== 'helm-values' && u.origin !== 'helm-render') || !u.view) continue;
+    byChart.set(u.view, [...(byChart.get(u.view) ?? []), u]);
+  }
+  for (const [dir, uses] of byChart) views.push({ kind: 'helm', dir, uses });
+  views.sort((a, b) => a.dir.localeCompare(b.dir) || a.kind.localeCompare(b.kind));
+  return { uses: r.uses, templated: [], skipped: r.skipped, errors: r.errors, chartDirs, views };
 }

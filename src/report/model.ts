@@ -46,6 +46,26 @@ export interface ReportImage {
   uses: ReportUse[];
 }
 
+/** One image as a rendered view deploys it (a kustomize overlay or a Helm chart). */
+export interface ReportViewImage {
+  ref: string;
+  normalized: string | null;
+  kind: string;
+  namespace: string | null;
+  name: string | null;
+  container: string | null;
+  /** The source line that decided the image (overlay `images:` entry, values line, or base manifest). */
+  file: string;
+  line: number;
+}
+
+/** What one kustomize overlay or Helm chart deploys (registry checks are shared with `images`). */
+export interface ReportView {
+  kind: 'kustomize' | 'helm';
+  dir: string;
+  images: ReportViewImage[];
+}
+
 /** The whole result of a scan: the JSON report (schemaVersion 1) is exactly this object. */
 export interface Report {
   schemaVersion: 1;
@@ -53,6 +73,8 @@ export interface Report {
   images: ReportImage[];
   findings: Finding[];
   files: { scanned: number; skipped: SkippedFile[]; errors: ParseProblem[] };
+  /** Rendered views (present when there are any): what each overlay or chart deploys. */
+  views?: ReportView[];
   summary: {
     findings: Record<Severity, number>;
     checks: Partial<Record<RegistryCheck['status'], number>>;
