@@ -28,9 +28,22 @@ export function renderAnnotation(f: Finding): string {
   return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`;
 }
 
-/** Returns every finding as workflow-command lines, followed by a one-line total. */
+/** At most this many skipped files get a notice of their own; the rest are counted. */
+export const MAX_SKIPPED_NOTICES = 20;
+
+/** Returns every finding as workflow-command lines, then notices for skipped files, then a total line. */
 export function renderAnnotations(report: Report): string {
   const lines = report.findings.map(renderAnnotation);
+  // Chart templates are covered by the chart's values/rendering; other skips deserve a notice.
+  const skipped = report.files.skipped.filter((s) => !s.reason.startsWith('Helm template;'));
+  for (const s of skipped.slice(0, MAX_SKIPPED_NOTICES)) {
+    const line = (s as { line?: number }).line;
+    lines.push(
+      `::notice file=${escapeProperty(s.file)}${line ? `,line=${line}` : ''},title=${escapeProperty('Skipped (not scanned)')}::${escapeData(s.reason)}`,
+    );
+  }
+  if (skipped.length > MAX_SKIPPED_NOTICES)
+    lines.push(`${skipped.length - MAX_SKIPPED_NOTICES} more skipped file(s): see the text or JSON report.`);
   const s = report.summary.findings;
   lines.push(
     `k8s-image-check: ${report.images.length} image(s) in ${report.files.scanned} file(s): ${s.error} error(s), ${s.warning} warning(s), ${s.notice} notice(s).`,

@@ -88,6 +88,16 @@ describe('workflow-command annotations', () => {
     );
   });
 
+  it('adds a notice per skipped file except chart templates', () => {
+    const r = report([]);
+    r.files.skipped.push({ file: 'big.yaml', reason: 'file is 9 MB, over max-file-size' });
+    const lines = renderAnnotations(r).trim().split('\n');
+    expect(lines).toContain(
+      '::notice file=big.yaml,title=Skipped (not scanned)::file is 9 MB, over max-file-size',
+    );
+    expect(lines.some((l) => l.includes('charts/x/templates/d.yaml'))).toBe(false);
+  });
+
   it('ends with a total line', () => {
     const text = renderAnnotations(report([finding(), finding({ severity: 'warning', rule: 'latest-tag' })]));
     expect(text.trim().split('\n').at(-1)).toBe(
