@@ -9,7 +9,8 @@
  * closed itself is reopened (history stays in one place). An issue a person closed while the findings are
  * unchanged is left closed (muted); when the findings change, it is reopened too.
  */
-import type { HealthSeverity, PodHealth, WorkloadReport } from '../cluster/types.js';
+import type { ClusterError, HealthSeverity, PodHealth, WorkloadReport } from '../cluster/types.js';
+import { isVisible } from '../cluster/visibility.js';
 import {
   INCONCLUSIVE_IMAGE,
   issueLabels,
@@ -70,6 +71,31 @@ export interface PlanIssuesOptions {
   blobUrl?: string;
   /** All pods of the run (for per-pod restarts and escalation); optional. */
   pods?: readonly PodHealth[];
+  /**
+   * The namespaces the run looked at. Issues of namespaces outside it are left untouched (never counted as
+   * clean, never closed as removed): a `--namespace monitoring` run knows nothing about `shop`.
+   */
+  scope?: IssueScope;
+  /**
+   * The run's list failures. On an incomplete run a workload whose namespace/kind failed to list (see
+   * `isVisible`) is left untouched: no issue is created, updated or counted for it.
+   */
+  errors?: readonly ClusterError[];
+}
+
+/** The namespaces a run looked at: `namespaces` (empty: all) minus `excludeNamespaces`. */
+export interface IssueScope {
+  namespaces: readonly string[];
+  excludeNamespaces: readonly string[];
+}
+
+/** Returns whether a namespace is inside a run's scope (no scope: every namespace). */
+export function inIssueScope(namespace: string, scope: IssueScope | undefined): boolean {
+  if (!scope) return true;
+  return (
+    (scope.namespaces.length === 0 || scope.namespaces.includes(namespace)) &&
+    !scope.excludeNamespaces.includes(namespace)
+  );
 }
 
 interface Base {
@@ -148,12 +174,15 @@ function isInconclusive(w: WorkloadReport): boolean {
   return w.images.some((i) => INCONCLUSIVE_IMAGE.has(i.status));
 }
 
-/** Groups managed issues of this cluster by target: the open one (oldest), open duplicates, the latest closed. */
-function indexIssues(existing: readonly ExistingIssue[], cluster: string) {
+/**
+ * Groups managed issues of this cluster and scope by target: the open one (oldest), open duplicates, the
+ * latest closed.
+ */
+function indexIssues(existing: readonly ExistingIssue[], cluster: string, scope: IssueScope | undefined) {
   const byKey = new Map<string, { open: Tracked[]; closed: Tracked[] }>();
   for (const issue of existing) {
     const state = parseMarker(issue.body);
-    if (!state || state.cluster !== cluster) continue;
+    if (!state || state.cluster !== cluster || !inIssueScope(state.namespace, scope)) continue;
     const key = targetKey(state);
     const entry = byKey.get(key) ?? { open: [], closed: [] };
     (issue.state === 'open' ? entry.open : entry.closed).push({ issue, state });
@@ -169,9 +198,9 @@ function indexIssues(existing: readonly ExistingIssue[], cluster: string) {
 /**
  * Returns the actions that bring the issues in line with this run: create, update (fingerprint changed,
  * clean-run count, recurrence), comment (restart escalation), close (resolved, workload removed, duplicate)
- * or noop, for every workload of `opts.cluster` and every open managed issue of that cluster. Pass every
- * workload the run saw, healthy ones included: a managed issue whose workload is absent from a complete run
- * is closed as removed.
+ * or noop, for every workload of `opts.cluster` and every open managed issue of that cluster inside
+ * `opts.scope`. Pass every workload the run saw, healthy ones included: a managed issue whose workload is
+ * absent from a complete run is closed as removed. Issues outside the scope do not appear in the plan.
  *
  * @remarks On a total listing failure do not call this at all (nothing may change). Closed issues closed as
  * duplicates are never reopened; a closed issue a person closed stays closed while its fingerprint is unchanged.
@@ -184,7 +213,7 @@ export function planIssues(
   const resolveRuns = Math.max(1, opts.resolveRuns ?? DEFAULT_RESOLVE_RUNS);
   const maxOpen = Math.max(0, opts.maxOpenPerRun ?? DEFAULT_MAX_OPEN_PER_RUN);
   const ctx = { now: opts.now, runUrl: opts.runUrl, blobUrl: opts.blobUrl, pods: opts.pods, resolveRuns };
-  const index = indexIssues(existing, opts.cluster);
+  const index = indexIssues(existing, opts.cluster, opts.scope);
   const actions: IssueAction[] = [];
   const runRef = opts.runUrl ? ` ([run](${opts.runUrl}))` : '';
   let opened = 0;
@@ -207,7 +236,7 @@ export function planIssues(
 
   const seen = new Set<string>();
   const ordered = workloads
-    .filter((w) => w.cluster === opts.cluster)
+    .filter((w) => w.cluster === opts.cluster && inIssueScope(w.namespace, opts.scope))
     .slice()
     .sort((a, b) => RANK[b.severity] - RANK[a.severity] || targetKey(a).localeCompare(targetKey(b)));
   for (const w of ordered) {
@@ -218,6 +247,12 @@ export function planIssues(
     const entry = index.get(key);
     const current = entry?.open[0];
     const tier = tierOf(restartsOf(w, opts.pods));
+
+    // What a partial run could not list is unknown: its issue (if any) keeps its body and fingerprint.
+    if (!opts.runComplete && !isVisible(opts.errors ?? [], w.namespace, w.kind)) {
+      actions.push({ type: 'noop', target, number: current?.issue.number ?? null, reason: 'incomplete_run' });
+      continue;
+    }
 
     if (w.unhealthy) {
       const state: IssueState = { ...target, fingerprint: w.fingerprint, cleanRuns: 0, tier };

@@ -168,22 +168,51 @@ export async function pushMetrics(options: PushMetricsOptions): Promise<PushResu
 export type PushReportOptions = Omit<PushMetricsOptions, 'body' | 'groupingKey' | 'method'> & {
   /** Time of the run (the last-success timestamp). */
   now: Date;
+  /** Namespaces the run was limited to (`namespaces` / `exclude-namespaces`); empty or absent: whole cluster. */
+  scope?: { namespaces: readonly string[]; excludeNamespaces: readonly string[] };
 };
 
 /**
- * Renders a cluster-mode report and `PUT`s it as the group `{job, cluster: report.cluster}`. Call it only
- * when the run could list the cluster (a total listing failure pushes nothing, so the gateway keeps the last
- * good group and `K8sImageCheckStale` fires). A partial run is pushed with `k8s_image_check_run_complete 0`
- * and its `k8s_image_check_list_errors`, so what it could not see is visible rather than silently resolved.
+ * Returns the `scope` grouping label value of a namespace-limited run, or null for a whole-cluster run: the
+ * sorted included namespaces, then the sorted excluded ones prefixed with `!`, joined by `,` (e.g.
+ * `monitoring,shop` or `!kube-system`). A scoped run gets its own group, so its `PUT` never replaces the
+ * whole-cluster group or another scope's.
+ */
+export function scopeLabel(
+  scope: { namespaces: readonly string[]; excludeNamespaces: readonly string[] } | undefined,
+): string | null {
+  if (!scope) return null;
+  const include = [...new Set(scope.namespaces)].sort();
+  const exclude = [...new Set(scope.excludeNamespaces)].sort().map((n) => `!${n}`);
+  const parts = [...include, ...exclude];
+  return parts.length ? parts.join(',') : null;
+}
+
+/** Returns the grouping key of a report's group: `{cluster}`, plus `{scope}` for a namespace-limited run. */
+export function reportGroupingKey(
+  cluster: string,
+  scope?: { namespaces: readonly string[]; excludeNamespaces: readonly string[] },
+): Record<string, string> {
+  const value = scopeLabel(scope);
+  return value === null ? { cluster } : { cluster, scope: value };
+}
+
+/**
+ * Renders a cluster-mode report and `PUT`s it as the group `{job, cluster: report.cluster}` (plus `scope`
+ * for a namespace-limited run, see `scopeLabel`). Call it only when the run could list the cluster (a total
+ * listing failure pushes nothing, so the gateway keeps the last good group and `K8sImageCheckStale` fires).
+ * A partial run is pushed with `k8s_image_check_run_complete 0`, its `k8s_image_check_list_errors` and
+ * without `k8s_image_check_last_success_timestamp_seconds` (it is not a success), so what it could not see
+ * is visible rather than silently resolved.
  */
 export async function pushReportMetrics(
   report: Pick<DriftReport, 'cluster' | 'workloads' | 'pods' | 'images' | 'complete' | 'errors'>,
   options: PushReportOptions,
 ): Promise<PushResult> {
-  const { now, ...push } = options;
+  const { now, scope, ...push } = options;
   return pushMetrics({
     ...push,
-    groupingKey: { cluster: report.cluster },
-    body: renderMetrics(report, { now }),
+    groupingKey: reportGroupingKey(report.cluster, scope),
+    body: renderMetrics(report, { now, lastSuccess: report.complete }),
   });
 }

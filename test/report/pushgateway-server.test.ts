@@ -185,6 +185,43 @@ describe.skipIf(!hasPushgateway)('Pushgateway (real, plain)', () => {
         m.labels.namespace,
       ]),
     ).toEqual([['pods', 'payments']]);
+    // Not a success: the last-success gauge is not refreshed by a partial run.
+    expect(family(group, 'k8s_image_check_last_success_timestamp_seconds')).toBeUndefined();
+  });
+
+  it('a namespace-scoped run gets its own group and leaves the whole-cluster group in place', async () => {
+    const crash = crashingPod();
+    const whole = {
+      cluster: 'scoped',
+      workloads: [workload({ pods: [crash] })],
+      pods: [crash],
+      complete: true,
+      errors: [],
+    };
+    expect((await pushReportMetrics(whole, { url: gw.url, job: JOB, now })).ok).toBe(true);
+    const mon = {
+      cluster: 'scoped',
+      workloads: [workload({ namespace: 'monitoring', name: 'prometheus' })],
+      pods: [],
+      complete: true,
+      errors: [],
+    };
+    const scoped = await pushReportMetrics(mon, {
+      url: gw.url,
+      job: JOB,
+      now,
+      scope: { namespaces: ['monitoring'], excludeNamespaces: [] },
+    });
+    expect(scoped).toMatchObject({
+      ok: true,
+      target: `${gw.url}/metrics/job/${JOB}/cluster/scoped/scope/monitoring`,
+    });
+    const groups = (await gw.readMetrics()).filter(
+      (g) => g.labels.job === JOB && g.labels.cluster === 'scoped',
+    );
+    expect(groups.map((g) => g.labels.scope ?? '').sort()).toEqual(['', 'monitoring']);
+    const cluster = groups.find((g) => !g.labels.scope);
+    expect(family(cluster, 'k8s_pod_health')?.metrics.map((m) => m.labels.namespace)).toEqual(['shop']);
   });
 
   it('deletes a group (for a cluster that was removed)', async () => {

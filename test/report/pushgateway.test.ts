@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../src/cluster/metrics.js';
 import { ExpositionBuilder, escapeLabelValue } from '../../src/report/exposition.js';
 import { registryHostOf, renderMetrics } from '../../src/report/metrics-text.js';
-import { groupingPath, pushMetrics } from '../../src/report/pushgateway.js';
+import { groupingPath, pushMetrics, reportGroupingKey, scopeLabel } from '../../src/report/pushgateway.js';
 import { container, crashingPod, drift, imageCheck, pod, workload } from './issues-fixtures.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -225,5 +225,31 @@ describe('pushMetrics without a gateway', () => {
       auth: `Basic ${Buffer.from('u:p').toString('base64')}`,
       method: 'PUT',
     });
+  });
+});
+
+describe('scope grouping label', () => {
+  it('is absent for a whole-cluster run and sorted, with ! for excludes, otherwise', () => {
+    expect(scopeLabel(undefined)).toBeNull();
+    expect(scopeLabel({ namespaces: [], excludeNamespaces: [] })).toBeNull();
+    expect(scopeLabel({ namespaces: ['shop', 'monitoring'], excludeNamespaces: ['kube-system'] })).toBe(
+      'monitoring,shop,!kube-system',
+    );
+    expect(reportGroupingKey('prod', { namespaces: ['monitoring'], excludeNamespaces: [] })).toEqual({
+      cluster: 'prod',
+      scope: 'monitoring',
+    });
+    expect(groupingPath('j', reportGroupingKey('prod', { namespaces: [], excludeNamespaces: ['a'] }))).toBe(
+      `/metrics/job/j/cluster/prod/scope@base64/${Buffer.from('!a').toString('base64url')}`,
+    );
+  });
+
+  it('renders no last-success timestamp for a partial run', () => {
+    const body = renderMetrics(
+      { workloads: [], pods: [], complete: false, errors: [] },
+      { now, lastSuccess: false },
+    );
+    expect(body).toContain('k8s_image_check_run_complete 0');
+    expect(body).not.toContain('k8s_image_check_last_success_timestamp_seconds ');
   });
 });
