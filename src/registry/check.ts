@@ -130,7 +130,7 @@ export async function checkImages(
   for (const p of o.platforms) {
     if (!parsePlatform(p))
       throw new Error(
-        `platform "${p}" is not os/arch[/variant] (e.g. linux/arm64); fix the platforms setting.`,
+        `platform "${p}" is not os/arch[/variant] (e.g. linux/arm64); fix the platforms setting (--platform).`,
       );
   }
   const extraCa: string[] = [];
@@ -139,7 +139,7 @@ export async function checkImages(
       extraCa.push(await readFile(file, 'utf8'));
     } catch (err) {
       throw new Error(
-        `cannot read CA file ${file} (${err instanceof Error && 'code' in err ? String(err.code) : 'error'}); fix caFiles.`,
+        `cannot read CA file ${file} (${err instanceof Error && 'code' in err ? String(err.code) : 'error'}); fix the ca-files setting (--ca-file).`,
       );
     }
   }

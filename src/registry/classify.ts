@@ -138,13 +138,13 @@ function classifyNetwork(obs: NetworkObservation): RegistryCheck {
     const after = obs.timeoutMs !== undefined ? ` after ${obs.timeoutMs} ms` : '';
     return {
       ...base,
-      message: `${obs.host} did not answer${after} while checking ${obs.ref} (${obs.code}); the registry is slow or unreachable from this runner: retry later or raise the timeout.`,
+      message: `${obs.host} did not answer${after} while checking ${obs.ref} (${obs.code}); the registry is slow or unreachable from this runner: retry later or raise the timeout setting (--timeout).`,
     };
   }
   if (TLS_CODES.test(obs.code) || TLS_CODES.test(obs.message)) {
     return {
       ...base,
-      message: `TLS to ${obs.host} failed while checking ${obs.ref} (${obs.code}: ${obs.message}); add the registry's CA certificate to caFiles, or list the host in insecureRegistries (or plainHttpRegistries if it serves plain HTTP).`,
+      message: `TLS to ${obs.host} failed while checking ${obs.ref} (${obs.code}: ${obs.message}); add the registry's CA certificate to the ca-files setting (--ca-file), or list the host in insecure-registries (--insecure-registry), or in plain-http-registries (--plain-http-registry) if it serves plain HTTP.`,
     };
   }
   if (obs.code === 'ENOTFOUND' || obs.code === 'EAI_AGAIN') {
@@ -284,7 +284,7 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
     return {
       ...base,
       status: 'rate_limited',
-      message: `${obs.host} rate-limited the check of ${obs.ref} (${obs.status})${limit} after retries; authenticate to get a higher limit, use a mirror, or check fewer images at once.`,
+      message: `${obs.host} rate-limited the check of ${obs.ref} (${obs.status})${limit} after retries; authenticate to get a higher limit, use a mirror (the mirrors setting), or check fewer images at once.`,
     };
   }
   if (obs.status >= 500) {

@@ -129,7 +129,7 @@ function expandIPv6(address: string): string | undefined {
 /** The reason text for a refused link-local / metadata address (names the setting that allows it). */
 export function linkLocalReason(host: string, address?: string): string {
   const where = address && address !== host ? `${host} (${address})` : host;
-  return `${where} is a link-local or cloud-metadata address; registry checks never contact it unless allowLinkLocal is set, so that an image name in a pull request cannot reach the runner's metadata service.`;
+  return `${where} is a link-local or cloud-metadata address; registry checks never contact it unless the allow-link-local setting (--allow-link-local) is on, so that an image name in a pull request cannot reach the runner's metadata service.`;
 }
 
 /** Whether `registry` matches one entry of a registry list (exact, Docker Hub aliases folded, or `*.suffix`). */
@@ -185,7 +185,7 @@ export function decideEndpoints(registry: string, options: PolicyOptions): Polic
   ) {
     return {
       ok: false,
-      reason: `${written} is not in allowedRegistries (${options.allowedRegistries.join(', ')}); add it there to check its images.`,
+      reason: `${written} is not in allowed-registries (${options.allowedRegistries.join(', ')}); add it to that setting (--allowed-registry) to check its images.`,
     };
   }
   const upstream = makeEndpoint(apiHost(canonical), written, options);

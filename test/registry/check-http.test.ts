@@ -488,7 +488,7 @@ describe('auth', () => {
     );
     const run = await check(f.host, 'app', 'v1', { credentials: async () => [credential] });
     expect(run.result.status).toBe('skipped');
-    expect(run.result.reason).toMatch(/allowLinkLocal/);
+    expect(run.result.reason).toMatch(/allow-link-local/);
   });
 });
 
@@ -605,7 +605,7 @@ describe('plain HTTP on loopback', () => {
     const f = await fake((req, res) => manifest(req, res, MANIFEST_BODY, OCI_MANIFEST));
     const run = await check(`registry.example.test:${f.port}`, 'app', 'v1', { lookup, retries: 0 });
     expect(run.result.status).toBe('registry_unavailable');
-    expect(run.result.message).toMatch(/TLS|plainHttpRegistries/);
+    expect(run.result.message).toMatch(/TLS|plain-http-registries/);
     const plain = await check(`registry.example.test:${f.port}`, 'app', 'v1', {
       lookup,
       plainHttpRegistries: [`registry.example.test:${f.port}`],
@@ -615,18 +615,18 @@ describe('plain HTTP on loopback', () => {
 });
 
 describe('policy', () => {
-  it('allowedRegistries skips others without contacting them', async () => {
+  it('allowed-registries skips others without contacting them', async () => {
     const f = await fake((req, res) => manifest(req, res, MANIFEST_BODY, OCI_MANIFEST));
     const run = await check(f.host, 'app', 'v1', { allowedRegistries: ['ghcr.io'] });
     expect(run.result.status).toBe('skipped');
-    expect(run.result.reason).toMatch(/not in allowedRegistries/);
+    expect(run.result.reason).toMatch(/not in allowed-registries/);
     expect(f.seen).toHaveLength(0);
   });
 
   it('a link-local literal is skipped without a connection', async () => {
     const run = await check('169.254.169.254', 'latest/meta-data', 'v1');
     expect(run.result.status).toBe('skipped');
-    expect(run.result.reason).toMatch(/allowLinkLocal/);
+    expect(run.result.reason).toMatch(/allow-link-local/);
   });
 
   it('a host name resolving to a metadata address is refused at connect time', async () => {
@@ -640,7 +640,7 @@ describe('policy', () => {
     }) as unknown as typeof dnsLookup;
     const run = await check('metadata.internal', 'app', 'v1', { lookup, retries: 0 });
     expect(run.result.status).toBe('skipped');
-    expect(run.result.reason).toMatch(/metadata\.internal \(169\.254\.169\.254\).*allowLinkLocal/);
+    expect(run.result.reason).toMatch(/metadata\.internal \(169\.254\.169\.254\).*allow-link-local/);
   });
 
   it('a mirror is tried first; on its failure the upstream answers', async () => {
@@ -670,6 +670,15 @@ describe('policy', () => {
     });
     expect(all.get('docker.io/library/nginx:1.27')?.status).toBe('available');
     expect(mirror.seen[0]?.path).toBe(`${manifestPath('library/nginx', '1.27')}?ns=docker.io`);
+  });
+
+  it('configuration errors name the setting as the user writes it', async () => {
+    await expect(check('127.0.0.1:1', 'app', 'v1', { caFiles: ['/nonexistent/ca.pem'] })).rejects.toThrow(
+      'cannot read CA file /nonexistent/ca.pem (ENOENT); fix the ca-files setting (--ca-file).',
+    );
+    await expect(check('127.0.0.1:1', 'app', 'v1', { platforms: ['linux'] })).rejects.toThrow(
+      'fix the platforms setting (--platform).',
+    );
   });
 
   it('bad references never reach the network', async () => {

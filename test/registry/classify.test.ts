@@ -165,7 +165,7 @@ const cases: [string, Observation, CheckStatus, RegExp?][] = [
       timeoutMs: 100,
     },
     'registry_unavailable',
-    /did not answer after 100 ms/,
+    /did not answer after 100 ms.*raise the timeout setting \(--timeout\)/,
   ],
   [
     'connection refused',
@@ -197,7 +197,7 @@ const cases: [string, Observation, CheckStatus, RegExp?][] = [
       timedOut: false,
     },
     'registry_unavailable',
-    /caFiles/,
+    /the ca-files setting \(--ca-file\).*insecure-registries.*plain-http-registries/,
   ],
   [
     'refused by policy',
@@ -205,10 +205,10 @@ const cases: [string, Observation, CheckStatus, RegExp?][] = [
       kind: 'refused',
       ref: 'r',
       host: '169.254.169.254',
-      reason: '169.254.169.254 is link-local; set allowLinkLocal',
+      reason: '169.254.169.254 is link-local; turn on allow-link-local',
     },
     'skipped',
-    /allowLinkLocal/,
+    /allow-link-local/,
   ],
   [
     'bad reference',

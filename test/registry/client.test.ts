@@ -71,7 +71,7 @@ describe('RegistryHttpClient refuses link-local URLs', () => {
 });
 
 describe('checkImages with non-canonical metadata spellings', () => {
-  it('skips each image naming allowLinkLocal, and never builds a dispatcher', async () => {
+  it('skips each image naming allow-link-local, and never builds a dispatcher', async () => {
     const origins: string[] = [];
     const refs = [
       '0251.0376.0251.0376:80/x/y:1',
@@ -90,7 +90,7 @@ describe('checkImages with non-canonical metadata spellings', () => {
     for (const r of refs) {
       const check = results.get(key(r));
       expect(check?.status, r.registry).toBe('skipped');
-      expect(check?.reason, r.registry).toMatch(/allowLinkLocal/);
+      expect(check?.reason, r.registry).toMatch(/allow-link-local/);
     }
     expect(origins).toEqual([]);
   });

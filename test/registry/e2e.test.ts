@@ -229,14 +229,16 @@ describe('HTTPS registry with a test CA', () => {
     expect(withCaMissing.status).toBe('absent');
     const noCa = await one(reg.host, 'e2e/tls', 'v1', { retries: 0 });
     expect(noCa.status).toBe('registry_unavailable');
-    expect(noCa.message).toMatch(/TLS to 127\.0\.0\.1:\d+ failed.*caFiles/);
+    expect(noCa.message).toMatch(
+      /TLS to 127\.0\.0\.1:\d+ failed.*the ca-files setting \(--ca-file\).*insecure-registries \(--insecure-registry\).*plain-http-registries \(--plain-http-registry\)/,
+    );
     const insecure = await one(reg.host, 'e2e/tls', 'v1', { insecureRegistries: [reg.host] });
     expect(insecure).toMatchObject({ status: 'available', digest: pushed.digest });
   });
 
   it('an unreadable CA file is a configuration error', async () => {
     await expect(one(reg.host, 'e2e/tls', 'v1', { caFiles: ['/nonexistent/ca.pem'] })).rejects.toThrow(
-      /cannot read CA file \/nonexistent\/ca\.pem/,
+      /cannot read CA file \/nonexistent\/ca\.pem \(ENOENT\); fix the ca-files setting \(--ca-file\)\./,
     );
   });
 });

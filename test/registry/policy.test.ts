@@ -112,14 +112,18 @@ describe('decideEndpoints', () => {
   it('allow-list skips others with the reason and the setting', () => {
     const d = decideEndpoints('quay.io', { ...base, allowedRegistries: ['ghcr.io', 'docker.io'] });
     expect(d.ok).toBe(false);
-    expect(!d.ok && d.reason).toMatch(/quay\.io is not in allowedRegistries \(ghcr\.io, docker\.io\)/);
+    expect(!d.ok && d.reason).toMatch(
+      /quay\.io is not in allowed-registries \(ghcr\.io, docker\.io\); add it to that setting \(--allowed-registry\)/,
+    );
     expect(decideEndpoints('index.docker.io', { ...base, allowedRegistries: ['docker.io'] }).ok).toBe(true);
   });
   it('refuses link-local and metadata hosts unless allowed', () => {
     for (const h of ['169.254.169.254', '169.254.169.254:80', '[fd00:ec2::254]', '[fe80::1]:5000']) {
       const d = decideEndpoints(h, base);
       expect(d.ok).toBe(false);
-      expect(!d.ok && d.reason).toMatch(/link-local or cloud-metadata.*allowLinkLocal/);
+      expect(!d.ok && d.reason).toMatch(
+        /link-local or cloud-metadata.*unless the allow-link-local setting \(--allow-link-local\) is on/,
+      );
     }
     expect(decideEndpoints('169.254.169.254', { ...base, allowLinkLocal: true }).ok).toBe(true);
   });
@@ -136,7 +140,7 @@ describe('decideEndpoints', () => {
     ]) {
       const d = decideEndpoints(h, base);
       expect(d.ok, h).toBe(false);
-      expect(!d.ok && d.reason, h).toMatch(/link-local or cloud-metadata.*allowLinkLocal/);
+      expect(!d.ok && d.reason, h).toMatch(/link-local or cloud-metadata.*allow-link-local/);
     }
     expect(
       !decideEndpoints('0xa9fea9fe:80', base).ok && decideEndpoints('0xa9fea9fe:80', base),
