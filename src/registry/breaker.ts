@@ -85,7 +85,7 @@ export class HostBreaker {
     if (result.status === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs > cap) {
       s.open = {
         status: 'rate_limited',
-        why: `${host} rate-limited an earlier check and asked to wait ${seconds(retryAfterMs)} (Retry-After), longer than the ${seconds(cap)} this check waits, so the check stopped asking it for the remaining images; authenticate to get a higher limit, use a mirror, or run again later.`,
+        why: `${host} rate-limited an earlier check and asked to wait ${seconds(retryAfterMs)} (Retry-After), longer than the ${seconds(cap)} this check waits, so the check stopped asking it for the remaining images; authenticate to get a higher limit, use a mirror (the mirrors setting), or run again later.`,
       };
       return true;
     }
@@ -93,7 +93,7 @@ export class HostBreaker {
       const last = (result.message ?? result.status).replace(/\.$/, '');
       const what =
         result.status === 'rate_limited'
-          ? 'authenticate to get a higher limit, use a mirror, or run again later'
+          ? 'authenticate to get a higher limit, use a mirror (the mirrors setting), or run again later'
           : "fix the registry or the runner's access to it, or run again later";
       s.open = {
         status: result.status,
