@@ -40,7 +40,7 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
   const result: FileExtract = { uses: [], templated: [], errors: [] };
   let parsed: ParsedText;
   try {
-    parsed = parseManifestText(text);
+    parsed = parseManifestText(text, { json: file.path.toLowerCase().endsWith('.json') });
   } catch (err: unknown) {
     // The parser reports errors per document; this guards against an internal failure.
     const message = err instanceof Error ? err.message : String(err);
@@ -57,12 +57,13 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
   for (const document of parsed.documents) {
     if (document.error !== undefined) {
       const { line, column, message, fatal } = document.error;
+      const lang = document.error.code === 'JSON_SYNTAX' ? 'JSON' : 'YAML';
       result.errors.push({
         file: file.path,
         line,
         column,
         message: fatal
-          ? `YAML syntax error in document ${document.index + 1}: ${message}. Fix the YAML here; the file's other documents were still scanned.`
+          ? `${lang} syntax error in document ${document.index + 1}: ${message}. Fix the ${lang} here; the file's other documents were still scanned.`
           : `duplicate mapping key in document ${document.index + 1} (${message}); Kubernetes rejects this manifest. Remove the duplicate; the images in this document were still scanned (the last value wins).`,
       });
       if (fatal) continue;

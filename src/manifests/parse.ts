@@ -1,4 +1,4 @@
-import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, LineCounter, type Node, parseAllDocuments, visit, type YAMLError } from 'yaml';
 
 /** One YAML document of a file, parsed with node ranges (character offsets into the file's text). */
 export interface ParsedDocument {
@@ -26,6 +26,15 @@ export interface DocumentError {
 /** Parser error codes after which the composed document is still trustworthy. */
 const NON_FATAL_CODES = new Set(['DUPLICATE_KEY']);
 
+/** How to parse a file's text. */
+export interface ParseOptions {
+  /**
+   * The file is JSON (a `.json` name): besides the YAML parse, the text must be strict JSON when it
+   * starts with `{` or `[` (kubectl rejects a trailing comma that YAML's flow style accepts).
+   */
+  json?: boolean;
+}
+
 /** A file's text parsed into documents, with a way to turn offsets into positions. */
 export interface ParsedText {
   documents: ParsedDocument[];
@@ -41,25 +50,31 @@ export interface ParsedText {
  * the file), CRLF line endings, tab-indented JSON (JSON is flow-style YAML), anchors and merge
  * keys (`<<`). Pure: no I/O. Alias expansion is not done here; see `NodeWalker`.
  */
-export function parseManifestText(text: string): ParsedText {
+export function parseManifestText(text: string, options: ParseOptions = {}): ParsedText {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false });
-  const position = (offset: number): { line: number; column: number } => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
+  const position = (offset: number): { line: number; column: number } =>
+    clampedPosition(text, lineCounter, offset);
   const documents: ParsedDocument[] = [];
+  const jsonError = options.json === true ? strictJsonError(text) : null;
   // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
   for (const [index, doc] of docs.entries()) {
     const first = doc.errors.find((e) => !NON_FATAL_CODES.has(e.code)) ?? doc.errors[0];
+    if (first === undefined && jsonError !== null && index === 0) {
+      const { offset, message } = jsonError;
+      documents.push({
+        index,
+        doc,
+        error: { ...position(offset), message, code: 'JSON_SYNTAX', fatal: true },
+      });
+      continue;
+    }
     if (first === undefined) {
       documents.push({ index, doc });
       continue;
     }
     const fatal = !NON_FATAL_CODES.has(first.code);
-    // Some errors start at the indentation before the offending token: point at the token.
-    let offset = first.pos[0];
-    while (text[offset] === ' ' || text[offset] === '\t') offset++;
+    const offset = yamlErrorOffset(text, first, doc.contents);
     documents.push({
       index,
       doc,
@@ -74,4 +89,108 @@ export function parseManifestText(text: string): ParsedText {
     return text.slice(start, end).replace(/\r?\n$/, '');
   };
   return { documents, position, lineText };
+}
+
+/** Characters that open a token whose missing closer the parser reports at the token's end. */
+const OPENERS = new Set(['"', "'", '[', '{']);
+
+/**
+ * The character offset a YAML error should be reported at: the start of the offending token.
+ * The parser reports a missing closing quote or bracket at the END of the (runaway) token, often
+ * past the last line of the file; this walks `contents` to the innermost quoted scalar or flow
+ * collection that ends there and returns where it starts. Other errors that begin at the
+ * indentation before a token point at the token. Pure.
+ */
+export function yamlErrorOffset(text: string, error: YAMLError, contents: unknown): number {
+  const at = error.pos[0];
+  const unclosed =
+    error.code === 'MISSING_CHAR' || (error.code === 'BAD_INDENT' && /must .*end with/.test(error.message));
+  if (unclosed && contents !== null && contents !== undefined) {
+    let best: number | undefined;
+    visit(contents as Node, {
+      Node: (_key, node) => {
+        const range = (node as Node).range;
+        if (!range) return;
+        const [start, , end] = range;
+        // Innermost wins: later visits are nested inside earlier ones.
+        if (start < at && at <= end && OPENERS.has(text[start] ?? '')) best = start;
+      },
+    });
+    if (best !== undefined) return best;
+  }
+  let offset = at;
+  while (text[offset] === ' ' || text[offset] === '\t') offset++;
+  return offset;
+}
+
+/**
+ * The 1-based line and column of `offset`, clamped to the file: an offset at or past the end
+ * (after the final line break) is reported at the last character of the last line, so an
+ * annotation never points below the file.
+ */
+export function clampedPosition(
+  text: string,
+  lineCounter: LineCounter,
+  offset: number,
+): { line: number; column: number } {
+  const starts = lineCounter.lineStarts;
+  const o = Math.max(0, Math.min(offset, text.length));
+  const { line, col } = lineCounter.linePos(o);
+  // A line start at the very end (text ending with a line break) is not a line of the file.
+  const trailing = starts.length > 1 && starts[starts.length - 1] === text.length;
+  const lastLine = Math.max(1, trailing ? starts.length - 1 : starts.length);
+  if (o < text.length && line <= lastLine) return { line, column: col };
+  const lastStart = starts[lastLine - 1] ?? 0;
+  const lastText = text.slice(lastStart).split(/\r?\n/)[0] ?? '';
+  return { line: lastLine, column: Math.max(1, lastText.length) };
+}
+
+/**
+ * Where and why `text` is not strict JSON, or null when it is (or does not look like JSON: kubectl
+ * reads such a `.json` file as YAML). A stream of several JSON values, which kubectl accepts, is
+ * not an error. A trailing comma is reported at the comma.
+ */
+export function strictJsonError(text: string): { offset: number; message: string } | null {
+  const body = text.replace(/^\uFEFF/, '');
+  const shift = text.length - body.length;
+  const first = /\S/.exec(body);
+  if (first === null || (first[0] !== '{' && first[0] !== '[')) return null;
+  try {
+    JSON.parse(body);
+    return null;
+  } catch (err: unknown) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (message.includes('after JSON')) return null;
+    const comma = trailingCommaOffset(body);
+    if (comma !== null) {
+      return {
+        offset: comma + shift,
+        message:
+          'trailing comma before a closing bracket; JSON does not allow it and kubectl rejects the file',
+      };
+    }
+    const at = /position (\d+)/.exec(message);
+    return { offset: (at ? Number(at[1]) : 0) + shift, message: `invalid JSON (${message})` };
+  }
+}
+
+/** Offset of the first `,` followed (after whitespace) by `}` or `]` outside strings, or null. */
+function trailingCommaOffset(text: string): number | null {
+  let inString = false;
+  let comma: number | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      comma = null;
+    } else if (c === ',') comma = i;
+    else if ((c === '}' || c === ']') && comma !== null) return comma;
+    else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') comma = null;
+  }
+  return null;
 }

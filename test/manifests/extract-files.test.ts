@@ -36,7 +36,8 @@ describe('extractFiles', () => {
     expect(result.templated.map((t) => `${t.use.file}:${t.use.line}:${t.reason}`)).toEqual([
       'a.yaml:6:shell-style variable ${IMAGE}',
     ]);
-    expect(result.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(['c.yaml:2:1']);
+    // At the unclosed `[`: the file has one line, so never line 2.
+    expect(result.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(['c.yaml:1:4']);
     expect(result.skipped).toEqual([
       { file: 'chart/templates/d.yaml', reason: 'Helm template; rendering comes later' },
       {

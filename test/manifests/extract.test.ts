@@ -131,6 +131,31 @@ describe('broken, templated and hostile input', () => {
     expect(result.uses.map((u) => [u.line, u.raw])).toEqual([[16, 'redis:7.2']]);
   });
 
+  it('reports an unterminated quote at its opening quote, never past the end of the file', () => {
+    const result = extractFixture('unterminated-quote.yaml');
+    // 9 lines; the parser's own offset is the end of the file (line 10, column 1).
+    expect(result.errors.map((e) => [e.line, e.column])).toEqual([[7, 14]]);
+    expect(result.errors[0]?.message).toMatch(/^YAML syntax error in document 1: Missing closing "quote/);
+  });
+
+  it('clamps an error at the very end of a file without a final line break to its last line', () => {
+    const text = 'kind: Pod\nspec:\n  containers:\n    - name: a\n      image: [x';
+    const result = extractFile({ path: 'x.yaml', absPath: '/x.yaml', size: text.length }, text);
+    expect(result.errors.map((e) => [e.line, e.column])).toEqual([[5, 14]]);
+  });
+
+  it('parses .json files strictly: a trailing comma is an error at the comma', () => {
+    const result = extractFixture('trailing-comma.json');
+    expect(result.errors.map((e) => [e.line, e.column])).toEqual([[6, 41]]);
+    expect(result.errors[0]?.message).toMatch(/^JSON syntax error in document 1: trailing comma/);
+    expect(result.uses).toEqual([]);
+    // The same text named .yaml is valid YAML (flow style allows the comma).
+    const text = readFileSync(`${FIXTURES}trailing-comma.json`, 'utf8');
+    const asYaml = extractFile({ path: 'x.yaml', absPath: '/x.yaml', size: text.length }, text);
+    expect(asYaml.errors).toEqual([]);
+    expect(asYaml.uses.map((u) => u.raw)).toEqual(['nginx:1.27']);
+  });
+
   it('reports templated values instead of uses, with reasons', () => {
     const result = extractFixture('templated-values.yaml');
     expect(result.errors).toEqual([]);

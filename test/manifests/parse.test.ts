@@ -29,8 +29,9 @@ describe('parseManifestText', () => {
 
   it('reports the first error of each broken document, not of the others', () => {
     const parsed = parseManifestText('a: 1\n---\nb: [1, 2\nc: d\n---\ne: f\n');
-    expect(parsed.documents.map((d) => d.error?.line ?? null)).toEqual([null, 4, null]);
-    expect(parsed.documents[1]?.error).toMatchObject({ column: 1, fatal: true });
+    // The unclosed flow sequence is reported at its `[`, not where the parser gave up.
+    expect(parsed.documents.map((d) => d.error?.line ?? null)).toEqual([null, 3, null]);
+    expect(parsed.documents[1]?.error).toMatchObject({ column: 4, fatal: true });
   });
 
   it('marks duplicate keys as non-fatal', () => {

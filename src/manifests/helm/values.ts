@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { clampedPosition, yamlErrorOffset } from '../parse.js';
 import type { ParseProblem } from '../types.js';
 
 /** Where a values entry was written. */
@@ -23,11 +24,11 @@ export function parseValues(file: string, text: string): { values: PositionedVal
     return { file, line: p.line, column: p.col };
   };
   const errors: ParseProblem[] = doc.errors.slice(0, 1).map((e) => {
-    const p = lineCounter.linePos(e.pos[0]);
+    const p = clampedPosition(text, lineCounter, yamlErrorOffset(text, e, doc.contents));
     return {
       file,
       line: p.line,
-      column: p.col,
+      column: p.column,
       message: `${file} is not valid YAML (${e.message.split('\n')[0]}); helm would refuse this values file.`,
     };
   });

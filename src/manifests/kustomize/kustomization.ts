@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { clampedPosition, yamlErrorOffset } from '../parse.js';
 import type { ParseProblem } from '../types.js';
 import type { KustomizeImageEntry } from './image-transform.js';
 
@@ -91,13 +92,13 @@ export function parseKustomization(file: string, text: string): KustomizationPar
   };
   const firstError = doc.errors[0];
   if (firstError) {
-    const p = lineCounter.linePos(firstError.pos[0]);
+    const p = clampedPosition(text, lineCounter, yamlErrorOffset(text, firstError, doc.contents));
     return {
       ok: false,
       problem: {
         file,
         line: p.line,
-        column: p.col,
+        column: p.column,
         message: `${file} is not valid YAML (${firstError.message.split('\n')[0]}); fix it so kustomize can build it.`,
       },
     };
