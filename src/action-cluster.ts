@@ -4,13 +4,14 @@
  * per unhealthy or drifted workload and push the cluster's metrics group. A run that cannot see the cluster
  * fails and changes nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { type ActionIo, readContext, readEventPayload } from './action.js';
 import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
-import { renderDriftJson, renderDriftText } from './cluster/render.js';
+import { markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
 import { driftShouldFail } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
@@ -44,6 +45,17 @@ export function clusterOutputs(report: DriftReport, published: PublishResult | n
   return out;
 }
 
+/**
+ * Writes text that quotes the cluster (pod messages, reasons) to the log with workflow commands stopped:
+ * `::stop-commands::<random token>` … `::<token>::`, so no line of it can run `::add-mask::`, `::error::` etc.
+ */
+export function logUntrusted(text: string, write: (line: string) => void = core.info): void {
+  const token = `k8s-image-check-${randomBytes(16).toString('hex')}`;
+  write(`::stop-commands::${token}`);
+  write(text);
+  write(`::${token}::`);
+}
+
 /** Runs cluster mode inside the action; failures end in `core.setFailed`. */
 export async function runClusterAction(io: ActionIo): Promise<void> {
   const root = io.env.GITHUB_WORKSPACE || io.cwd;
@@ -69,7 +81,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     throw err;
   }
   for (const e of report.errors) core.warning(e.message);
-  core.info(renderDriftText(report));
+  logUntrusted(renderDriftText(report));
   if (config.jsonFile) await writeFile(resolve(root, config.jsonFile), renderDriftJson(report));
 
   const ctx = readContext(io.env, await readEventPayload(io.env));
@@ -92,17 +104,21 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
 
   if (io.env.GITHUB_STEP_SUMMARY) {
     const text = renderDriftText(report);
+    const shown =
+      text.length > 600_000
+        ? `${text.slice(0, 600_000)}\n… (truncated; the JSON report has everything)`
+        : text;
+    // Pod messages may hold backticks: the fence is longer than any backtick run, so they cannot close it.
+    const fence = markdownFence(shown);
     const md = [
       `## k8s-image-check: cluster \`${report.cluster}\``,
       '',
       report.complete
         ? ''
         : '> [!WARNING]\n> Some lists failed (see the log); nothing about what could not be seen was resolved.\n',
-      '```text',
-      text.length > 600_000
-        ? `${text.slice(0, 600_000)}\n… (truncated; the JSON report has everything)`
-        : text,
-      '```',
+      `${fence}text`,
+      shown,
+      fence,
       '',
       published.issueSummary,
     ].join('\n');

@@ -23,6 +23,22 @@ export function renderDriftJson(report: DriftReport): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
+/**
+ * Returns `value` on one line: CR, LF, other control characters and Unicode line separators become spaces.
+ * Pod messages are written by whoever controls the container, so a message holding
+ * `\n::error file=README.md::x` must not start a line of its own (a GitHub workflow command in the log).
+ */
+export function oneLine(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+}
+
+/** Returns a Markdown code fence longer than any backtick run in `text` (at least three backticks). */
+export function markdownFence(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
 const LABEL: Record<HealthSeverity, string> = {
   critical: 'CRITICAL',
   warning: 'WARNING',
@@ -60,7 +76,10 @@ function workloadLines(w: WorkloadReport): string[] {
   return lines;
 }
 
-/** Returns a text summary: a headline, list errors, then every workload that is not plainly healthy. */
+/**
+ * Returns a text summary: a headline, list errors, then every workload that is not plainly healthy. Every
+ * message and reason is collapsed to one line (`oneLine`).
+ */
 export function renderDriftText(report: DriftReport): string {
   const unhealthy = report.workloads.filter((w) => w.unhealthy).length;
   const drifted = new Set(
@@ -82,5 +101,6 @@ export function renderDriftText(report: DriftReport): string {
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   if (shown.length) lines.push('');
   for (const w of shown) lines.push(...workloadLines(w));
-  return `${lines.join('\n')}\n`;
+  // Every line is built as one line; whatever a message carries cannot start another.
+  return `${lines.map(oneLine).join('\n')}\n`;
 }

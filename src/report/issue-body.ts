@@ -66,9 +66,17 @@ export function redactSecrets(text: string): string {
     );
 }
 
-/** One line, redacted, bounded. */
+/**
+ * One line, redacted, bounded, and unable to open or close an HTML comment: a pod message holding
+ * `<!-- k8s-image-check:v1 {...} -->` must never pass for the hidden marker (a zero-width non-joiner breaks it).
+ */
 function clean(text: string, max = MAX_MESSAGE_CHARS): string {
-  const one = redactSecrets(text).replace(/\s+/g, ' ').trim();
+  const one = redactSecrets(text)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+    .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/<!--/g, '<!\u200c--')
+    .replace(/--!?>/g, (m) => `--\u200c${m.slice(2)}`)
+    .trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 

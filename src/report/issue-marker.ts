@@ -67,7 +67,9 @@ function isString(v: unknown): v is string {
 /** Reads the marker of an issue body, or null when there is none or it is malformed. */
 export function parseMarker(body: string | null | undefined): IssueState | null {
   if (!body) return null;
-  const m = MARKER_RE.exec(body);
+  // The tool appends its marker at the end: the last one wins over anything quoted earlier in the body.
+  const all = [...body.matchAll(new RegExp(MARKER_RE.source, 'gs'))];
+  const m = all[all.length - 1];
   if (!m?.[1]) return null;
   let raw: unknown;
   try {
@@ -97,5 +99,8 @@ export function parseMarker(body: string | null | undefined): IssueState | null 
 /** Replaces the marker in a body (appends one when missing), keeping everything else. */
 export function replaceMarker(body: string, state: IssueState): string {
   const marker = renderMarker(state);
-  return MARKER_RE.test(body) ? body.replace(MARKER_RE, () => marker) : `${body.trimEnd()}\n\n${marker}\n`;
+  const all = [...body.matchAll(new RegExp(MARKER_RE.source, 'gs'))];
+  const last = all[all.length - 1];
+  if (!last || last.index === undefined) return `${body.trimEnd()}\n\n${marker}\n`;
+  return body.slice(0, last.index) + marker + body.slice(last.index + last[0].length);
 }
