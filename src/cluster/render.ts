@@ -29,7 +29,6 @@ export function renderDriftJson(report: DriftReport): string {
  * `\n::error file=README.md::x` must not start a line of its own (a GitHub workflow command in the log).
  */
 export function oneLine(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 

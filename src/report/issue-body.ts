@@ -72,7 +72,6 @@ export function redactSecrets(text: string): string {
  */
 function clean(text: string, max = MAX_MESSAGE_CHARS): string {
   const one = redactSecrets(text)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/<!--/g, '<!\u200c--')
     .replace(/--!?>/g, (m) => `--\u200c${m.slice(2)}`)
