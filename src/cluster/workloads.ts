@@ -97,6 +97,18 @@ export function settleJobFailures(
   });
 }
 
+/** Waiting reasons the kubelet alternates between for one condition (pod-health.md E.1 principle 4). */
+const ALTERNATING_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
+
+/**
+ * Returns the reason as the fingerprint and the class grouping see it: `ErrImagePull` and
+ * `ImagePullBackOff` are one condition that the kubelet alternates between, so both read `ImagePullBackOff`
+ * (otherwise the issue body would churn on every run). Other reasons are returned as they are.
+ */
+export function normalReason(reason: string | null): string | null {
+  return reason !== null && ALTERNATING_PULL_REASONS.has(reason) ? 'ImagePullBackOff' : reason;
+}
+
 /** Returns the fingerprint of a workload's findings (hex sha256): no pod names, restart counts or timestamps. */
 export function fingerprintOf(
   classes: readonly WorkloadClassSummary[],
@@ -108,7 +120,7 @@ export function fingerprintOf(
   const items = new Set<string>();
   for (const c of classes) {
     if (severityRank(c.severity) < severityRank('warning')) continue;
-    items.add(JSON.stringify(['pod', owner, c.class, c.container, c.reason, c.exitCode]));
+    items.add(JSON.stringify(['pod', owner, c.class, c.container, normalReason(c.reason), c.exitCode]));
   }
   for (const d of drift) {
     if (severityRank(driftSeverity(d)) < severityRank('warning')) continue;
@@ -190,7 +202,7 @@ export function aggregateWorkloads(input: AggregateInput): WorkloadReport[] {
       p.severity,
       p.container,
       p.init,
-      p.reason,
+      normalReason(p.reason),
       p.exitCode,
     ]);
     let c = classMap.get(ck);
@@ -200,7 +212,7 @@ export function aggregateWorkloads(input: AggregateInput): WorkloadReport[] {
         severity: p.severity,
         container: p.container,
         init: p.init,
-        reason: p.reason,
+        reason: normalReason(p.reason),
         exitCode: p.exitCode,
         pods: [],
         message: p.message,

@@ -109,6 +109,26 @@ describe('fingerprint (E.6)', () => {
     expect(fp([crash!, ok!], [drift('in_sync')])).toBe(before);
   });
 
+  it('treats ErrImagePull and ImagePullBackOff as one reason (they alternate, principle 4)', () => {
+    const [crash] = base();
+    const pull = (reason: string, pod: string): PodHealth => ({
+      ...crash!,
+      pod,
+      class: 'ImagePullBackOff',
+      severity: 'critical',
+      reason,
+      exitCode: null,
+    });
+    const a = [pull('ErrImagePull', 'worker-1'), pull('ImagePullBackOff', 'worker-2')];
+    const b = [pull('ImagePullBackOff', 'worker-1'), pull('ErrImagePull', 'worker-2')];
+    expect(fp(a)).toBe(fp(b));
+    expect(fp([pull('ErrImagePull', 'worker-1')])).toBe(fp([pull('ImagePullBackOff', 'worker-1')]));
+    const [w] = aggregateWorkloads({ cluster: 'prod', pods: a, drift: [] });
+    expect(w?.classes.map((c) => [c.class, c.reason, c.pods])).toEqual([
+      ['ImagePullBackOff', 'ImagePullBackOff', ['worker-1', 'worker-2']],
+    ]);
+  });
+
   it('ignores info-only rows (a recent restart) so healthy churn never updates an issue', () => {
     const [crash] = base();
     const info = { ...health('r3-recent-restart.json'), owner: { kind: 'Deployment', name: 'worker' } };
