@@ -224,10 +224,17 @@ function entry(
     const check = options.checks?.get(checkKey(parsed.ref));
     if (check?.digest) {
       e.registryDigest = check.digest;
-      const moved = run.digests.length > 0 && run.digests.some((d) => d !== check.digest);
+      // Only pods whose spec asks for the template's image say what the tag ran: during a rollout the
+      // pods still on the old image run another digest for a good reason.
+      const current = [
+        ...new Set(
+          [...run.digestsBySpecImage].filter(([img]) => sameImage(img, liveImage)).flatMap(([, d]) => d),
+        ),
+      ].sort();
+      const moved = current.length > 0 && current.some((d) => d !== check.digest);
       if (moved) {
         e.tagMoved = true;
-        e.message += ` Tag ${liveImage} now points to ${check.digest.slice(0, 19)}… but pods run ${run.digests.map((d) => `${d.slice(0, 19)}…`).join(', ')}: a restart would change what runs; pin a digest.`;
+        e.message += ` Tag ${liveImage} now points to ${check.digest.slice(0, 19)}… but pods run ${current.map((d) => `${d.slice(0, 19)}…`).join(', ')}: a restart would change what runs; pin a digest.`;
       }
     }
   }

@@ -187,6 +187,8 @@ export interface RunningImages {
   digests: string[];
   /** Pods (not being deleted, not finished) whose spec image differs from `template`, per spec image. */
   podsBySpecImage: Map<string, string[]>;
+  /** Digests the pods run, per spec image (sorted): only pods on the template's image say what the tag ran. */
+  digestsBySpecImage: Map<string, string[]>;
 }
 
 /** Returns what the workload's live pods run for one container. Deleted and finished pods are left out. */
@@ -196,6 +198,7 @@ export function runningImages(w: LiveWorkload, container: string): RunningImages
   const imageIds = new Set<string>();
   const digests = new Set<string>();
   const podsBySpecImage = new Map<string, string[]>();
+  const digestsBySpecImage = new Map<string, string[]>();
   for (const pod of w.pods) {
     const phase = pod.status.phase;
     if (pod.metadata.deletionTimestamp || phase === 'Succeeded' || phase === 'Failed') continue;
@@ -215,7 +218,14 @@ export function runningImages(w: LiveWorkload, container: string): RunningImages
     if (st?.imageID) {
       imageIds.add(st.imageID);
       const parsed = parseImageId(st.imageID);
-      if (parsed) digests.add(parsed.digest);
+      if (parsed) {
+        digests.add(parsed.digest);
+        if (spec?.image) {
+          const list = digestsBySpecImage.get(spec.image) ?? [];
+          if (!list.includes(parsed.digest)) list.push(parsed.digest);
+          digestsBySpecImage.set(spec.image, list.sort());
+        }
+      }
     }
   }
   return {
@@ -224,5 +234,6 @@ export function runningImages(w: LiveWorkload, container: string): RunningImages
     imageIds: [...imageIds].sort(),
     digests: [...digests].sort(),
     podsBySpecImage,
+    digestsBySpecImage,
   };
 }

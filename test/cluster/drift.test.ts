@@ -257,6 +257,32 @@ describe('computeDrift: rollouts, digests and tags', () => {
     expect(f!.tagMoved).toBeUndefined();
   });
 
+  it('does not call a tag moved during a rollout: only pods on the template image are compared', () => {
+    // The template moved from nginx:1.24 to nginx:1.25; web-old still runs 1.24 (another digest).
+    const pods = [
+      pod('web-new', 'nginx:1.25', `docker.io/library/nginx@${DIGEST_B}`),
+      pod('web-old', 'nginx:1.24', `docker.io/library/nginx@${DIGEST_A}`),
+    ];
+    const checks = new Map([
+      ['docker.io/library/nginx:1.25', { status: 'available' as const, digest: DIGEST_B }],
+    ]);
+    const [e] = computeDrift(
+      [use('Deployment', 'shop', 'web', 'app', 'nginx:1.25')],
+      [workload('web', 'nginx:1.25', pods, { rolloutStart: '2026-03-10T11:59:00Z' })],
+      { ...OPTIONS, checks },
+    );
+    expect(e!.tagMoved).toBeUndefined();
+    expect(e!.liveDigests).toEqual([DIGEST_A, DIGEST_B]);
+    // A pod on the template's own image with another digest is a moved tag.
+    const moved = [...pods, pod('web-new2', 'nginx:1.25', `docker.io/library/nginx@${DIGEST_A}`)];
+    const [f] = computeDrift(
+      [use('Deployment', 'shop', 'web', 'app', 'nginx:1.25')],
+      [workload('web', 'nginx:1.25', moved, { rolloutStart: '2026-03-10T11:59:00Z' })],
+      { ...OPTIONS, checks },
+    );
+    expect(f!.tagMoved).toBe(true);
+  });
+
   it('reports dirty and mutable tags running live with the tag policy', () => {
     const tagPolicy = { dirtyPatterns: ['-dirty$'], mutableTags: ['main'] };
     const live = [
