@@ -192,9 +192,13 @@ function entry(
   const id = `${w.kind} ${w.namespace}/${w.name}`;
 
   // Pods still on another image than the template (a rollout that does not finish).
-  const stale = [...run.podsBySpecImage].filter(([img]) => !sameImage(img, liveImage));
+  // Where the controller says which pods are on an old revision (StatefulSet, DaemonSet), only those count.
+  const stale = [...run.podsBySpecImage]
+    .filter(([img]) => !sameImage(img, liveImage))
+    .map(([img, pods]) => [img, w.oldPods ? pods.filter((p) => w.oldPods?.has(p)) : pods] as const)
+    .filter(([, pods]) => pods.length > 0);
   let stuck = '';
-  if (ROLLING_KINDS.has(w.kind) && stale.length && w.rolloutStart) {
+  if (ROLLING_KINDS.has(w.kind) && !w.manualUpdate && stale.length && w.rolloutStart) {
     const age = (options.now - Date.parse(w.rolloutStart)) / 1000;
     const pods = stale.flatMap(([, p]) => p).sort();
     const images = stale.map(([img]) => img).join(', ');

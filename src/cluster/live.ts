@@ -26,8 +26,19 @@ export interface LiveWorkload {
   /** Pod-spec facts for pull secrets (template or bare pod). */
   spec: PodSpecRecord | null;
   pods: PodRecord[];
-  /** When the current template started rolling out (newest matching ReplicaSet, else the last spec update). */
+  /**
+   * When the current template started rolling out, from reliable timestamps only (newest matching ReplicaSet,
+   * the last spec update in managedFields, the oldest pod of the current revision, or the creation of a
+   * controller whose generation is 1); null when unknown (then nothing is called stuck).
+   */
   rolloutStart: string | null;
+  /**
+   * Pods known to be on an old revision (StatefulSet `controller-revision-hash` ≠ `status.updateRevision`,
+   * DaemonSet `pod-template-generation` ≠ `metadata.generation`); absent when the revisions are unknown.
+   */
+  oldPods?: ReadonlySet<string>;
+  /** `updateStrategy.type: OnDelete`: pods are replaced only when someone deletes them, never stuck. */
+  manualUpdate?: boolean;
   /** `replicas: 0` or a suspended CronJob/Job. */
   idle: boolean;
 }
@@ -67,6 +78,52 @@ function imagesOf(spec: PodSpecRecord): string {
     .join(',');
 }
 
+/** Whether a pod runs the controller's current revision; null when either side does not say. */
+function isCurrentRevision(c: ControllerRecord, pod: PodRecord): boolean | null {
+  const labels = pod.metadata.labels ?? {};
+  if (c.kind === 'StatefulSet' && c.updateRevision) {
+    const hash = labels['controller-revision-hash'];
+    return hash ? hash === c.updateRevision : null;
+  }
+  if (c.kind === 'DaemonSet' && c.generation !== undefined) {
+    const gen = labels['pod-template-generation'];
+    return gen ? gen === String(c.generation) : null;
+  }
+  return null;
+}
+
+/**
+ * Old pods and a reliable rollout start of a StatefulSet/DaemonSet from its pods' revision labels: the
+ * oldest pod on the current revision was created after the rollout began, so it is a safe (late) start.
+ */
+function revisionFacts(
+  c: ControllerRecord,
+  pods: readonly PodRecord[],
+): { oldPods?: Set<string>; firstCurrent: string | null } {
+  const oldPods = new Set<string>();
+  let known = pods.length > 0;
+  let firstCurrent: string | null = null;
+  for (const pod of pods) {
+    const current = isCurrentRevision(c, pod);
+    if (current === null) {
+      known = false;
+      continue;
+    }
+    if (!current) oldPods.add(pod.metadata.name);
+    else if (
+      pod.metadata.creationTimestamp &&
+      (!firstCurrent || Date.parse(pod.metadata.creationTimestamp) < Date.parse(firstCurrent))
+    )
+      firstCurrent = pod.metadata.creationTimestamp;
+  }
+  return known ? { oldPods, firstCurrent } : { firstCurrent };
+}
+
+/** The controller's own creation time is a rollout start only when its spec never changed (generation 1). */
+function createdUnchanged(c: ControllerRecord): string | null {
+  return c.generation === 1 ? (c.creationTimestamp ?? null) : null;
+}
+
 function rolloutStartOf(c: ControllerRecord, all: readonly ControllerRecord[]): string | null {
   if (c.kind === 'Deployment') {
     const want = imagesOf(c.template);
@@ -80,7 +137,8 @@ function rolloutStartOf(c: ControllerRecord, all: readonly ControllerRecord[]): 
     }
     if (best) return best;
   }
-  return c.specUpdatedAt ?? c.creationTimestamp ?? null;
+  // managedFields are missing from `kubectl get -o json` dumps: then only a never-changed spec dates it.
+  return c.specUpdatedAt ?? createdUnchanged(c);
 }
 
 /**
@@ -130,6 +188,14 @@ export function buildLiveWorkloads(
       byKey.set(key, w);
     }
     w.pods.push(pod);
+  }
+  for (const w of byKey.values()) {
+    const c = w.controller;
+    if (!c || (c.kind !== 'StatefulSet' && c.kind !== 'DaemonSet')) continue;
+    if (c.updateStrategy === 'OnDelete') w.manualUpdate = true;
+    const facts = revisionFacts(c, w.pods);
+    if (facts.oldPods) w.oldPods = facts.oldPods;
+    if (!c.specUpdatedAt && !createdUnchanged(c)) w.rolloutStart = facts.firstCurrent;
   }
   return [...byKey.values()].sort((a, b) => {
     const ka = `${a.namespace}\u0000${a.kind}\u0000${a.name}`;

@@ -85,7 +85,10 @@ export interface PodRecord {
     uid?: string;
     creationTimestamp?: string;
     deletionTimestamp?: string;
-    /** Only the labels owner resolution reads (`pod-template-hash`, `controller-revision-hash`, `job-name`). */
+    /**
+     * Only the labels owner resolution and rollouts read (`pod-template-hash`, `controller-revision-hash`,
+     * `pod-template-generation`, `job-name`).
+     */
     labels?: Record<string, string>;
     ownerReferences?: OwnerReferenceRecord[];
   };
@@ -125,11 +128,18 @@ export interface ControllerRecord {
   template: PodSpecRecord;
   /** Job outcome: `status.succeeded` / `status.failed` counts and completion time. */
   job?: { succeeded: number; failed: number; active: number; completionTime?: string };
+  /** `metadata.generation`: 1 means the spec never changed since creation. */
+  generation?: number;
+  /** StatefulSet `status.updateRevision`: the `controller-revision-hash` of pods on the current template. */
+  updateRevision?: string;
+  /** StatefulSet/DaemonSet `spec.updateStrategy.type` (`RollingUpdate`, `OnDelete`). */
+  updateStrategy?: string;
 }
 
 const KEPT_LABELS = [
   'pod-template-hash',
   'controller-revision-hash',
+  'pod-template-generation',
   'job-name',
   'batch.kubernetes.io/job-name',
 ];
@@ -392,6 +402,10 @@ export function compactController(
     suspended: bool(spec.suspend),
     progressDeadlineSeconds: num(spec.progressDeadlineSeconds),
     template: compactPodSpec(templateSpec),
+    generation: num(m.generation),
+    updateRevision: kind === 'StatefulSet' ? str(status.updateRevision) : undefined,
+    updateStrategy:
+      kind === 'StatefulSet' || kind === 'DaemonSet' ? str(obj(spec.updateStrategy)?.type) : undefined,
     job:
       kind === 'Job'
         ? clean({
