@@ -58,6 +58,7 @@ export interface Config {
   helmValues: string[];
   registryCredentials: string | null;
   dockerConfig: string | null;
+  pullSecretsFile: string | null;
   caFiles: string[];
   insecureRegistries: string[];
   plainHttpRegistries: string[];
@@ -300,6 +301,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: null,
     description:
       'Path of a Docker `config.json` (auths, credHelpers, credsStore). Default: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.',
+    modes: BOTH,
+  },
+  {
+    key: 'pullSecretsFile',
+    input: 'pull-secrets-file',
+    flag: 'pull-secrets-file',
+    type: 'string',
+    default: null,
+    description:
+      'Path of Kubernetes image pull secrets as `kubectl get secret NAME -o yaml` (or `-o json`) prints them: a Secret of type `kubernetes.io/dockerconfigjson` or `kubernetes.io/dockercfg`, or a List of them. Each image gets the credentials the kubelet would use.',
     modes: BOTH,
   },
   {

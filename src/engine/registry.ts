@@ -1,8 +1,13 @@
 /** Builds the registry checker from the configuration: credentials, TLS, policy and limits. */
 
+import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { checkImages } from '../registry/check.js';
-import { createCredentialResolver } from '../registry/credentials/index.js';
+import {
+  createCredentialResolver,
+  type PullSecret,
+  parsePullSecretFile,
+} from '../registry/credentials/index.js';
 import type { RegistryCredential } from '../registry/credentials/types.js';
 import type { CheckImagesFn, EngineLogger } from './scan.js';
 
@@ -26,11 +31,14 @@ export function createRegistryChecker(
     onSecret?: (secret: string) => void;
   },
 ): RegistryChecker {
+  const pullSecrets: PullSecret[] = [...(deps.pullSecrets ?? [])];
+  if (config.pullSecretsFile && !deps.anonymous)
+    pullSecrets.push(...readPullSecretsFile(config.pullSecretsFile, deps.logger));
   const creds = createCredentialResolver({
     ...(config.registryCredentials && !deps.anonymous ? { explicit: config.registryCredentials } : {}),
     ...(config.dockerConfig ? { dockerConfigPath: config.dockerConfig } : {}),
     env: deps.env,
-    ...(deps.pullSecrets ? { pullSecrets: deps.pullSecrets } : {}),
+    ...(pullSecrets.length > 0 ? { pullSecrets } : {}),
     ...(deps.onSecret ? { onSecret: deps.onSecret } : {}),
     onWarning: (m: string) => deps.logger.warning(m),
   });
@@ -58,4 +66,24 @@ export function createRegistryChecker(
         },
       }),
   };
+}
+
+/**
+ * Reads the `pull-secrets-file` setting's file; an unreadable or malformed file is a warning naming it, and
+ * the run goes on without its secrets.
+ */
+function readPullSecretsFile(file: string, logger: EngineLogger): PullSecret[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : 'error';
+    logger.warning(
+      `cannot read pull-secrets file ${file} (${code}); checking without its pull secrets: fix the pull-secrets-file setting (--pull-secrets-file).`,
+    );
+    return [];
+  }
+  const parsed = parsePullSecretFile(text, file);
+  for (const w of parsed.warnings) logger.warning(w);
+  return parsed.secrets;
 }
