@@ -2,9 +2,10 @@
  * Offline input: `kubectl get pods -A -o json` (`--pods-file`) and a List of controllers (`--objects-file`,
  * e.g. `kubectl get deploy,sts,ds,cronjob,job,rs -A -o json`; Events in either file add probe details). Parsing is pure; `readDumpFile` is the only I/O.
  *
- * A dump does not say when it was taken. Unless `--now` is given, it is judged as of the newest timestamp found
- * in it (any `metadata`/`status` time except `deletionTimestamp`, which lies in the future during the grace
- * period): a lower bound of when it was taken, so grace periods are never over-counted.
+ * A dump does not say when it was taken. Unless `--now` is given, it is judged as of the newest object timestamp
+ * in it (creation, managedFields, status start/completion times, condition transitions, container state times;
+ * never `deletionTimestamp`, which lies in the future during the grace period, nor values such as env vars):
+ * a lower bound of when it was taken, so grace periods are never over-counted.
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
@@ -38,23 +39,50 @@ export class DumpError extends Error {
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-function newestIn(value: unknown, best: { ms: number }, key = ''): void {
-  if (typeof value === 'string') {
-    if (key !== 'deletionTimestamp' && ISO.test(value)) {
-      const ms = Date.parse(value);
-      if (ms > best.ms) best.ms = ms;
-    }
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const v of value) newestIn(v, best);
-    return;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      // startedAt of containerd's StartError is the epoch; skip nothing else.
-      newestIn(v, best, k);
-    }
+type Obj = Record<string, unknown>;
+
+function asObj(v: unknown): Obj | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
+}
+
+function asList(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.map(asObj).filter((o): o is Obj => o !== undefined) : [];
+}
+
+/** Container status times: `state`/`lastState` × running.startedAt, terminated.startedAt/finishedAt. */
+function containerTimes(status: Obj, out: unknown[]): void {
+  for (const key of ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'])
+    for (const cs of asList(status[key]))
+      for (const which of ['state', 'lastState']) {
+        const state = asObj(cs[which]);
+        out.push(asObj(state?.running)?.startedAt);
+        const t = asObj(state?.terminated);
+        out.push(t?.startedAt, t?.finishedAt);
+      }
+}
+
+/**
+ * Adds the newest object timestamp of an item to `best`: only fields the API server or a controller writes
+ * (creation, managedFields updates, start/completion/schedule times, condition transitions, container state
+ * times). Never `deletionTimestamp` (in the future during the grace period) and never free values such as
+ * env vars, annotations or args: an env var `2027-01-01T00:00:00Z` must not move `now`.
+ */
+function newestIn(item: unknown, best: { ms: number }): void {
+  const o = asObj(item);
+  if (!o) return;
+  const meta = asObj(o.metadata) ?? {};
+  const status = asObj(o.status) ?? {};
+  const times: unknown[] = [meta.creationTimestamp];
+  for (const f of asList(meta.managedFields)) times.push(f.time);
+  for (const k of ['startTime', 'completionTime', 'lastScheduleTime', 'lastSuccessfulTime'])
+    times.push(status[k]);
+  for (const c of asList(status.conditions))
+    times.push(c.lastTransitionTime, c.lastUpdateTime, c.lastProbeTime);
+  containerTimes(status, times);
+  for (const t of times) {
+    if (typeof t !== 'string' || !ISO.test(t)) continue;
+    const ms = Date.parse(t);
+    if (ms > best.ms) best.ms = ms;
   }
 }
 
