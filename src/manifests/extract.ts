@@ -1,4 +1,5 @@
 import { isScalar } from 'yaml';
+import { escapeControl } from './escape.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
 import { templatedFileReason, templatedValueReason } from './templated.js';
@@ -101,12 +102,18 @@ function addField(
 ): void {
   const range = field.node.range;
   const start = range?.[0] ?? 0;
-  const end = range?.[1] ?? start;
-  const { line, column } = parsed.position(start);
-  const scalar = isScalar(field.node);
+  const end = field.missing ? start : (range?.[1] ?? start);
+  const { line, column } = parsed.position(field.at?.range?.[0] ?? start);
+  const node = field.node;
+  const scalar = isScalar(node);
   // Non-string scalars (`image: 1.0`) keep their source text, not the number's formatting.
-  const raw =
-    isScalar(field.node) && typeof field.node.value === 'string' ? field.node.value : text.slice(start, end);
+  const raw = field.missing
+    ? ''
+    : scalar && typeof node.value === 'string'
+      ? node.value
+      : scalar && node.value === null
+        ? ''
+        : text.slice(start, end);
   const use: ImageUse = {
     raw,
     file: file.path,
@@ -121,25 +128,59 @@ function addField(
     containerType: field.containerType,
     origin: 'manifest',
   };
-  const endPos = parsed.position(end);
-  const rest = parsed.lineText(endPos.line).slice(endPos.column - 1);
+  const endPos = parsed.position(field.missing ? start : end);
+  const rest = field.missing ? '' : parsed.lineText(endPos.line).slice(endPos.column - 1);
   const suppress = parseInlineIgnore(rest);
   if (suppress !== undefined) use.suppress = suppress;
+  if (!scalar && !field.missing) {
+    const reason = templatedValueReason(raw);
+    if (reason !== null) {
+      result.templated.push({ use, reason });
+      return;
+    }
+    result.errors.push({
+      file: file.path,
+      line,
+      column,
+      message: `container ${escapeControl(field.container ?? '(unnamed)')} has an image that is not a string (${escapeControl(raw.slice(0, 60))}); write the image as a plain string.`,
+    });
+    return;
+  }
+  const invalid = field.missing ? MISSING_IMAGE_REASON : invalidImageReason(scalar ? node.value : null, raw);
+  if (invalid !== null) {
+    use.invalid = invalid;
+    result.uses.push(use);
+    return;
+  }
   const reason = templatedValueReason(raw);
   if (reason !== null) {
     result.templated.push({ use, reason });
     return;
   }
-  if (!scalar) {
-    result.errors.push({
-      file: file.path,
-      line,
-      column,
-      message: `container ${field.container ?? '(unnamed)'} has an image that is not a string (${raw.slice(0, 60)}); write the image as a plain string.`,
-    });
-    return;
-  }
   result.uses.push(use);
+}
+
+/** The reason for a container with a name but no `image` key. */
+export const MISSING_IMAGE_REASON =
+  'image is missing: Kubernetes requires an image for every container; add one (or, if this file is a patch, keep it out of the scanned paths)';
+
+/**
+ * Why a container's scalar `image` value can never be valid, or null when it may be: empty or
+ * null, not a string (`image: 42`, which kubectl rejects), a line break (a block scalar) or
+ * leading/trailing whitespace (the API server rejects both). `raw` is the text as written.
+ */
+export function invalidImageReason(value: unknown, raw: string): string | null {
+  if (value === null || value === undefined || value === '')
+    return 'image is empty: Kubernetes requires an image for every container';
+  if (typeof value !== 'string') {
+    const type = typeof value === 'bigint' ? 'number' : typeof value;
+    return `image must be a string, not a ${type} (kubectl rejects ${escapeControl(raw)}); quote it if it is meant as a tag`;
+  }
+  if (/[\r\n]/.test(value))
+    return `image contains a line break (${escapeControl(value)}); an image reference is one line: write it as a plain scalar`;
+  if (value.trim() !== value)
+    return `image has leading or trailing whitespace (${escapeControl(JSON.stringify(value))}); Kubernetes rejects it`;
+  return null;
 }
 
 /** Orders by file, then line, then column (code-point order, so results do not depend on locale). */

@@ -57,6 +57,13 @@ export interface ImageUse {
    * (`# k8s-image-check: ignore` → `['*']`, `# k8s-image-check: ignore=latest-tag,dirty-tag`).
    */
   suppress?: string[];
+  /**
+   * Set when the value can never be a valid image, with the reason (what is wrong and what
+   * Kubernetes does with it), e.g. "image is empty: Kubernetes requires an image for every
+   * container". `raw` is then the text as written ('' for an empty, null or missing image).
+   * The engine reports such a use as an `invalid-reference` finding and checks nothing else.
+   */
+  invalid?: string;
 }
 
 /** A templated value inside otherwise valid YAML (`{{ .Values.image }}`, `${IMAGE}`, `<image_url>`). */

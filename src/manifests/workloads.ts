@@ -16,12 +16,18 @@ export interface ObjectInfo {
   namespace: string | null;
   /** `metadata.name`, else `metadata.generateName`. */
   name: string | null;
+  /** A whole core workload object (not a CRD, not a likely patch): every container needs an image. */
+  complete?: boolean;
 }
 
 /** One container image field found in a document, still as a YAML node (positions come from it). */
 export interface ImageField {
-  /** The image value node (an anchored scalar when the container used an alias). */
+  /** The image value node (an anchored scalar when the container used an alias); the container when `missing`. */
   node: Node;
+  /** Where to report the field when not at `node` (the `image` key of an empty `image:`). */
+  at?: Node;
+  /** The container has a name but no `image` key (Kubernetes requires one). */
+  missing?: true;
   container: string | null;
   containerType: ContainerType;
   object: ObjectInfo;
@@ -83,6 +89,7 @@ function visitObject(walker: NodeWalker, obj: Node | undefined, out: ImageField[
     apiVersion,
     namespace: walker.getString(metadata, 'namespace'),
     name: walker.getString(metadata, 'name') ?? walker.getString(metadata, 'generateName'),
+    complete: isCompleteObject(walker, obj, kind),
   };
   const rule = findKindRule(kind, apiVersion);
   if (rule === undefined) {
@@ -123,15 +130,47 @@ function addContainer(
   defaultName: string | null = null,
 ): void {
   if (!isMap(container)) return;
+  const name = walker.getString(container, 'name') ?? defaultName;
   const image = walker.get(container, 'image');
-  if (image === undefined) return;
-  if (isScalar(image) && (image.value === null || image.value === '')) return;
-  out.push({
-    node: image,
-    container: walker.getString(container, 'name') ?? defaultName,
-    containerType: type,
-    object: info,
-  });
+  if (image === undefined) {
+    if (name !== null && info.complete) {
+      out.push({ node: container, missing: true, container: name, containerType: type, object: info });
+    }
+    return;
+  }
+  const field: ImageField = { node: image, container: name, containerType: type, object: info };
+  // `image:` with nothing after it: point at the key, not at the end of the line.
+  if (isScalar(image) && image.value === null && image.source === '') {
+    const pair = container.items.find((p) => isScalar(p.key) && p.key.value === 'image');
+    if (isScalar(pair?.key)) field.at = pair.key;
+  }
+  out.push(field);
+}
+
+/** Core kinds whose containers must each carry an image (CRDs may default theirs). */
+const IMAGE_REQUIRED_KINDS = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+]);
+/** apps/v1 kinds that require `spec.selector` (CronJob: `spec.schedule`): without it the document is a patch. */
+const SELECTOR_REQUIRED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/**
+ * True when a document is a whole core object (so a container without an image is an error), false
+ * for CRDs and for likely strategic-merge patches (an apps/v1 workload without `spec.selector`).
+ */
+function isCompleteObject(walker: NodeWalker, obj: Node, kind: string): boolean {
+  if (!IMAGE_REQUIRED_KINDS.has(kind)) return false;
+  const spec = walker.get(obj, 'spec');
+  if (kind === 'CronJob') return walker.get(spec, 'schedule') !== undefined;
+  if (!SELECTOR_REQUIRED_KINDS.has(kind)) return true;
+  return walker.get(spec, 'selector') !== undefined;
 }
 
 /** All nodes reached by following `steps` from `node` (fanning out at `[]` steps). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { extractFile } from '../../src/manifests/extract.js';
+import { extractFile, MISSING_IMAGE_REASON } from '../../src/manifests/extract.js';
 import { extractFixture, FIXTURES } from './fixture.js';
 
 /** [line, column, raw, kind, name, container, containerType, docIndex] */
@@ -237,7 +237,45 @@ describe('broken, templated and hostile input', () => {
     ['List of lists', 'kind: List\nitems: [{kind: List, items: [{kind: List, items: []}]}]\n'],
   ])('never throws on %s', (_label, text) => {
     const result = extractFile({ path: 'x.yaml', absPath: '/x.yaml', size: text.length }, text);
-    expect(result.uses).toEqual([]);
+    expect(result.uses.filter((u) => u.invalid === undefined)).toEqual([]);
+  });
+
+  it('reports empty, null, missing, non-string, multi-line and padded images as invalid uses', () => {
+    const result = extractFixture('invalid-images.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.uses.map((u) => [u.line, u.column, u.container, u.raw, u.invalid ?? null])).toEqual([
+      [8, 14, 'empty', '', 'image is empty: Kubernetes requires an image for every container'],
+      [10, 14, 'null-word', '', 'image is empty: Kubernetes requires an image for every container'],
+      // `image:` with no value: at the key.
+      [12, 7, 'nothing', '', 'image is empty: Kubernetes requires an image for every container'],
+      [
+        14,
+        14,
+        'number',
+        '42',
+        'image must be a string, not a number (kubectl rejects 42); quote it if it is meant as a tag',
+      ],
+      // No image key: at the container.
+      [15, 7, 'missing', '', MISSING_IMAGE_REASON],
+      [
+        18,
+        14,
+        'block',
+        'multi:1\n',
+        'image contains a line break (multi:1\\n); an image reference is one line: write it as a plain scalar',
+      ],
+      [
+        21,
+        14,
+        'spaced',
+        ' nginx:1.27',
+        'image has leading or trailing whitespace (" nginx:1.27"); Kubernetes rejects it',
+      ],
+      [23, 14, 'fine', 'nginx:1.27', null],
+      // The patch (no selector) and the custom resource's sidecar are not reported.
+      [47, 18, 'app', 'x:1', null],
+    ]);
+    for (const u of result.uses) expect(u.invalid ?? '').not.toMatch(/[\n\r]/);
   });
 
   it('keeps the CRLF fixture byte-exact (no line-ending normalisation in the checkout)', () => {
@@ -248,6 +286,7 @@ describe('broken, templated and hostile input', () => {
     const text = '\uFEFFapiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: 1.0\n';
     const result = extractFile({ path: 'x.yaml', absPath: '/x.yaml', size: text.length }, text);
     expect(result.uses.map((u) => [u.line, u.column, u.raw])).toEqual([[6, 14, '1.0']]);
+    expect(result.uses[0]?.invalid).toMatch(/^image must be a string, not a number \(kubectl rejects 1\.0\)/);
   });
 
   it('reports an image that is not a string as an error at its position', () => {
