@@ -176,7 +176,11 @@ export function decideEndpoints(registry: string, options: PolicyOptions): Polic
   const written = canonicalRegistry(registry);
   const canonical = canonicalHostPort(written);
   if (canonical === undefined) {
-    return { ok: false, reason: `${written} is not a valid registry host name; fix the image reference.` };
+    const what =
+      written === ''
+        ? 'the reference names no registry host'
+        : `${written} is not a valid registry host name`;
+    return { ok: false, reason: `${what}; fix the image reference.` };
   }
   if (
     options.allowedRegistries.length > 0 &&

@@ -159,6 +159,10 @@ describe('decideEndpoints', () => {
   it('other hosts are connected to in canonical form, with the written port', () => {
     const d = decideEndpoints('0x7f000001:5000', base);
     expect(d.ok && d.endpoints[0]).toMatchObject({ host: '127.0.0.1:5000', scheme: 'https-or-http' });
+    expect(decideEndpoints('', base)).toEqual({
+      ok: false,
+      reason: 'the reference names no registry host; fix the image reference.',
+    });
     expect(decideEndpoints('a b', base)).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/not a valid/),
