@@ -84,8 +84,8 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Whether an IP address is link-local or a cloud metadata endpoint: 169.254.0.0/16 (IPv4 and IPv4-mapped),
- * fe80::/10 and `fd00:ec2::254` (AWS IMDS over IPv6).
+ * Whether an IP address is link-local or a cloud metadata endpoint: 169.254.0.0/16 (IPv4, and embedded in
+ * IPv6 as mapped, compatible, NAT64 or 6to4 addresses), fe80::/10 and `fd00:ec2::254` (AWS IMDS over IPv6).
  */
 export function isRefusedAddress(address: string): boolean {
   const a = address
@@ -100,11 +100,16 @@ export function isRefusedAddress(address: string): boolean {
   if (full === 'fd00:0ec2:0000:0000:0000:0000:0000:0254') return true;
   const first = Number.parseInt(full.slice(0, 4), 16);
   if ((first & 0xffc0) === 0xfe80) return true;
-  // IPv4-mapped ::ffff:a.b.c.d
-  if (full.startsWith('0000:0000:0000:0000:0000:ffff:')) {
-    const hi = Number.parseInt(full.slice(30, 34), 16);
-    return hi === 0xa9fe; // 169.254
+  // IPv4 embedded in IPv6: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d (the last
+  // 32 bits), and 6to4 2002:AABB:CCDD:: (bits 16-47): each reaches 169.254.0.0/16 on a network that routes it.
+  for (const prefix of [
+    '0000:0000:0000:0000:0000:ffff:',
+    '0000:0000:0000:0000:0000:0000:',
+    '0064:ff9b:0000:0000:0000:0000:',
+  ]) {
+    if (full.startsWith(prefix)) return full.slice(30, 34) === 'a9fe';
   }
+  if (full.startsWith('2002:')) return full.slice(5, 9) === 'a9fe';
   return false;
 }
 
