@@ -134,6 +134,14 @@ describe('checkImages stops asking a failing host', () => {
     expect(run.results[5]?.message).toMatch(/asked to wait 21600 s \(Retry-After\), longer than the 1 s/);
   });
 
+  it('24 images behind an always-429 within the cap: three images pay their retries, the rest are rate_limited', async () => {
+    const f = await fake((_req, res) => json(res, 429, {}, { 'retry-after': '1' }));
+    const run = await checkMany(f.host, 24, { retries: 2 });
+    expect(run.results.map((r) => r.status)).toEqual(Array(24).fill('rate_limited'));
+    expect(f.seen.length).toBe(3 * 3);
+    expect(run.results[23]?.message).toMatch(/failed 3 checks in a row.*authenticate to get a higher limit/);
+  });
+
   it('a hanging host: bounded requests, registry_unavailable for every image', async () => {
     const f = await fake(() => new Promise<void>(() => undefined));
     const run = await checkMany(f.host, 12, { retries: 1, timeoutMs: 200, plainHttpRegistries: [f.host] });
