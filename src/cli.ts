@@ -160,13 +160,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runDriftCommand(rest, io, {
           scanManifests: (config, root, logger) => scanDesiredUses(config, root, logger, io.env.PATH),
           loadConfig: (args: string[]) => loadCliConfig(args, 'cluster', io.env, io.cwd),
-          publish: async (report, config, logger) => {
-            await publishClusterReport(report, config, {
+          publish: (report, config, logger) =>
+            publishClusterReport(report, config, {
               logger,
-              github: cliIssueTarget(io.env, logger),
+              // No client at all when issues are off (e.g. dump input without an explicit --issues).
+              github: config.issues ? cliIssueTarget(io.env, logger) : null,
               now: new Date(),
-            });
-          },
+            }),
         });
       case 'ref':
         return await runRefCommand(rest, {

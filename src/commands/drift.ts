@@ -4,6 +4,9 @@
  *
  * Exit status: 0 nothing at or above `--fail-on`; 1 a workload at or above it (critical = error); 2 usage
  * error or the cluster could not be seen (nothing was judged).
+ *
+ * Publishing: issues and metrics as configured for a live cluster; for dumps only with an explicit `--issues`
+ * / `--pushgateway-url` (`publishingConfig`). `--dry-run` prints the issue plan to stderr.
  */
 import { writeFile } from 'node:fs/promises';
 import { DumpError } from '../cluster/dump.js';
@@ -13,6 +16,7 @@ import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import type { PublishResult } from '../engine/cluster-publish.js';
 import { runClusterMode } from '../engine/drift.js';
 import type { CheckImagesFn, EngineLogger } from '../engine/scan.js';
 import type { ImageUse } from '../manifests/types.js';
@@ -39,8 +43,60 @@ export interface DriftCommandDeps {
   ) => { checkImages: CheckImagesFn; secrets: string[] };
   /** Wall clock in ms (the report's generatedAt). */
   clock?: () => number;
-  /** Issues and metrics after a run that could see the cluster (the CLI passes `publishClusterReport`). */
-  publish?: (report: DriftReport, config: Config, logger: EngineLogger) => Promise<void>;
+  /**
+   * Issues and metrics after a run that could see the cluster (the CLI passes `publishClusterReport`). It
+   * receives the configuration after the dump rule of `publishingConfig`; what it returns is used for the
+   * `--dry-run` plan.
+   */
+  publish?: (
+    report: DriftReport,
+    config: Config,
+    logger: EngineLogger,
+  ) => Promise<Pick<PublishResult, 'issueSummary'> | undefined>;
+}
+
+/**
+ * Returns the value the command line gave a boolean flag explicitly (`--issues` true, `--no-issues` false,
+ * the last one wins; nothing after `--`), or null when it did not name it (a default, env or config file).
+ */
+export function explicitBooleanFlag(args: readonly string[], flag: string): boolean | null {
+  let value: boolean | null = null;
+  for (const a of args) {
+    if (a === '--') break;
+    if (a === `--${flag}`) value = true;
+    else if (a === `--no-${flag}`) value = false;
+  }
+  return value;
+}
+
+/** Returns whether the command line names a value flag (`--flag V` or `--flag=V`). */
+export function hasValueFlag(args: readonly string[], flag: string): boolean {
+  for (const a of args) {
+    if (a === '--') break;
+    if (a === `--${flag}` || a.startsWith(`--${flag}=`)) return true;
+  }
+  return false;
+}
+
+/**
+ * Returns the configuration publishing may use. A run on dumps (`--pods-file`/`--objects-file`) is a
+ * classification, not a scheduled check: it manages issues only with an explicit `--issues` on the command
+ * line, and pushes metrics only with an explicit `--pushgateway-url`, so a shell with `GITHUB_TOKEN` and
+ * `GITHUB_REPOSITORY` set never opens "offline: …" issues by accident. A live run uses the configuration as is.
+ */
+export function publishingConfig(config: Config, args: readonly string[], logger: EngineLogger): Config {
+  if (config.podsFile === null && config.objectsFile === null) return config;
+  const issues = config.issues && explicitBooleanFlag(args, 'issues') === true;
+  const push = config.pushgatewayUrl !== null && hasValueFlag(args, 'pushgateway-url');
+  if (config.issues && !issues)
+    logger.debug(
+      'Issues are not managed for dump input (--pods-file/--objects-file) unless --issues is given on the command line.',
+    );
+  if (config.pushgatewayUrl !== null && !push)
+    logger.debug(
+      'Metrics are not pushed for dump input (--pods-file/--objects-file) unless --pushgateway-url is given on the command line.',
+    );
+  return { ...config, issues, pushgatewayUrl: push ? config.pushgatewayUrl : null };
 }
 
 const FAIL_LEVEL: Record<string, HealthSeverity | null> = {
@@ -98,7 +154,15 @@ export async function runDriftCommand(
     if (config.output) await writeFile(config.output, text);
     else io.stdout.write(text);
     if (config.jsonFile) await writeFile(config.jsonFile, redact(renderDriftJson(report)));
-    await deps.publish?.(report, config, logger);
+    const published = await deps.publish?.(report, publishingConfig(config, args, logger), logger);
+    if (config.dryRun) {
+      const plan = published?.issueSummary ? redact(published.issueSummary) : '';
+      io.stderr.write(
+        plan
+          ? `dry-run: nothing was written. The issue plan:\n\n${plan}\n`
+          : 'dry-run: nothing was written; no issue plan (issues are off, or no GITHUB_TOKEN and GITHUB_REPOSITORY).\n',
+      );
+    }
     return driftShouldFail(report, config.failOn) ? 1 : 0;
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {

@@ -1,0 +1,89 @@
+/**
+ * The CLI's publishing rules: dumps never open issues unless `--issues` is on the command line, even with
+ * GITHUB_TOKEN/GITHUB_REPOSITORY set; `--dry-run` prints the issue plan to stderr and writes nothing.
+ */
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { explicitBooleanFlag, hasValueFlag } from '../../src/commands/drift.js';
+import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+
+const CWD = new URL('../..', import.meta.url).pathname;
+const DUMPS = [
+  '--pods-file',
+  'fixtures/cluster/dump/pods.json',
+  '--objects-file',
+  'fixtures/cluster/dump/objects.json',
+  '--manifests',
+  'fixtures/cluster/manifests',
+  '--default-namespace',
+  'shop',
+  '--offline',
+  '--format',
+  'json',
+];
+
+let gh: FakeGitHub | undefined;
+afterEach(async () => {
+  await gh?.close();
+  gh = undefined;
+});
+
+async function run(args: string[], env: Record<string, string>) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(['drift', ...args], { stdin: new PassThrough(), stdout, stderr, env, cwd: CWD });
+  return { code, stdout: out, stderr: err };
+}
+
+async function github() {
+  gh = await startFakeGitHub({ labels: [{ name: 'k8s-image-check', color: '0e8a16' }] });
+  return {
+    GITHUB_TOKEN: 'ghs_test-token',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_API_URL: gh.url,
+    K8S_IMAGE_CHECK_DEBUG: '1',
+  };
+}
+
+describe('drift on dumps with a GitHub token in the environment', () => {
+  it('asks GitHub nothing without an explicit --issues, and says why in a debug line', async () => {
+    const env = await github();
+    const { code, stderr } = await run(DUMPS, env);
+    expect(code).toBe(1);
+    expect(gh!.server.requests).toEqual([]);
+    expect(stderr).toContain('unless --issues is given on the command line');
+  });
+
+  it('--no-issues after --issues wins', async () => {
+    const env = await github();
+    await run([...DUMPS, '--issues', '--no-issues'], env);
+    expect(gh!.server.requests).toEqual([]);
+  });
+
+  // (Real writes go through the throttled client, about a second each: the dry run proves the gate opens.)
+  it('--issues --dry-run lists the issues, writes nothing and prints the plan to stderr', async () => {
+    const env = await github();
+    const { stderr } = await run([...DUMPS, '--issues', '--dry-run', '--cluster-name', 'lab'], env);
+    expect(gh!.server.requests.length).toBeGreaterThan(0);
+    expect(gh!.writes()).toEqual([]);
+    expect(stderr).toContain('dry-run: nothing was written. The issue plan:');
+    expect(stderr).toContain('### Issues for cluster `lab` (dry run: nothing written)');
+    expect(stderr).toMatch(/would open/);
+    expect(stderr).not.toContain('ghs_test-token');
+  });
+});
+
+describe('flag helpers', () => {
+  it('reads explicit flags only, stopping at --', () => {
+    expect(explicitBooleanFlag(['--issues'], 'issues')).toBe(true);
+    expect(explicitBooleanFlag(['--issues', '--no-issues'], 'issues')).toBe(false);
+    expect(explicitBooleanFlag(['--', '--issues'], 'issues')).toBeNull();
+    expect(hasValueFlag(['--pushgateway-url=http://x'], 'pushgateway-url')).toBe(true);
+    expect(hasValueFlag(['--pushgateway-urlx'], 'pushgateway-url')).toBe(false);
+  });
+});
