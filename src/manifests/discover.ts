@@ -49,7 +49,7 @@ export function isManifestName(name: string): boolean {
 /** The notice for a file over the size limit: what, how big, and the setting to change. */
 export function tooLargeReason(size: number, maxFileSize: number): string {
   const mb = (n: number): string => `${(n / 1_000_000).toFixed(1)} MB`;
-  return `file is ${mb(size)} (${size} bytes), over the maxFileSize limit of ${mb(maxFileSize)} (${maxFileSize} bytes); raise maxFileSize to scan it`;
+  return `file is ${mb(size)} (${size} bytes), over the max-file-size limit of ${mb(maxFileSize)} (${maxFileSize} bytes); raise max-file-size (--max-file-size) to scan it`;
 }
 
 interface GitignoreLayer {

@@ -1,6 +1,10 @@
 /** The reason reported for Helm chart templates, which are rendered by a later stage. */
 export const HELM_TEMPLATE_REASON = 'Helm template; rendering comes later';
 
+/** The reason for a `{{ … }}` file that is not a chart template and is not valid YAML. */
+export const LOOSE_TEMPLATE_REASON =
+  'Jinja/Go template outside a Helm chart: not valid YAML until rendered; render it first or exclude it';
+
 /**
  * Why an image value cannot be checked as written, or null when it is a plain value.
  * Only clear template syntaxes count: `{{ … }}` (Helm/Go), `${VAR}` / `$VAR` (shell, envsubst),
@@ -37,8 +41,11 @@ export function templatedFileReason(path: string, text: string, parsed: boolean)
   const goTemplate = text.includes('{{');
   if (goTemplate && inChartTemplatesDir(path)) return HELM_TEMPLATE_REASON;
   if (parsed) return null;
-  if (goTemplate) return HELM_TEMPLATE_REASON;
-  if (text.includes('{%')) return 'Jinja template (not valid YAML until rendered); not scanned';
-  if (text.includes('<%')) return 'ERB template (not valid YAML until rendered); not scanned';
+  // Jinja also writes `{{ … }}`: its block tags decide before the Go-template check.
+  if (text.includes('{%'))
+    return 'Jinja template outside a Helm chart: not valid YAML until rendered; render it first or exclude it';
+  if (text.includes('<%'))
+    return 'ERB template outside a Helm chart: not valid YAML until rendered; render it first or exclude it';
+  if (goTemplate) return LOOSE_TEMPLATE_REASON;
   return null;
 }

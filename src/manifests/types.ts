@@ -10,9 +10,12 @@ export interface ManifestFile {
   size: number;
 }
 
-/** A file that was not scanned, and why (e.g. "Helm template; rendering comes later"). */
+/** A file (or a part of one) that was not scanned, and why (e.g. "Helm template; rendering comes later"). */
 export interface SkippedFile {
+  /** Repo-relative path with `/` separators, never with a `:line` suffix. */
   file: string;
+  /** 1-based line of the skipped part (an object or entry in the file) when not the whole file. */
+  line?: number;
   reason: string;
 }
 

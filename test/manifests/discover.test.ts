@@ -127,7 +127,8 @@ describe('discoverFiles', () => {
     expect(files.map((f) => f.path)).toEqual(['small.yaml']);
     expect(skipped).toEqual([{ file: 'big.yaml', reason: tooLargeReason(2000, 1000) }]);
     expect(skipped[0]?.reason).toContain('2000 bytes');
-    expect(skipped[0]?.reason).toContain('maxFileSize');
+    expect(skipped[0]?.reason).toContain('raise max-file-size (--max-file-size) to scan it');
+    expect(skipped[0]?.reason).not.toContain('maxFileSize');
   });
 
   it('follows file symlinks inside the root, never out of it, and does not loop on directory links', async () => {

@@ -190,7 +190,9 @@ describe('broken, templated and hostile input', () => {
       },
     });
     const goTemplate = extractFixture('go-template-not-yaml.yaml');
-    expect(goTemplate.skipped?.reason).toBe('Helm template; rendering comes later');
+    expect(goTemplate.skipped?.reason).toBe(
+      'Jinja/Go template outside a Helm chart: not valid YAML until rendered; render it first or exclude it',
+    );
     expect(goTemplate.errors).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   HELM_TEMPLATE_REASON,
   inChartTemplatesDir,
+  LOOSE_TEMPLATE_REASON,
   templatedFileReason,
   templatedValueReason,
 } from '../../src/manifests/templated.js';
@@ -50,6 +51,7 @@ describe('templated files', () => {
       'image: "{{ .Values.image }}"',
       true,
       HELM_TEMPLATE_REASON,
+      LOOSE_TEMPLATE_REASON,
     ],
     ['chart dir without template syntax', 'c/templates/a.yaml', 'kind: Pod', true, null],
     [
@@ -57,7 +59,7 @@ describe('templated files', () => {
       'k8s/a.yaml',
       'a:\n{{ range }}\n',
       false,
-      HELM_TEMPLATE_REASON,
+      LOOSE_TEMPLATE_REASON,
     ],
     ['Go template outside a chart, valid YAML', 'k8s/a.yaml', 'name: "{{x}}"', true, null],
     [
@@ -65,7 +67,21 @@ describe('templated files', () => {
       'k8s/a.yaml',
       '{% if x %}\na: [\n',
       false,
-      'Jinja template (not valid YAML until rendered); not scanned',
+      'Jinja template outside a Helm chart: not valid YAML until rendered; render it first or exclude it',
+    ],
+    [
+      'Jinja with {{ }} expressions is not called a Helm template',
+      'ansible/pod.yaml.j2.yaml',
+      '{% for x in y %}\n- image: {{ x }}\n{% endfor %}\n',
+      false,
+      'Jinja template outside a Helm chart: not valid YAML until rendered; render it first or exclude it',
+    ],
+    [
+      'ERB',
+      'k8s/a.yaml',
+      'a: <%= x %>\n  b: [\n',
+      false,
+      'ERB template outside a Helm chart: not valid YAML until rendered; render it first or exclude it',
     ],
     ['plain broken YAML', 'k8s/a.yaml', 'a: [\n', false, null],
   ])('%s', (_label, path, text, parsed, reason) => {

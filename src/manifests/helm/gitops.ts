@@ -45,7 +45,6 @@ export function detectGitOpsPointers(
     const name = isMap(metadata) ? scalarString(metadata.get('name', true)) : null;
     const namespace = isMap(metadata) ? scalarString(metadata.get('namespace', true)) : null;
     const line = lineCounter.linePos(root.range?.[0] ?? 0).line;
-    const where = `${file.path}:${line}`;
     const id = `${namespace ? `${namespace}/` : ''}${name ?? '(unnamed)'}`;
     const spec = root.get('spec', true);
     if (!isMap(spec)) continue;
@@ -68,7 +67,8 @@ export function detectGitOpsPointers(
           apiVersion,
           namespace,
           name,
-          container: c.path,
+          // Values name no container: the release (kind and name) identifies the use.
+          container: null,
           containerType: 'container',
           origin: 'helm-values',
           related: [
@@ -85,7 +85,7 @@ export function detectGitOpsPointers(
     };
     if (kind === 'HelmRelease' && apiVersion.startsWith('helm.toolkit.fluxcd.io')) {
       const reason = helmReleaseReason(spec, id, local);
-      if (reason) out.skipped.push({ file: where, reason });
+      if (reason) out.skipped.push({ file: file.path, line, reason });
       pushValues(spec.get('values', true), 'spec.values');
       continue;
     }
@@ -95,7 +95,7 @@ export function detectGitOpsPointers(
       const sources = [appSpec.get('source', true), ...seqItems(appSpec.get('sources', true))].filter(isMap);
       for (const source of sources) {
         const reason = argoSourceReason(source, kind, id, local);
-        if (reason) out.skipped.push({ file: where, reason });
+        if (reason) out.skipped.push({ file: file.path, line, reason });
         const helm = source.get('helm', true);
         if (isMap(helm)) pushValues(helm.get('valuesObject', true), 'helm.valuesObject');
       }
@@ -113,7 +113,10 @@ function helmReleaseReason(spec: YAMLMap, id: string, local: Set<string>): strin
   }
   const chartSpec = spec.getIn(['chart', 'spec'], true);
   if (!isMap(chartSpec)) return null;
-  const chart = scalarString(chartSpec.get('chart', true)) ?? '?';
+  // Without a chart name (nor chartRef) this is a strategic-merge patch of a HelmRelease defined elsewhere
+  // (e.g. an overlay setting `chart.spec.version` and values): nothing is installed from it.
+  const chart = scalarString(chartSpec.get('chart', true));
+  if (chart === null) return null;
   const sourceRef = chartSpec.get('sourceRef', true);
   const sourceKind = isMap(sourceRef) ? (scalarString(sourceRef.get('kind', true)) ?? 'source') : 'source';
   const sourceName = isMap(sourceRef) ? (scalarString(sourceRef.get('name', true)) ?? '?') : '?';

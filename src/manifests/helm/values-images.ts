@@ -38,7 +38,8 @@ export function chartValuesImages(
       if (t.image === null) {
         if (t.written.includes('{{')) {
           skipped.push({
-            file: `${file}:${t.line}`,
+            file,
+            line: t.line,
             reason: `image \`${t.written}\` of chart ${chart.name} is built by template logic this check does not evaluate; set render: helm to check the rendered image.`,
           });
         }

@@ -183,7 +183,8 @@ export class KustomizeBuilder {
       const field = k.bases.includes(entry) ? 'bases' : 'resources';
       if (isRemoteTarget(entry.value)) {
         acc.skipped.push({
-          file: `${file.path}:${entry.line}`,
+          file: file.path,
+          line: entry.line,
           reason: remoteSkipReason(field, entry.value),
         });
         acc.hasRemote = true;
@@ -223,7 +224,8 @@ export class KustomizeBuilder {
     for (const entry of k.components) {
       if (isRemoteTarget(entry.value)) {
         acc.skipped.push({
-          file: `${file.path}:${entry.line}`,
+          file: file.path,
+          line: entry.line,
           reason: remoteSkipReason('components', entry.value),
         });
         acc.hasRemote = true;
@@ -313,7 +315,8 @@ export class KustomizeBuilder {
     }
     for (const u of k.unsupported)
       acc.skipped.push({
-        file: `${file.path}:${u.line}`,
+        file: file.path,
+        line: u.line,
         reason: `${u.value}; use render: kustomize for an exact result.`,
       });
   }

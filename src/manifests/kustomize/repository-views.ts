@@ -82,7 +82,7 @@ export async function renderRepositoryViews(
   return {
     views,
     uses,
-    skipped: dedupe(skipped, (s) => `${s.file}\n${s.reason}`),
+    skipped: dedupe(skipped, (s) => `${s.file}:${s.line ?? 0}\n${s.reason}`),
     errors: dedupe(errors, (e) => `${e.file}:${e.line}:${e.column}\n${e.message}`),
     notes: plan.notes,
   };

@@ -72,10 +72,10 @@ async function renderWith(builder: KustomizeBuilder, absDir: string): Promise<Ku
   };
 }
 
-function dedupeSkipped<T extends { file: string; reason: string }>(items: T[]): T[] {
+function dedupeSkipped<T extends { file: string; line?: number; reason: string }>(items: T[]): T[] {
   const seen = new Set<string>();
   return items.filter((s) => {
-    const key = `${s.file}\n${s.reason}`;
+    const key = `${s.file}:${s.line ?? 0}\n${s.reason}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

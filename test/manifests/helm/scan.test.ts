@@ -59,7 +59,8 @@ describe('scanHelmCharts without rendering (values path)', () => {
     ]);
     expect(r.skipped).toEqual([
       {
-        file: 'shop/templates/deployment.yaml:19',
+        file: 'shop/templates/deployment.yaml',
+        line: 19,
         reason:
           'image `{{ include "shop.workerImage" . }}` of chart shop is built by template logic this check does not evaluate; set render: helm to check the rendered image.',
       },

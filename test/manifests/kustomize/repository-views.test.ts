@@ -47,7 +47,7 @@ describe('renderRepositoryViews (what the engine calls)', () => {
       origins.set(u.origin ?? 'manifest', (origins.get(u.origin ?? 'manifest') ?? 0) + 1);
     // 4 base + 4 staging + 4 production + 3 patched + 4 remote view uses; 4 chart uses; 2 GitOps values uses.
     expect(Object.fromEntries(origins)).toEqual({ kustomize: 19, 'helm-values': 6 });
-    expect(r.skipped.map((s) => s.file)).toEqual([
+    expect(r.skipped.map((s) => `${s.file}:${s.line}`)).toEqual([
       'kustomize/overlays/remote/kustomization.yaml:5',
       'kustomize/overlays/remote/kustomization.yaml:7',
       'helm/shop/templates/deployment.yaml:19',
@@ -55,6 +55,7 @@ describe('renderRepositoryViews (what the engine calls)', () => {
       'helm/gitops/helmrelease.yaml:1',
       // The second HelmRelease points at ./helm/shop, a chart of this repository: scanned, not skipped.
     ]);
+    for (const s of r.skipped) expect(s.file).not.toContain(':');
     expect(r.notes).toEqual([]);
 
     // Raw scan plus views: unchanged base lines once, each rewritten overlay image once per base container.

@@ -114,12 +114,14 @@ describe('renderKustomizations on fixtures/kustomize', () => {
     expect(v.remote).toBe(true);
     expect(v.skipped).toEqual([
       {
-        file: 'overlays/remote/kustomization.yaml:5',
+        file: 'overlays/remote/kustomization.yaml',
+        line: 5,
         reason:
           'remote base https://github.com/example/platform//deploy/base?ref=v1.2.0: kustomize fetches it at build time and this check runs offline; its images are not checked (vendor it into the repository or scan the remote repository itself).',
       },
       {
-        file: 'overlays/remote/kustomization.yaml:7',
+        file: 'overlays/remote/kustomization.yaml',
+        line: 7,
         reason: expect.stringContaining(
           'remote component git::https://gitlab.com/example/components.git//logging?ref=main',
         ),
