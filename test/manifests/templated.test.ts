@@ -51,7 +51,6 @@ describe('templated files', () => {
       'image: "{{ .Values.image }}"',
       true,
       HELM_TEMPLATE_REASON,
-      LOOSE_TEMPLATE_REASON,
     ],
     ['chart dir without template syntax', 'c/templates/a.yaml', 'kind: Pod', true, null],
     [
