@@ -38,6 +38,7 @@ import type { Config } from '../config/schema.js';
 import { compileDirtyPatterns, type TagPolicyOptions } from '../image/tag-policy.js';
 import type { ImageUse } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
+import { readPreviousRestarts } from '../report/pushgateway.js';
 import { RULES_BY_ID } from '../report/rules.js';
 import { createRegistryChecker } from './registry.js';
 import type { CheckImagesFn, EngineLogger } from './scan.js';
@@ -350,8 +351,13 @@ export interface ClusterModeDeps {
   clock?: () => number;
   /** Called with every secret the run learns (registry credentials from pull secrets), to mask it at once. */
   onSecrets?: (secrets: string[]) => void;
-  /** Restart counts of the previous run (at most an hour old), for the R2 rate rule. */
+  /**
+   * Restart counts of the previous run (at most an hour old), for the R2 rate rule. Without them, a live run
+   * with a Pushgateway reads them back from the group it will replace (`readPreviousRestarts`).
+   */
   previousRestarts?: ReadonlyMap<string, number>;
+  /** Fetch for the Pushgateway read-back (tests). */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -382,6 +388,24 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
   const desired = await deps.scanManifests(config, deps.root, deps.logger);
   const options = driftOptionsFromConfig(config, clusterName);
   if (deps.previousRestarts) options.previousRestarts = deps.previousRestarts;
+  else if (!offline && config.pushgatewayUrl) {
+    const previous = await readPreviousRestarts({
+      url: config.pushgatewayUrl,
+      job: config.pushgatewayJob,
+      cluster: clusterName,
+      scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
+      now: new Date((deps.clock ?? Date.now)()),
+      ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
+      ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+    if (previous.ok) {
+      options.previousRestarts = previous.restarts;
+      deps.logger.debug(
+        `Restart counts of the previous run (pushed ${previous.pushedAt.toISOString()}) enable the restart-rate rule.`,
+      );
+    } else deps.logger.debug(`No restart-rate rule this run: ${previous.message}.`);
+  }
   const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
     const checker = deps.createChecker
       ? deps.createChecker(config, deps.logger, pullSecrets)

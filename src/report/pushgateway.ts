@@ -216,3 +216,97 @@ export async function pushReportMetrics(
     body: renderMetrics(report, { now, lastSuccess: report.complete }),
   });
 }
+
+/** Options of `readPreviousRestarts`. */
+export interface ReadPreviousOptions {
+  /** Base URL of the gateway (credentials in the userinfo are used as Basic auth). */
+  url: string;
+  job: string;
+  cluster: string;
+  scope?: { namespaces: readonly string[]; excludeNamespaces: readonly string[] };
+  username?: string;
+  password?: string;
+  now: Date;
+  /** Oldest previous push that still counts, in seconds. Default 3600 (the R2 rule is "per hour"). */
+  maxAgeSeconds?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** The previous run's restart counts as the gateway holds them, or why there are none. */
+export type PreviousRestarts =
+  | { ok: true; restarts: Map<string, number>; pushedAt: Date }
+  | { ok: false; message: string };
+
+interface GatewayFamily {
+  metrics?: { labels?: Record<string, string>; value?: string }[];
+}
+
+/**
+ * Returns the restart counts of the group `{job, cluster[, scope]}` from a `GET /api/v1/metrics` answer,
+ * keyed `namespace/pod/container` (`restartKey`), when the group's last push is at most `maxAgeSeconds` old.
+ * Pure: the parsing half of `readPreviousRestarts`.
+ */
+export function previousRestartsFromApi(
+  answer: unknown,
+  group: Readonly<Record<string, string>>,
+  now: Date,
+  maxAgeSeconds = 3600,
+): PreviousRestarts {
+  const data = (answer as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return { ok: false, message: 'the gateway answer has no data list' };
+  const wanted = Object.entries(group);
+  const found = data.find((g: { labels?: Record<string, string> }) => {
+    const labels = g?.labels ?? {};
+    const extra = Object.keys(labels).filter((k) => k !== 'instance' && !(k in group));
+    return extra.length === 0 && wanted.every(([k, v]) => labels[k] === v);
+  }) as Record<string, GatewayFamily> | undefined;
+  if (!found) return { ok: false, message: 'no previous push for this group' };
+  const pushed = Number(found.push_time_seconds?.metrics?.[0]?.value);
+  if (!Number.isFinite(pushed) || pushed <= 0) return { ok: false, message: 'the previous push has no time' };
+  const age = now.getTime() / 1000 - pushed;
+  if (age > maxAgeSeconds || age < 0)
+    return { ok: false, message: `the previous push is ${Math.round(age)} s old (limit ${maxAgeSeconds} s)` };
+  const restarts = new Map<string, number>();
+  for (const m of found.k8s_pod_container_restarts?.metrics ?? []) {
+    const l = m.labels ?? {};
+    const value = Number(m.value);
+    if (l.namespace && l.pod && l.container && Number.isFinite(value))
+      restarts.set(`${l.namespace}/${l.pod}/${l.container}`, value);
+  }
+  return { ok: true, restarts, pushedAt: new Date(pushed * 1000) };
+}
+
+/**
+ * Reads the previous run's restart counts back from the gateway (`GET /api/v1/metrics`), for the R2 restart
+ * rate rule: the group this run will replace holds them. Never throws; a failure is a result with a message
+ * (the run then goes on without the rate rule).
+ */
+export async function readPreviousRestarts(options: ReadPreviousOptions): Promise<PreviousRestarts> {
+  const { base, username: urlUser, password: urlPassword } = parseGatewayUrl(options.url);
+  const target = new URL(`${base.pathname.replace(/\/+$/, '')}/api/v1/metrics`, base).toString();
+  const username = options.username ?? urlUser;
+  const password = options.password ?? urlPassword;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (username !== undefined || password !== undefined)
+    headers.authorization = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64')}`;
+  try {
+    const response = await (options.fetch ?? globalThis.fetch)(target, {
+      headers,
+      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS),
+      redirect: 'error',
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return {
+        ok: false,
+        message: `Pushgateway ${base.host} answered ${response.status} to GET /api/v1/metrics`,
+      };
+    }
+    const group = { job: options.job, ...reportGroupingKey(options.cluster, options.scope) };
+    return previousRestartsFromApi(await response.json(), group, options.now, options.maxAgeSeconds);
+  } catch (err: unknown) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { ok: false, message: `Pushgateway ${base.host} could not be read (${why})` };
+  }
+}
