@@ -80,15 +80,20 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
   const excluded = (rel: string): boolean => excludeMatchers.some((m) => m(rel));
   const limit = limiter(FS_CONCURRENCY);
   const found = new Map<string, ManifestFile>();
+  /** Real path of each found file (symlinks resolved), to drop a second name for the same file. */
+  const realOf = new Map<string, string>();
   const skipped = new Map<string, SkippedFile>();
   const gitignoreCache = new Map<string, Promise<GitignoreLayer | null>>();
 
   const inRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
 
-  const addFile = async (rel: string, abs: string, size?: number): Promise<void> => {
+  const addFile = async (rel: string, abs: string, real: string, size?: number): Promise<void> => {
     const bytes = size ?? (await limit(() => stat(abs))).size;
     if (bytes > maxFileSize) skipped.set(rel, { file: rel, reason: tooLargeReason(bytes, maxFileSize) });
-    else found.set(rel, { path: rel, absPath: abs, size: bytes });
+    else {
+      found.set(rel, { path: rel, absPath: abs, size: bytes });
+      realOf.set(rel, real);
+    }
   };
 
   const gitignoreOf = (dirRel: string): Promise<GitignoreLayer | null> => {
@@ -118,6 +123,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
 
   const walk = async (
     dirRel: string,
+    dirReal: string,
     layers: readonly GitignoreLayer[],
     accept: (rel: string) => boolean,
   ): Promise<void> => {
@@ -138,11 +144,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       const abs = path.join(dirAbs, entry.name);
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED_DIRS.has(entry.name) || excluded(rel) || gitIgnored(rel, true, here)) continue;
-        tasks.push(walk(rel, here, accept));
+        tasks.push(walk(rel, path.join(dirReal, entry.name), here, accept));
       } else if (entry.isFile()) {
         if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
           continue;
-        tasks.push(addFile(rel, abs));
+        tasks.push(addFile(rel, abs, path.join(dirReal, entry.name)));
       } else if (entry.isSymbolicLink()) {
         if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
           continue;
@@ -165,7 +171,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       return;
     }
     const st = await limit(() => stat(real));
-    if (st.isFile()) await addFile(rel, abs, st.size);
+    if (st.isFile()) await addFile(rel, abs, real, st.size);
   };
 
   /** .gitignore layers from the root down to (not including) `dirRel`. */
@@ -188,7 +194,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       const baseAbs = path.join(root, base);
       const st = await lstat(baseAbs).catch(() => null);
       if (!st?.isDirectory()) continue; // a glob that matches nothing is not an error
-      await walk(base, await layersDownTo(base), match);
+      await walk(base, await realpath(baseAbs), await layersDownTo(base), match);
       continue;
     }
     const rel = normalizeRel(root, input, input);
@@ -204,9 +210,9 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     const st = await stat(real);
     if (st.isDirectory()) {
       const base = rel === '.' ? '' : rel;
-      await walk(base, await layersDownTo(base), () => true);
+      await walk(base, real, await layersDownTo(base), () => true);
     } else if (!excluded(rel)) {
-      await addFile(rel, abs, st.size);
+      await addFile(rel, abs, real, st.size);
     }
   }
 
@@ -216,7 +222,15 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     return x < y ? -1 : x > y ? 1 : 0;
   };
   for (const rel of found.keys()) skipped.delete(rel);
-  return { files: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+  // A symlink and its target (or two links to one file) are one file: the first path in sorted order stays.
+  const seenReal = new Set<string>();
+  const files = [...found.values()].sort(byPath).filter((f) => {
+    const real = realOf.get(f.path) ?? f.absPath;
+    if (seenReal.has(real)) return false;
+    seenReal.add(real);
+    return true;
+  });
+  return { files, skipped: [...skipped.values()].sort(byPath) };
 }
 
 /** A repo-relative, `/`-separated form of `p` ('.' for the root); throws if it escapes the root. */

@@ -143,11 +143,21 @@ describe('discoverFiles', () => {
     await symlink(root, path.join(root, 'real', 'loop'));
     await symlink(path.join(root, 'missing.yaml'), path.join(root, 'dangling.yaml'));
     const { files, skipped } = await discoverFiles({ root });
-    expect(files.map((f) => f.path)).toEqual(['link.yaml', 'notes.yaml', 'real/a.yaml']);
+    // link.yaml and real/a.yaml are one file: the first name in sorted order is kept.
+    expect(files.map((f) => f.path)).toEqual(['link.yaml', 'notes.yaml']);
     expect(skipped).toEqual([
       { file: 'dangling.yaml', reason: 'broken symlink; not followed' },
       { file: 'escape.yaml', reason: 'symlink points outside the root; not followed' },
     ]);
+  });
+
+  it('counts a file reached through a symlink once (first path in sorted order), also when named twice', async () => {
+    await tree({ 'c/two.yml': 'x', 'c/three.yml': 'x' });
+    await symlink(path.join(root, 'c', 'two.yml'), path.join(root, 'dup.yml'));
+    await symlink('two.yml', path.join(root, 'c', 'z-relative.yml'));
+    expect(await paths()).toEqual(['c/three.yml', 'c/two.yml']);
+    expect(await paths({ paths: ['dup.yml', 'c'] })).toEqual(['c/three.yml', 'c/two.yml']);
+    expect(await paths({ paths: ['dup.yml'] })).toEqual(['dup.yml']);
   });
 
   it('rejects a path outside the root or a missing path with a DiscoveryError', async () => {
