@@ -88,9 +88,15 @@ export function code(text: string): string {
   return `${fence}${pad}${t}${pad}${fence}`;
 }
 
-/** Plain text for a table cell or a sentence: no Markdown or HTML can be injected. */
+/**
+ * Plain text for a table cell or a sentence: no Markdown or HTML can be injected, and an `@name` in a
+ * registry or pod message cannot notify anyone (a zero-width space follows the `@`; GitHub links mentions
+ * after Markdown, so a backslash would not stop it).
+ */
 export function text(value: string): string {
-  return clean(value).replace(/[\\`*_[\]<>|#!~]/g, (c) => `\\${c}`);
+  return clean(value)
+    .replace(/[\\`*_[\]<>|#!~]/g, (c) => `\\${c}`)
+    .replace(/(^|[^\w.+-])@(?=\w)/g, '$1@\u200b');
 }
 
 const RANK: Record<HealthSeverity, number> = { none: 0, info: 1, warning: 2, critical: 3 };

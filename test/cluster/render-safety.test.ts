@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { logUntrusted } from '../../src/action-cluster.js';
 import { markdownFence, oneLine, renderDriftText } from '../../src/cluster/render.js';
 import type { DriftReport } from '../../src/cluster/types.js';
-import { renderIssueBody } from '../../src/report/issue-body.js';
+import { renderIssueBody, text } from '../../src/report/issue-body.js';
 import { parseMarker, replaceMarker } from '../../src/report/issue-marker.js';
 import { crashingPod, drift, workload } from '../report/issues-fixtures.js';
 
@@ -84,5 +84,13 @@ describe('issue body', () => {
     expect(parseMarker(old)).toEqual(state);
     expect(parseMarker(replaceMarker(old, { ...state, cleanRuns: 1 }))?.cleanRuns).toBe(1);
     expect(replaceMarker(old, { ...state, cleanRuns: 1 }).startsWith(forged)).toBe(true);
+  });
+});
+
+describe('issue body text', () => {
+  it('cannot mention anyone, but keeps e-mail addresses and image digests readable', () => {
+    expect(text('denied: ask @acme/security')).toBe('denied: ask @\u200bacme/security');
+    expect(text('ops@example.com')).toBe('ops@example.com');
+    expect(text('nginx@sha256:abc')).toBe('nginx@sha256:abc');
   });
 });
