@@ -123,7 +123,7 @@ export const METRICS = {
   },
   lastSuccess: {
     name: 'k8s_image_check_last_success_timestamp_seconds',
-    help: 'Unix time of the last successful cluster-mode run (pushed only by successful runs).',
+    help: 'Unix time of the last complete cluster-mode run (pushed only by runs that listed everything; partial runs leave it out).',
     labels: [],
     value: 'seconds',
   },
