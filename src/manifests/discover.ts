@@ -52,6 +52,10 @@ export function tooLargeReason(size: number, maxFileSize: number): string {
   return `file is ${mb(size)} (${size} bytes), over the max-file-size limit of ${mb(maxFileSize)} (${maxFileSize} bytes); raise max-file-size (--max-file-size) to scan it`;
 }
 
+/** The notice for a `paths` entry (directory or glob) under which no manifest file was found. */
+export const NO_MATCH_REASON =
+  'no manifest files matched this path or glob (.yaml, .yml, .json; after .gitignore and exclude); check the paths setting';
+
 interface GitignoreLayer {
   /** Directory of the .gitignore, repo-relative ('' for the root). */
   dir: string;
@@ -63,8 +67,11 @@ interface GitignoreLayer {
  * files ignored by `.gitignore` files (the root's and nested ones) and `exclude` globs. Symlinks
  * to files inside the root are followed; symlinks leading outside the root are skipped with a
  * notice; symlinked directories are not entered (their targets inside the root are walked
- * anyway, and this rules out loops). A file named explicitly in `paths` is taken whatever its
- * extension and `.gitignore` say (but `exclude` still applies). Throws `DiscoveryError` for a
+ * anyway, and this rules out loops); a file reached by several names is listed once, under the
+ * first name in sorted order. A file named explicitly in `paths` is taken whatever its
+ * extension and `.gitignore` say (but `exclude` still applies); a directory named explicitly is
+ * scanned even when .gitignore ignores it (the .gitignore files inside it still apply). A `paths`
+ * entry that yields no file is reported in `skipped` under the entry as written. Throws `DiscoveryError` for a
  * path that does not exist or lies outside the root.
  */
 export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverResult> {
@@ -87,7 +94,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
 
   const inRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
 
+  /** Files (found or too large) of the current `paths` entry. */
+  let matched = 0;
+
   const addFile = async (rel: string, abs: string, real: string, size?: number): Promise<void> => {
+    matched += 1;
     const bytes = size ?? (await limit(() => stat(abs))).size;
     if (bytes > maxFileSize) skipped.set(rel, { file: rel, reason: tooLargeReason(bytes, maxFileSize) });
     else {
@@ -185,7 +196,21 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     return layers;
   };
 
+  /**
+   * .gitignore layers for a directory named in `paths`: an explicit path wins over .gitignore, so
+   * when the directory itself (or a parent) is ignored, the .gitignore files above it do not apply.
+   */
+  const explicitLayers = async (base: string): Promise<GitignoreLayer[]> => {
+    const layers = await layersDownTo(base);
+    return base !== '' && gitIgnored(base, true, layers) ? [] : layers;
+  };
+
+  const noteIfEmpty = (input: string, reason: string): void => {
+    if (matched === 0) skipped.set(`\0${input}`, { file: input, reason });
+  };
+
   for (const input of options.paths && options.paths.length > 0 ? options.paths : ['.']) {
+    matched = 0;
     const scan = picomatch.scan(input);
     if (scan.isGlob) {
       const baseRel = normalizeRel(root, scan.base === '' ? '.' : scan.base, input);
@@ -193,8 +218,9 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       const match = picomatch(input.replace(/^\.\//, ''), { dot: true });
       const baseAbs = path.join(root, base);
       const st = await lstat(baseAbs).catch(() => null);
-      if (!st?.isDirectory()) continue; // a glob that matches nothing is not an error
-      await walk(base, await realpath(baseAbs), await layersDownTo(base), match);
+      // A glob that matches nothing is not an error, but it is reported.
+      if (st?.isDirectory()) await walk(base, await realpath(baseAbs), await explicitLayers(base), match);
+      noteIfEmpty(input, NO_MATCH_REASON);
       continue;
     }
     const rel = normalizeRel(root, input, input);
@@ -210,9 +236,13 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     const st = await stat(real);
     if (st.isDirectory()) {
       const base = rel === '.' ? '' : rel;
-      await walk(base, real, await layersDownTo(base), () => true);
-    } else if (!excluded(rel)) {
+      await walk(base, real, await explicitLayers(base), () => true);
+      noteIfEmpty(input, NO_MATCH_REASON);
+    } else if (!rel.split('/').some((_, i, parts) => excluded(parts.slice(0, i + 1).join('/')))) {
+      // The file or one of its directories may be excluded (a walk would not enter that directory).
       await addFile(rel, abs, real, st.size);
+    } else {
+      noteIfEmpty(input, 'this path matches an exclude glob; remove it from exclude or from paths');
     }
   }
 

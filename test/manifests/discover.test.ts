@@ -2,7 +2,12 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DiscoveryError, discoverFiles, tooLargeReason } from '../../src/manifests/discover.js';
+import {
+  DiscoveryError,
+  discoverFiles,
+  NO_MATCH_REASON,
+  tooLargeReason,
+} from '../../src/manifests/discover.js';
 
 let base: string;
 let root: string;
@@ -158,6 +163,43 @@ describe('discoverFiles', () => {
     expect(await paths()).toEqual(['c/three.yml', 'c/two.yml']);
     expect(await paths({ paths: ['dup.yml', 'c'] })).toEqual(['c/three.yml', 'c/two.yml']);
     expect(await paths({ paths: ['dup.yml'] })).toEqual(['dup.yml']);
+  });
+
+  it('scans a gitignored directory named explicitly (its own .gitignore still applies)', async () => {
+    await tree({
+      '.gitignore': 'vendor/\n*.tmp.yaml\n',
+      'vendor/a.yaml': 'x',
+      'vendor/sub/b.yaml': 'x',
+      'vendor/.gitignore': 'sub/\n',
+      'k8s/c.yaml': 'x',
+      'k8s/d.tmp.yaml': 'x',
+    });
+    expect(await paths()).toEqual(['k8s/c.yaml']);
+    const { files, skipped } = await discoverFiles({ root, paths: ['vendor'] });
+    expect(files.map((f) => f.path)).toEqual(['vendor/a.yaml']);
+    expect(skipped).toEqual([]);
+    expect(await paths({ paths: ['vendor/**/*.yaml'] })).toEqual(['vendor/a.yaml']);
+    // A directory that is not ignored keeps the rules from above.
+    expect(await paths({ paths: ['k8s'] })).toEqual(['k8s/c.yaml']);
+  });
+
+  it('reports a path or glob that yields no manifest file, as written', async () => {
+    await tree({ 'k8s/a.yaml': 'x', 'docs/readme.md': 'x', 'skip/b.yaml': 'x' });
+    const { files, skipped } = await discoverFiles({
+      root,
+      paths: ['k8s', 'docs', 'nothing/**/*.yaml', 'k8s/*.json', 'skip/b.yaml'],
+      exclude: ['skip'],
+    });
+    expect(files.map((f) => f.path)).toEqual(['k8s/a.yaml']);
+    expect(skipped).toEqual([
+      { file: 'docs', reason: NO_MATCH_REASON },
+      { file: 'k8s/*.json', reason: NO_MATCH_REASON },
+      { file: 'nothing/**/*.yaml', reason: NO_MATCH_REASON },
+      {
+        file: 'skip/b.yaml',
+        reason: 'this path matches an exclude glob; remove it from exclude or from paths',
+      },
+    ]);
   });
 
   it('rejects a path outside the root or a missing path with a DiscoveryError', async () => {
