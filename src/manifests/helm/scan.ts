@@ -38,6 +38,8 @@ export interface HelmScanResult {
   uses: ImageUse[];
   skipped: SkippedFile[];
   errors: ParseProblem[];
+  /** Sentences for the log (e.g. `render: helm` without helm on the PATH), not problems of any file. */
+  notes: string[];
 }
 
 /**
@@ -46,7 +48,7 @@ export interface HelmScanResult {
  * values and templates (origin `helm-values`).
  */
 export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promise<HelmScanResult> {
-  const result: HelmScanResult = { uses: [], skipped: [], errors: [] };
+  const result: HelmScanResult = { uses: [], skipped: [], errors: [], notes: [] };
   const charts = findCharts(opts.files);
   if (charts.length === 0) return result;
   let helm: string | null = null;
@@ -115,6 +117,8 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
   }
   // Phase 2: render top-level charts (their output includes their subcharts), else report the values reading.
   const renderedDirs = new Set<string>();
+  /** Top-level charts read from values because `render: helm` found no helm. */
+  const unrendered: string[] = [];
   for (const c of loaded) {
     const { chart, fromValues } = c;
     if (c.parent && renderedDirs.has(topLevel(c).chart.dir)) continue;
@@ -142,15 +146,16 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
         reason: `${rendered.reason}; chart ${chart.name} is reported from its values instead (best effort).`,
       });
     } else if (opts.render === 'helm' && !helm && !c.parent) {
-      result.errors.push({
-        file: chart.chartFile,
-        line: 1,
-        column: 1,
-        message: `render: helm is set but helm is not on the PATH; chart ${chart.name} is reported from its values instead. Install helm on the runner (e.g. azure/setup-helm) or set render: none.`,
-      });
+      unrendered.push(chart.name);
     }
     result.uses.push(...fromValues.uses);
     result.skipped.push(...fromValues.skipped);
+  }
+  // Like `render: kustomize` without a binary: a warning and the fallback, not a problem in Chart.yaml.
+  if (unrendered.length > 0) {
+    result.notes.push(
+      `render: helm is set but helm is not on the PATH; images were read from values.yaml (chart${unrendered.length > 1 ? 's' : ''} ${unrendered.join(', ')}). Install helm on the runner (e.g. azure/setup-helm).`,
+    );
   }
   return result;
 }

@@ -84,7 +84,7 @@ export async function renderRepositoryViews(
     uses,
     skipped: dedupe(skipped, (s) => `${s.file}:${s.line ?? 0}\n${s.reason}`),
     errors: dedupe(errors, (e) => `${e.file}:${e.line}:${e.column}\n${e.message}`),
-    notes: plan.notes,
+    notes: [...plan.notes, ...charts.notes],
   };
 }
 

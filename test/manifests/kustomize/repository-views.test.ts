@@ -66,4 +66,22 @@ describe('renderRepositoryViews (what the engine calls)', () => {
     expect(baseProxy.map((u) => u.origin ?? 'manifest')).toEqual(['manifest']);
     expect(combined.length).toBe(raw.length + 9 + 6);
   });
+
+  it('render: helm without helm on the PATH: a warning note and the values reading, like render: kustomize', async () => {
+    const r = await renderRepositoryViews(root, {
+      files: listFiles(root),
+      read: (p: string) => readFile(p, 'utf8'),
+      extract: extractFile,
+      render: 'helm',
+      helmValues: [],
+      pathEnv: '',
+    });
+    expect(r.errors.filter((e) => e.file.endsWith('Chart.yaml'))).toEqual([]);
+    expect(r.notes).toEqual([
+      'render: helm is set but helm is not on the PATH; images were read from values.yaml (chart shop). Install helm on the runner (e.g. azure/setup-helm).',
+    ]);
+    expect(r.uses.filter((u) => u.origin === 'helm-values' && u.view === 'helm/shop').length).toBeGreaterThan(
+      0,
+    );
+  });
 });
