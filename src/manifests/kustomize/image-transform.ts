@@ -28,8 +28,13 @@ export interface SplitImage {
  */
 export function isImageMatched(image: string, name: string): boolean {
   let pattern: RegExp;
+  // Go's RE2 reads `^*` (a name starting with `*`, e.g. `*/app`) as a repeated start anchor, which may
+  // repeat zero times: the expression is then unanchored at the start (kubectl kustomize v5.5 sets
+  // `*/app` on `registry.example.com/team/app:1.0` but not on `app:1.0`). JavaScript rejects `^*`, so
+  // the anchor is written as a group that can be repeated.
+  const start = /^[*+?{]/.test(name) ? '(?:^)' : '^';
   try {
-    pattern = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    pattern = new RegExp(`${start}${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
   } catch {
     return splitImage(image).name === name;
   }

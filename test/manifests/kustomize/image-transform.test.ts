@@ -38,6 +38,19 @@ describe('isImageMatched (kustomize image.IsImageMatched)', () => {
     expect(isImageMatched(image, name)).toBe(expected);
   });
 
+  it('reads a leading `*` as Go does (`^*` repeats the anchor, so the start is unanchored)', () => {
+    // Checked against kubectl kustomize v5.5.0 with `images: [{name: "*/app", newTag: "2.0"}]`.
+    expect(isImageMatched('registry.example.com/team/app:1.0', '*/app')).toBe(true);
+    expect(isImageMatched('other/app', '*/app')).toBe(true);
+    expect(isImageMatched('app:1.0', '*/app')).toBe(false);
+    expect(isImageMatched('other/application:1', '*/app')).toBe(false);
+    expect(applyImageEntry('registry.example.com/team/app:1.0', { name: '*/app', newTag: '2.0' })).toBe(
+      'registry.example.com/team/app:2.0',
+    );
+    expect(applyImageEntry('app:1.0', { name: '*/app', newTag: '2.0' })).toBeNull();
+    expect(applyImageEntry('x/y/app@sha256:abc', { name: '*/app', newTag: '2.0' })).toBe('x/y/app:2.0');
+  });
+
   it('falls back to an exact name comparison when the name is not a valid expression', () => {
     expect(isImageMatched('weird(name:1', 'weird(name')).toBe(true);
     expect(isImageMatched('other:1', 'weird(name')).toBe(false);
