@@ -57,7 +57,8 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
   const maxAliasCount = options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
   for (const document of parsed.documents) {
     if (document.error !== undefined) {
-      const { line, column, message, fatal } = document.error;
+      const { line, column, fatal } = document.error;
+      const message = escapeControl(document.error.message);
       const lang = document.error.code === 'JSON_SYNTAX' ? 'JSON' : 'YAML';
       result.errors.push({
         file: file.path,
@@ -240,6 +241,10 @@ export async function extractFiles(
     for (const t of r.templated) out.templated.push(t);
     for (const e of r.errors) out.errors.push(e);
   }
+  // Messages quote manifest text: keep each on one line (annotations and logs are line-based).
+  for (const e of out.errors) e.message = escapeControl(e.message);
+  for (const s of out.skipped) s.reason = escapeControl(s.reason);
+  for (const t of out.templated) t.reason = escapeControl(t.reason);
   out.uses.sort(comparePositions);
   out.templated.sort((a, b) => comparePositions(a.use, b.use));
   out.errors.sort(comparePositions);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseValues } from '../../src/manifests/helm/values.js';
+import { parseKustomization } from '../../src/manifests/kustomize/kustomization.js';
 import { parseManifestText } from '../../src/manifests/parse.js';
 
 describe('parseManifestText', () => {
@@ -42,5 +44,18 @@ describe('parseManifestText', () => {
       code: 'DUPLICATE_KEY',
       fatal: false,
     });
+  });
+});
+
+describe('positions of YAML errors in values and kustomization files', () => {
+  it('points at the opening quote of an unterminated string, never past the end of the file', () => {
+    const text = 'image:\n  repository: "nginx\n  tag: 1.27\n';
+    const values = parseValues('values.yaml', text);
+    expect(values.errors.map((e) => [e.line, e.column])).toEqual([[2, 15]]);
+    const kustomization = parseKustomization(
+      'kustomization.yaml',
+      `images:\n  - name: "app\n    newTag: v1\n`,
+    );
+    expect(kustomization).toMatchObject({ ok: false, problem: { line: 2, column: 11 } });
   });
 });
