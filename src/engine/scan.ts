@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { checkKey, parseReference } from '../image/reference.js';
 import { compileDirtyPatterns, evaluateTagPolicy } from '../image/tag-policy.js';
 import type { ImageReference } from '../image/types.js';
-import { discoverFiles } from '../manifests/discover.js';
+import { discoverFiles, NO_MATCH_REASON } from '../manifests/discover.js';
 import { extractFiles } from '../manifests/extract.js';
 import { combineWithViews } from '../manifests/kustomize/views.js';
 import { HELM_TEMPLATE_REASON } from '../manifests/templated.js';
@@ -64,7 +64,11 @@ export async function collectUses(
     exclude: config.exclude,
     maxFileSize: config.maxFileSize,
   });
-  for (const s of discovered.skipped) deps.logger.debug(`skipped ${s.file}: ${s.reason}`);
+  for (const s of discovered.skipped) {
+    // A path or glob the user named that matched nothing is probably a mistake: say so out loud.
+    if (s.reason === NO_MATCH_REASON) deps.logger.warning(`${s.file}: ${s.reason}.`);
+    else deps.logger.debug(`skipped ${s.file}: ${s.reason}`);
+  }
   const extract = await extractFiles(discovered.files, (f) => readFile(f.absPath, 'utf8'));
   extract.skipped.push(...discovered.skipped);
   let uses = [...extract.uses];
@@ -108,6 +112,10 @@ export function analyzeUses(
   const dirtyPatterns = compileDirtyPatterns(config.dirtyPatterns);
   const out: AnalyzedUse[] = [];
   for (const use of uses) {
+    if (use.invalid) {
+      out.push({ use, ref: null, parseError: use.invalid, invalidField: true, tagViolations: [] });
+      continue;
+    }
     const parsed = parseReference(use.raw);
     if (!parsed.ok) {
       out.push({ use, ref: null, parseError: parsed.error, tagViolations: [] });

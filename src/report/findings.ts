@@ -16,8 +16,10 @@ export interface AnalyzedUse {
   use: ImageUse;
   /** Null when the reference is invalid or templated. */
   ref: ImageReference | null;
-  /** Why the reference is invalid (Go parser's message), when it is. */
+  /** Why the reference is invalid (Go parser's message, or the extractor's reason), when it is. */
   parseError?: string;
+  /** The image field itself is unusable (empty, not a string): the API server rejects the object. */
+  invalidField?: boolean;
   /** Templated value: why it cannot be checked. */
   templated?: string;
   /** Key of the registry check shared by every use of the same manifest, when checked. */
@@ -95,6 +97,19 @@ function where(use: ImageUse): string {
   return use.container ? `${what}, ${use.containerType} "${use.container}"` : what;
 }
 
+/** The image as written, quoted, with control characters escaped (a value can hold a newline). */
+function shown(raw: string): string {
+  return JSON.stringify(raw);
+}
+
+function invalidMessage(a: AnalyzedUse, use: ImageUse): string {
+  if (a.invalidField) {
+    const why = a.parseError ?? 'the image field is unusable';
+    return `Image ${shown(use.raw)} in ${where(use)}: ${why}${why.endsWith('.') ? '' : '.'}`;
+  }
+  return `Image ${shown(use.raw)} in ${where(use)} is not a valid reference: ${a.parseError}. Pods would fail with InvalidImageName.`;
+}
+
 function checkMessage(raw: string, check: RegistryCheck): string {
   const base = check.message ?? check.reason ?? check.status;
   return `${raw}: ${base}`;
@@ -155,18 +170,13 @@ export function buildReport(input: BuildReportInput): Report {
       push(
         'unresolved-template',
         use,
-        `Image "${use.raw}" in ${where(use)} is ${a.templated}, so it cannot be checked; render the templates first or ignore this line.`,
+        `Image ${shown(use.raw)} in ${where(use)} is ${a.templated}, so it cannot be checked; render the templates first or ignore this line.`,
         use.raw,
       );
       continue;
     }
     if (a.parseError) {
-      push(
-        'invalid-reference',
-        use,
-        `Image "${use.raw}" in ${where(use)} is not a valid reference: ${a.parseError}. Pods would fail with InvalidImageName.`,
-        use.raw,
-      );
+      push('invalid-reference', use, invalidMessage(a, use), use.raw);
       continue;
     }
     if (a.ignoredBy) continue;

@@ -131,6 +131,31 @@ describe('scan engine (offline)', () => {
 });
 
 describe('analyzeUses', () => {
+  it('turns unusable image fields into invalid-reference findings without a registry check', async () => {
+    const analyzed = analyzeUses(
+      [
+        use('', { invalid: 'image is empty: Kubernetes requires an image for every container' }),
+        use('42', { invalid: 'image must be a string, not a number (kubectl rejects 42)', line: 4 }),
+      ],
+      [],
+      defaultConfig(),
+    );
+    expect(uniqueTargets(analyzed)).toEqual([]);
+    const { buildReport } = await import('../../src/report/findings.js');
+    const report = buildReport({
+      version: 't',
+      uses: analyzed,
+      extract: { skipped: [], errors: [], scanned: 1 },
+      checks: new Map(),
+      rules: {},
+    });
+    expect(report.findings.map((f) => f.message)).toEqual([
+      'Image "" in Deployment ns/app, container "c": image is empty: Kubernetes requires an image for every container.',
+      'Image "42" in Deployment ns/app, container "c": image must be a string, not a number (kubectl rejects 42).',
+    ]);
+    expect(report.images.map((i) => i.check.status)).toEqual(['bad_image_format', 'bad_image_format']);
+  });
+
   it('deduplicates checks by what the kubelet pulls', () => {
     const analyzed = analyzeUses(
       [
