@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +165,21 @@ describe('k8s-image-check ref', () => {
 });
 
 describe('the bundled CLI (dist/cli/index.js)', () => {
+  it('exits quietly when the reader closes the pipe early', () => {
+    const corpus = join(repo, '../shared/corpus');
+    const target = existsSync(corpus) ? corpus : shop;
+    const res = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${join(repo, 'dist/cli/index.js')}" scan "${target}" --offline --fail-on never | head -c 10 >/dev/null; echo "status=\${PIPESTATUS[0]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(res.stderr).not.toContain('EPIPE');
+    expect(res.stdout.trim()).toBe('status=0');
+  });
+
   it('runs on the Node 24 runtime and scans the example', () => {
     const node = process.execPath;
     const version = execFileSync(node, ['--version'], { encoding: 'utf8' });
