@@ -284,13 +284,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'registryCredentials',
     input: 'registry-credentials',
-    flag: 'registry-credentials',
+    // No CLI flag: argv is visible to every user of the machine (`ps`); the CLI reads the environment.
+    flag: null,
     type: 'string',
     default: null,
     secret: true,
     notInFile: true,
     description:
-      'JSON or YAML map of registry host to `{username, password}`, `{auth}` (base64 `user:password`), `{identitytoken}` or `{registrytoken}`. Masked. CLI: prefer the `K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS` environment variable.',
+      'JSON or YAML map of registry host to `{username, password}`, `{auth}` (base64 `user:password`), `{identitytoken}` or `{registrytoken}`. Masked. CLI: the `K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS` environment variable.',
     modes: BOTH,
   },
   {

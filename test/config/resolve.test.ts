@@ -165,7 +165,9 @@ describe('CLI flags', () => {
   it('reads secrets from the environment, not argv', () => {
     const { settings } = settingsFromArgv([], 'scan', { K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS: '{"a":{}}' });
     expect(resolveConfig(settings).registryCredentials).toBe('{"a":{}}');
-    expect(() => settingsFromArgv(['--registry-credentials', 'x'], 'scan', {})).not.toThrow();
+    expect(() => settingsFromArgv(['--registry-credentials', 'x'], 'scan', {})).toThrowError(
+      /registry-credentials/,
+    );
   });
 
   it('scans a directory outside the working directory relative to that directory', async () => {
