@@ -44,6 +44,11 @@ export interface DriftOptions {
   isSeen?: (namespace: string, kind: string) => boolean;
   /** Registry checks of live template images, by `checkKey`; used for "tag moved". */
   checks?: ReadonlyMap<string, RegistryCheck>;
+  /**
+   * The checks one workload's credentials got (`use-pull-secrets`), by workload key (`namespace/kind/name`);
+   * consulted before `checks`, so a workload's "tag moved" comes from its own pull secrets.
+   */
+  checksFor?: (workloadKey: string) => ReadonlyMap<string, RegistryCheck> | undefined;
   /** Tag policy for live images; omitted → no tag findings. */
   tagPolicy?: TagPolicyOptions & { rules?: readonly string[] };
 }
@@ -225,7 +230,8 @@ function entry(
   // "Tag moved": the registry now resolves the template's tag to another digest than pods run.
   const parsed = parseReference(liveImage);
   if (parsed.ok && parsed.ref.digest === null) {
-    const check = options.checks?.get(checkKey(parsed.ref));
+    const checks = options.checksFor?.(workloadKey(w.namespace, w.kind, w.name)) ?? options.checks;
+    const check = checks?.get(checkKey(parsed.ref));
     if (check?.digest) {
       e.registryDigest = check.digest;
       // Only pods whose spec asks for the template's image say what the tag ran: during a rollout the

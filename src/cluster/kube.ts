@@ -374,9 +374,14 @@ export interface PullSecretRequest {
   serviceAccount: string | null;
 }
 
-/** Secrets read (deduplicated) and per-workload warnings for what could not be read. */
+/** Secrets read (deduplicated), the ones each workload may use, and per-workload warnings for what could not be read. */
 export interface PullSecretsResult {
   secrets: PullSecretData[];
+  /**
+   * Per request key: the secrets read for that workload (pod spec first, then its service account's,
+   * deduplicated), the only ones the kubelet would use for its pulls. Empty when none apply or none were readable.
+   */
+  byWorkload: Map<string, PullSecretData[]>;
   warnings: Map<string, string[]>;
 }
 
@@ -391,7 +396,7 @@ export async function readPullSecrets(
 ): Promise<PullSecretsResult> {
   const server = kc.getCurrentCluster()?.server ?? 'the API server';
   const core = kc.makeApiClient(CoreV1Api);
-  const result: PullSecretsResult = { secrets: [], warnings: new Map() };
+  const result: PullSecretsResult = { secrets: [], byWorkload: new Map(), warnings: new Map() };
   const warn = (key: string, message: string) => {
     const list = result.warnings.get(key) ?? [];
     if (!list.includes(message)) list.push(message);
@@ -407,6 +412,8 @@ export async function readPullSecrets(
   };
   for (const req of requests) {
     const names = [...req.secretNames];
+    const own: PullSecretData[] = [];
+    result.byWorkload.set(req.key, own);
     if (req.serviceAccount) {
       const saKey = `${req.namespace}/${req.serviceAccount}`;
       if (!accounts.has(saKey)) {
@@ -437,6 +444,7 @@ export async function readPullSecrets(
       }
       const got = await secrets.get(secretKey)!;
       if (typeof got === 'string') warn(req.key, `Pull secret ${secretKey}: ${got}`);
+      else own.push(got);
     }
   }
   return result;

@@ -257,6 +257,11 @@ export interface LiveImageReport {
   check: RegistryCheck;
   /** `namespace/kind/name/container` of every user. */
   users: string[];
+  /**
+   * With `use-pull-secrets`, when users pulling with different secrets got different statuses: each check
+   * with its users (`check` is then the problem one). Absent when every user got the same status.
+   */
+  byCredentials?: { check: RegistryCheck; users: string[] }[];
 }
 
 /** A list or read that failed: an RBAC denial (the run goes on) or another API error. */

@@ -23,6 +23,7 @@ import { liveImageTargets, type Target } from '../cluster/live-images.js';
 import { buildOwnerIndex, ownerOfPod } from '../cluster/owners.js';
 import { classifyPod, toMillis } from '../cluster/pod-health.js';
 import { applyProbeEvents } from '../cluster/probe-events.js';
+import { groupByPullSecrets, type ImageOutcome, mergeImageOutcomes } from '../cluster/pull-secret-groups.js';
 import type { ControllerRecord, EventRecord, PodRecord } from '../cluster/records.js';
 import { applyRestartRate } from '../cluster/restart-rate.js';
 import type {
@@ -97,7 +98,10 @@ export interface DriftDeps {
   checkImages?: CheckImagesFn;
   /** With `usePullSecrets`: reads the secrets (RBAC failures become per-workload warnings). */
   readPullSecrets?: (requests: PullSecretRequest[]) => Promise<PullSecretsResult>;
-  /** With `usePullSecrets`: builds the checker with the pull secrets read (replaces `checkImages`). */
+  /**
+   * With `usePullSecrets`: builds a checker for one workload secret set (replaces `checkImages`). Called once
+   * per distinct set, with `[]` for workloads that have none; the action's own credentials are the node's.
+   */
   makeChecker?: (pullSecrets: PullSecretData[]) => CheckImagesFn;
   /** Wall clock in ms (generatedAt, default now). */
   clock?: () => number;
@@ -223,33 +227,49 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
       for (const { target } of list) if (!targets.has(target.key)) targets.set(target.key, target);
     }
   }
-  let checkImages = deps.checkImages;
   let pullWarnings = new Map<string, string[]>();
-  if (
+  let checks = new Map<string, RegistryCheck>();
+  // With pull secrets, as the kubelet: each workload's images are checked with its own secrets (pod spec +
+  // service account) and the node's (the action's own credentials), never another workload's. One checker
+  // and one check per (secret set, image): workloads sharing a set share its checks.
+  let groupOf: Map<string, { id: string; checks: ReadonlyMap<string, RegistryCheck> }> | null = null;
+  const grouped = !!(
     options.checkLiveImages &&
     options.usePullSecrets &&
     deps.readPullSecrets &&
     deps.makeChecker &&
     targets.size > 0
-  ) {
-    const requests: PullSecretRequest[] = workloads
-      .filter((w) => w.spec && perWorkload.get(workloadKey(w.namespace, w.kind, w.name))?.length)
-      .map((w) => ({
-        key: workloadKey(w.namespace, w.kind, w.name),
+  );
+  if (grouped && deps.readPullSecrets && deps.makeChecker) {
+    const requests: PullSecretRequest[] = [];
+    for (const w of workloads) {
+      const key = workloadKey(w.namespace, w.kind, w.name);
+      // A workload whose controller was not listed: its pods carry the same pull-secret facts.
+      const spec = w.spec ?? w.pods[0]?.spec;
+      if (!spec || !perWorkload.get(key)?.length) continue;
+      requests.push({
+        key,
         namespace: w.namespace,
-        secretNames: (w.spec?.imagePullSecrets ?? []).map((s) => s.name),
-        serviceAccount: w.spec?.serviceAccountName ?? 'default',
-      }));
+        secretNames: (spec.imagePullSecrets ?? []).map((s) => s.name),
+        serviceAccount: spec.serviceAccountName ?? 'default',
+      });
+    }
     const pulled = await deps.readPullSecrets(requests);
     pullWarnings = pulled.warnings;
-    checkImages = deps.makeChecker(pulled.secrets);
-  }
-  let checks = new Map<string, RegistryCheck>();
-  if (targets.size > 0 && checkImages) {
-    checks = await checkImages(
+    groupOf = new Map();
+    // Sequential: each checker has its own concurrency limits, so parallel groups would multiply them.
+    for (const group of groupByPullSecrets(perWorkload, pulled.byWorkload)) {
+      const result = await deps.makeChecker(group.secrets)(
+        group.targets.map(({ key, ref }) => ({ key, ref })),
+      );
+      for (const w of group.workloads) groupOf.set(w, { id: group.id, checks: result });
+    }
+  } else if (targets.size > 0 && deps.checkImages) {
+    checks = await deps.checkImages(
       [...targets.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ key, ref }) => ({ key, ref })),
     );
   }
+  const checksOf = (workload: string) => groupOf?.get(workload)?.checks ?? checks;
 
   // A desired workload is only "missing" when its kind was listed in its namespace without error.
   const seen = (ns: string, kind: string) =>
@@ -264,6 +284,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     reportNotInGit: options.reportNotInGit,
     isSeen: seen,
     checks,
+    ...(groupOf ? { checksFor: (key: string) => groupOf?.get(key)?.checks } : {}),
     ...(options.tagPolicy ? { tagPolicy: options.tagPolicy } : {}),
   });
 
@@ -280,11 +301,14 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
   );
 
   const imagesByWorkload = new Map<string, WorkloadImageCheck[]>();
-  const users = new Map<string, Set<string>>();
+  // Per image: the users of each secret set's check (one set without pull secrets).
+  const outcomes = new Map<string, Map<string, ImageOutcome>>();
   for (const [key, list] of perWorkload) {
     const rows: WorkloadImageCheck[] = [];
+    const own = checksOf(key);
+    const set = groupOf?.get(key)?.id ?? '';
     for (const { container, target } of list) {
-      const check = checks.get(target.key) ?? { status: 'not_checked' as const };
+      const check = own.get(target.key) ?? { status: 'not_checked' as const };
       const row: WorkloadImageCheck = {
         container,
         image: target.key,
@@ -294,21 +318,26 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
       if (check.message) row.message = check.message;
       if (check.digest) row.digest = check.digest;
       rows.push(row);
-      const u = users.get(target.key) ?? new Set<string>();
-      u.add(`${key}/${container}`);
-      users.set(target.key, u);
+      const bySet = outcomes.get(target.key) ?? new Map<string, ImageOutcome>();
+      const outcome = bySet.get(set) ?? { check, users: [] };
+      if (!outcome.users.includes(`${key}/${container}`)) outcome.users.push(`${key}/${container}`);
+      bySet.set(set, outcome);
+      outcomes.set(target.key, bySet);
     }
     imagesByWorkload.set(key, rows);
   }
   const images: LiveImageReport[] = [...targets.values()]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map((t) => ({
-      image: t.key,
-      normalized: t.ref.normalized,
-      source: t.source,
-      check: checks.get(t.key) ?? { status: 'not_checked' },
-      users: [...(users.get(t.key) ?? [])].sort(),
-    }));
+    .map((t) => {
+      const sets = [...(outcomes.get(t.key)?.values() ?? [])];
+      return {
+        image: t.key,
+        normalized: t.ref.normalized,
+        source: t.source,
+        ...mergeImageOutcomes(sets),
+        users: [...new Set(sets.flatMap((o) => o.users))].sort(),
+      };
+    });
 
   const reports = aggregateWorkloads({
     cluster: options.cluster,
@@ -326,7 +355,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     drift,
     pods: health,
     workloads: reports,
-    ...(options.checkLiveImages && checkImages ? { images } : {}),
+    ...(options.checkLiveImages && (grouped || deps.checkImages) ? { images } : {}),
     ...(live.warnings?.length ? { warnings: live.warnings } : {}),
     errors: live.errors,
     complete: live.complete,
@@ -406,12 +435,24 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       );
     } else deps.logger.debug(`No restart-rate rule this run: ${previous.message}.`);
   }
+  // With pull secrets there is one checker per secret set: say each of their shared warnings (an unreadable
+  // pull-secrets-file, a docker config) once.
+  const warned = new Set<string>();
+  const logger: EngineLogger = {
+    debug: (message: string) => deps.logger.debug(message),
+    info: (message: string) => deps.logger.info(message),
+    warning: (message: string) => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      deps.logger.warning(message);
+    },
+  };
   const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
     const checker = deps.createChecker
-      ? deps.createChecker(config, deps.logger, pullSecrets)
+      ? deps.createChecker(config, logger, pullSecrets)
       : createRegistryChecker(config, {
           env: deps.env,
-          logger: deps.logger,
+          logger,
           ...(pullSecrets ? { pullSecrets } : {}),
         });
     deps.onSecrets?.(checker.secrets);

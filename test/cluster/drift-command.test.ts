@@ -280,6 +280,7 @@ describe('drift --use-pull-secrets', () => {
     const file = join(dir, `kc-${forbidden.length}`);
     writeFileSync(file, cluster.kubeconfig('cert'));
     const received: string[][] = [];
+    const checked: string[][] = [];
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let out = '';
@@ -311,24 +312,39 @@ describe('drift --use-pull-secrets', () => {
         loadConfig: (a) => loadCliConfig(a, 'cluster', {}, CWD),
         createChecker: (_config, _logger, pullSecrets) => {
           received.push((pullSecrets ?? []).map((s) => `${s.namespace}/${s.name}:${s.type}`));
+          const keys: string[] = [];
+          checked.push(keys);
           return {
             secrets: [],
-            checkImages: async (targets) =>
-              new Map(targets.map((t) => [t.key, { status: 'available' as const }])),
+            checkImages: async (targets) => {
+              keys.push(...targets.map((t) => t.key));
+              return new Map(targets.map((t) => [t.key, { status: 'available' as const }]));
+            },
           };
         },
       },
     );
     await cluster.close();
-    return { code, report: JSON.parse(out) as DriftReport, stderr: err, received };
+    return { code, report: JSON.parse(out) as DriftReport, stderr: err, received, checked };
   }
 
-  it('reads the template pull secrets and the service account ones, once each', async () => {
-    const { report, received } = await runWith([]);
+  it("reads the template pull secrets and the service account ones, once each, only for their workload's images", async () => {
+    const { report, received, checked } = await runWith([]);
+    // One checker per secret set: api's (template + service account), and the node's own for the others.
     expect(received).toEqual([
       ['shop/regcred:kubernetes.io/dockerconfigjson', 'shop/sa-cred:kubernetes.io/dockerconfigjson'],
+      [],
     ]);
-    expect(report.workloads.find((w) => w.name === 'api')!.warnings).toEqual([]);
+    const api = report.workloads.find((w) => w.name === 'api')!;
+    expect(api.warnings).toEqual([]);
+    const apiImages = api.images.map((i) => i.image);
+    expect(apiImages.length).toBeGreaterThan(0);
+    expect(checked[0]!.sort()).toEqual([...new Set(apiImages)].sort());
+    // Workloads without pull secrets are checked without api's secrets.
+    const web = report.workloads.find((w) => w.name === 'web')!;
+    expect(web.images.length).toBeGreaterThan(0);
+    for (const i of web.images) expect(checked[1]).toContain(i.image);
+    for (const keys of checked) expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('turns an RBAC denial on secrets into a warning on the workload, never a crash', async () => {
