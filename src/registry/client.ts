@@ -132,6 +132,13 @@ export function isTlsProtocolError(err: unknown): boolean {
 /** HTTP client for registry traffic; create one per check run and {@link RegistryHttpClient.close} it. */
 export class RegistryHttpClient {
   private readonly pools = new Map<string, Dispatcher>();
+  /**
+   * Origins whose connections close after each HEAD (undici's default, for servers that send a body with
+   * a HEAD response): an origin lands here after its first HTTP parse error. Every other origin keeps its
+   * connections alive across HEADs; a new connection per manifest HEAD costs more client and registry
+   * CPU than the request itself.
+   */
+  private readonly headCloses = new Set<string>();
   private readonly ca: string[] | undefined;
 
   private readonly options: HttpClientOptions;
@@ -179,12 +186,27 @@ export class RegistryHttpClient {
   ): Promise<HttpResponse> {
     const { retries, backoffBaseMs, retryAfterCapMs, random, sleep, now, logger } = this.options;
     const maxAttempts = req.retry === false ? 0 : retries;
+    let reparsed = false;
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
+      const headKeepAlive = !this.headCloses.has(req.url.origin);
       try {
         res = await this.once(req);
       } catch (err) {
         const e = toNetworkError(err, req.url.host, this.options.timeoutMs);
+        if (headKeepAlive && !reparsed && isHttpParserError(err)) {
+          // Likely the body of an earlier HEAD answer read as this response: close after HEADs from now on
+          // and send this request once more on a fresh connection.
+          if (!this.headCloses.has(req.url.origin)) {
+            this.headCloses.add(req.url.origin);
+            logger?.debug(
+              `${req.url.host}: malformed HTTP response (${e.message}); closing connections after each HEAD`,
+            );
+          }
+          reparsed = true;
+          attempt--;
+          continue;
+        }
         if (attempt < maxAttempts && RETRYABLE_CODES.has(e.code) && !e.refused) {
           const delay = backoffDelay(attempt, backoffBaseMs, random, retryAfterCapMs);
           logger?.debug(
@@ -229,6 +251,7 @@ export class RegistryHttpClient {
       body: req.body,
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs,
+      reset: req.method === 'HEAD' && !this.headCloses.has(req.url.origin) ? false : undefined,
     });
     const max = req.method === 'HEAD' ? 0 : (req.maxBodyBytes ?? DEFAULT_MAX_BODY);
     const { body, truncated } = await readBounded(res.body, max);
@@ -273,6 +296,13 @@ export class RegistryHttpClient {
     this.pools.clear();
     await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
   }
+}
+
+/** Whether undici failed to parse a response (its `HTTPParserError`, whose `code` may be missing). */
+function isHttpParserError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = errorCode(err);
+  return err.name === 'HTTPParserError' || code?.startsWith('HPE_') === true;
 }
 
 /** Returns the first value of a header (names are lower-case in undici). */
