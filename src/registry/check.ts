@@ -12,7 +12,7 @@ import { type DispatcherFactory, RegistryHttpClient, type RegistryLogger } from 
 import type { CredentialResolver, RegistryCredential } from './credentials/types.js';
 import { Semaphore } from './limit.js';
 import { parsePlatform } from './platforms.js';
-import { decideEndpoints, type Endpoint } from './policy.js';
+import { decideEndpoints, type Endpoint, type PolicyDecision } from './policy.js';
 import { ProbeSession, type ProbeTarget } from './probe.js';
 import { redact } from './redact.js';
 import { parseRetryAfter } from './retry.js';
@@ -145,6 +145,8 @@ export async function checkImages(
   }
   const secrets = new Set<string>();
   const now = o.now ?? Date.now;
+  const logger = o.logger ? safeLogger(o.logger, secrets) : undefined;
+  const debugOn = logger !== undefined && o.logger?.debugEnabled !== false;
   const client = new RegistryHttpClient({
     timeoutMs: o.timeoutMs,
     retries: o.retries,
@@ -156,11 +158,10 @@ export async function checkImages(
     random: o.random ?? Math.random,
     sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: o.now ?? Date.now,
-    logger: o.logger ? safeLogger(o.logger, secrets) : undefined,
+    logger,
     dispatcherFactory: o.dispatcherFactory,
     lookup: o.lookup,
   });
-  const logger = o.logger ? safeLogger(o.logger, secrets) : undefined;
   const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => secrets.add(s));
   const session = new ProbeSession(client, tokens, secrets, logger);
   const overall = new Semaphore(Math.max(1, o.concurrency));
@@ -251,6 +252,8 @@ export async function checkImages(
       return result ?? attemptAt(ep, target);
     });
 
+  // The policy depends only on the registry as written and the options: decided once per registry.
+  const decisions = new Map<string, PolicyDecision>();
   const checkOne = async (ref: ImageReference): Promise<RegistryCheck> => {
     const display = ref.normalized || ref.raw;
     const problem = referenceProblem(ref);
@@ -261,7 +264,11 @@ export async function checkImages(
         host: ref.registry,
         reason: problem,
       });
-    const decision = decideEndpoints(ref.registry, o);
+    let decision = decisions.get(ref.registry);
+    if (!decision) {
+      decision = decideEndpoints(ref.registry, o);
+      decisions.set(ref.registry, decision);
+    }
     if (!decision.ok)
       return classifyObservation({
         kind: 'refused',
@@ -305,7 +312,7 @@ export async function checkImages(
         }
         if (check.message) check.message = redact(check.message, [...secrets]);
         if (check.bodyExcerpt) check.bodyExcerpt = redact(check.bodyExcerpt, [...secrets]);
-        logger?.debug(`${key}: ${check.status}`);
+        if (debugOn) logger?.debug(`${key}: ${check.status}`);
         results.set(key, check);
       }),
     );
@@ -317,7 +324,7 @@ export async function checkImages(
 
 function safeLogger(logger: RegistryLogger, secrets: Set<string>): RegistryLogger {
   return {
-    debug: (m) => logger.debug(redact(m, [...secrets])),
+    debug: logger.debugEnabled === false ? () => undefined : (m) => logger.debug(redact(m, [...secrets])),
     warning: (m) => logger.warning(redact(m, [...secrets])),
   };
 }

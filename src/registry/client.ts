@@ -71,6 +71,11 @@ export class RegistryNetworkError extends Error {
 export interface RegistryLogger {
   debug(message: string): void;
   warning(message: string): void;
+  /**
+   * Whether `debug` prints anything; when `false` the checker neither builds nor redacts debug messages
+   * (a few per image). Default `true`.
+   */
+  debugEnabled?: boolean;
 }
 
 /** Builds the dispatcher for one origin (tests may wrap or replace it). */
@@ -139,6 +144,7 @@ export class RegistryHttpClient {
    * CPU than the request itself.
    */
   private readonly headCloses = new Set<string>();
+  private readonly refusedHostnames = new Map<string, boolean>();
   private readonly ca: string[] | undefined;
 
   private readonly options: HttpClientOptions;
@@ -151,21 +157,20 @@ export class RegistryHttpClient {
 
   /** Sends a request with retries and redirects; resolves with the final response or throws {@link RegistryNetworkError}. */
   async request(req: HttpRequest): Promise<HttpResponse> {
-    let url = req.url;
-    let method = req.method;
-    let body = req.body;
-    let headers = { ...(req.headers ?? {}) };
+    let current = req;
     const maxRedirects = req.maxRedirects ?? 5;
     for (let hop = 0; ; hop++) {
-      const res = await this.requestWithRetries({ ...req, url, method, body, headers });
+      const res = await this.requestWithRetries(current);
       const location = res.headers.location;
       if (!REDIRECT_STATUSES.has(res.status) || typeof location !== 'string' || hop >= maxRedirects)
         return res;
+      const url = current.url;
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') return res;
       if (!this.options.allowLinkLocal && isRefusedAddress(next.hostname)) {
         throw new RegistryNetworkError(linkLocalReason(next.host), REFUSED_CODE, next.host, false, true);
       }
+      let headers = current.headers ?? {};
       if (next.origin !== url.origin) {
         const { authorization: _dropped, ...rest } = headers;
         headers = rest;
@@ -173,17 +178,16 @@ export class RegistryHttpClient {
           `following redirect from ${url.host} to ${next.host} without Authorization`,
         );
       }
+      let { method, body } = current;
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
         method = 'GET';
         body = undefined;
       }
-      url = next;
+      current = { ...current, url: next, method, body, headers };
     }
   }
 
-  private async requestWithRetries(
-    req: HttpRequest & { method: HttpRequest['method'] },
-  ): Promise<HttpResponse> {
+  private async requestWithRetries(req: HttpRequest): Promise<HttpResponse> {
     const { retries, backoffBaseMs, retryAfterCapMs, random, sleep, now, logger } = this.options;
     const maxAttempts = req.retry === false ? 0 : retries;
     let reparsed = false;
@@ -238,7 +242,7 @@ export class RegistryHttpClient {
   private async once(req: HttpRequest): Promise<HttpResponse> {
     // Last line of defence for every request (manifests, blobs, realms, redirects): `url.hostname` is the
     // canonical form Node connects to directly when it is an IP literal, bypassing the guarded lookup.
-    if (!this.options.allowLinkLocal && isRefusedAddress(req.url.hostname)) {
+    if (!this.options.allowLinkLocal && this.refusedHostname(req.url.hostname)) {
       throw new RegistryNetworkError(linkLocalReason(req.url.host), REFUSED_CODE, req.url.host, false, true);
     }
     const dispatcher = this.pool(req.url, req.insecure === true);
@@ -263,6 +267,16 @@ export class RegistryHttpClient {
       url: req.url,
       sentAuthorization: headers.authorization !== undefined,
     };
+  }
+
+  /** {@link isRefusedAddress}, remembered per hostname (a run asks the same few hosts many times). */
+  private refusedHostname(hostname: string): boolean {
+    let refused = this.refusedHostnames.get(hostname);
+    if (refused === undefined) {
+      refused = isRefusedAddress(hostname);
+      this.refusedHostnames.set(hostname, refused);
+    }
+    return refused;
   }
 
   private pool(url: URL, insecure: boolean): Dispatcher {
