@@ -3,13 +3,15 @@
  *   (a) `checkImages` over every ref (default settings: 32 overall, 8 per registry);
  *   (b) a sequential `skopeo inspect --raw` loop;
  *   (c) the same with `xargs -P 8`;
- *   (d) raw HEAD capacity: a tight loop of manifest HEADs over one undici keep-alive pool, 8 in flight.
+ *   (d) raw HEAD capacity: a tight loop of manifest HEADs over one undici keep-alive pool, 8 in flight
+ *       (undici's defaults: a new connection per HEAD); (e) the same with connections kept across HEADs.
  * (a) lists the registry in plainHttpRegistries; a variant relying on the loopback https→http fallback
  * is timed as well. Targets: (a) ≥ 20x faster than (b), ≥ 3x faster than (c), and at least half of (d)'s rate.
  *
  * Run (as root on a machine with docker-registry and skopeo, see .ci/run):
  *   node_modules/.bin/node bench/registry.ts [--tags 500] [--repos 10] [--runs 5] [--concurrency 8]
- *                                            [--skip-skopeo] [--diagnose]
+ *                                            [--checker-concurrency N] [--skip-skopeo] [--diagnose]
+ * `--checker-concurrency` sets the checker's perRegistryConcurrency (default: the checker's default, 8).
  * Node 24 strips the types itself (add --experimental-transform-types if a source file ever uses
  * TS-only syntax such as parameter properties); a resolve hook below maps the sources' `.js` imports to `.ts`.
  * `--diagnose` also prints which requests the checker sent (through a pass-through proxy).
@@ -55,6 +57,7 @@ const { values: args } = parseArgs({
     repos: { type: 'string', default: '10' },
     runs: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '8' },
+    'checker-concurrency': { type: 'string' },
     'skip-skopeo': { type: 'boolean', default: false },
     diagnose: { type: 'boolean', default: false },
   },
@@ -63,6 +66,8 @@ const TAGS = Number(args.tags);
 const REPOS = Number(args.repos);
 const RUNS = Number(args.runs);
 const PAR = Number(args.concurrency);
+const CHECKER_PAR =
+  args['checker-concurrency'] === undefined ? undefined : Number(args['checker-concurrency']);
 
 const ACCEPT = [
   MediaTypes.ociIndex,
@@ -146,13 +151,14 @@ try {
 
   // (d) raw HEAD capacity over one keep-alive pool with PAR connections.
   const headPool = new Pool(reg.url, { connections: PAR, keepAliveTimeout: 30_000 });
-  const rawPass = () =>
+  const rawPass = (keepAlive = false) =>
     measure(() =>
       pool(refs, PAR, async (r) => {
         const res = await headPool.request({
           method: 'HEAD',
           path: `/v2/${r.repo}/manifests/${r.tag}`,
           headers: { accept: ACCEPT },
+          ...(keepAlive ? { reset: false } : {}),
         });
         await res.body.dump();
         if (res.statusCode !== 200) throw new Error(`HEAD ${r.repo}:${r.tag} answered ${res.statusCode}`);
@@ -166,7 +172,11 @@ try {
   let fallbackBad = 0;
   const checkerPass = (extra: Partial<CheckModule.RegistryCheckOptions>) =>
     measure(async () => {
-      const results = await checkImages(targets, { credentials: async () => [], ...extra });
+      const results = await checkImages(targets, {
+        credentials: async () => [],
+        ...(CHECKER_PAR === undefined ? {} : { perRegistryConcurrency: CHECKER_PAR }),
+        ...extra,
+      });
       if (results.size !== TAGS) throw new Error(`checker: ${results.size} results for ${TAGS} refs`);
       const bad = [...results.values()].filter((c) => c.status !== 'available');
       if (bad.length > 0 && extra === plainHttp)
@@ -197,10 +207,12 @@ try {
   const rawRuns: Sample[] = [];
   const checkerRuns: Sample[] = [];
   const fallbackRuns: Sample[] = [];
+  const keepAliveRuns: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
     checkerRuns.push(await checkerPass(plainHttp));
     rawRuns.push(await rawPass());
     fallbackRuns.push(await checkerPass({}));
+    keepAliveRuns.push(await rawPass(true));
   }
   await headPool.close();
 
@@ -260,18 +272,26 @@ try {
     `\n${'method'.padEnd(42)} ${'time'.padStart(9)} ${'refs/s'.padStart(8)} ${'vs (a)'.padStart(8)} ${'client'.padStart(9)} ${'registry'.padStart(9)}`,
   );
   console.log(`${''.padEnd(69)} CPU ms per ref`);
-  console.log(row(`(a) checkImages, median of ${RUNS}`, checker));
+  console.log(
+    row(
+      `(a) checkImages${CHECKER_PAR === undefined ? '' : ` (${CHECKER_PAR}/registry)`}, median of ${RUNS}`,
+      checker,
+    ),
+  );
   console.log(row('    checkImages, loopback https→http', medianSample(fallbackRuns)));
   console.log(row('(b) skopeo inspect, sequential', seq));
   console.log(row(`(c) skopeo inspect, xargs -P ${PAR}`, par));
   console.log(row(`(d) raw HEAD, ${PAR} in flight, median of ${RUNS}`, raw));
+  console.log(row(`(e) raw HEAD, keep-alive, ${PAR} in flight`, medianSample(keepAliveRuns)));
   if (fallbackBad > 0) {
     console.log(
       `!! https→http fallback variant: ${fallbackBad} of ${RUNS * TAGS} checks were not "available"`,
     );
   }
   const ms = (xs: Sample[]) => xs.map((x) => x.ms.toFixed(0)).join(' ');
-  console.log(`runs (ms): checker ${ms(checkerRuns)}; raw HEAD ${ms(rawRuns)}; fallback ${ms(fallbackRuns)}`);
+  console.log(
+    `runs (ms): checker ${ms(checkerRuns)}; raw HEAD ${ms(rawRuns)}; fallback ${ms(fallbackRuns)}; keep-alive HEAD ${ms(keepAliveRuns)}`,
+  );
 
   const verdict = (label: string, value: number | undefined, target: number) =>
     value === undefined
