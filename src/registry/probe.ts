@@ -68,6 +68,8 @@ type Authorization = { header?: string; credentialsSent: boolean; scope?: string
 /** Shared state of one check run: HTTP client, token cache, per-host learned scheme and challenge. */
 export class ProbeSession {
   private readonly hosts = new Map<string, HostState>();
+  /** The state of each endpoint object (the checker reuses one per registry), without building the key. */
+  private readonly byEndpoint = new WeakMap<Endpoint, HostState>();
 
   private readonly client: RegistryHttpClient;
   private readonly tokens: TokenCache;
@@ -82,6 +84,8 @@ export class ProbeSession {
   }
 
   private state(ep: Endpoint): HostState {
+    const known = this.byEndpoint.get(ep);
+    if (known) return known;
     const key = `${ep.host}|${ep.insecure}`;
     let s = this.hosts.get(key);
     if (!s) {
@@ -89,6 +93,7 @@ export class ProbeSession {
       if (ep.scheme !== 'https-or-http') s.scheme = ep.scheme;
       this.hosts.set(key, s);
     }
+    this.byEndpoint.set(ep, s);
     return s;
   }
 
