@@ -95,3 +95,63 @@ describe('checkImages with non-canonical metadata spellings', () => {
     expect(origins).toEqual([]);
   });
 });
+
+describe('RegistryHttpClient and servers that send a body with a HEAD answer', () => {
+  it('falls back to closing connections after each HEAD, and every request still succeeds', async () => {
+    const { createServer } = await import('node:net');
+    const body = '{"schemaVersion":2}';
+    // A broken server: answers HEAD with Content-Length, then writes the body anyway 5 ms later.
+    const server = createServer((socket) => {
+      let buffered = '';
+      socket.on('data', (chunk) => {
+        buffered += chunk.toString('latin1');
+        for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+          const head = buffered.slice(0, end);
+          buffered = buffered.slice(end + 4);
+          const method = head.split(' ')[0];
+          socket.write(
+            `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nDocker-Content-Digest: sha256:${'a'.repeat(64)}\r\n\r\n`,
+          );
+          if (method === 'HEAD') setTimeout(() => socket.writable && socket.write(body), 1);
+          else socket.write(body);
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    // The race (a late HEAD body read as the next response) does not hit every round: three rounds on
+    // fresh clients make the test fail reliably without the fallback.
+    try {
+      for (let round = 0; round < 3; round++) {
+        const c = new RegistryHttpClient({
+          timeoutMs: 2000,
+          retries: 2,
+          retryAfterCapMs: 10,
+          backoffBaseMs: 1,
+          connections: 4,
+          allowLinkLocal: false,
+          random: () => 0,
+          sleep: async () => undefined,
+          now: () => 0,
+        });
+        try {
+          const results = await Promise.all(
+            Array.from({ length: 16 }, (_, i) =>
+              c.request({
+                method: i % 2 ? 'GET' : 'HEAD',
+                url: new URL(`http://127.0.0.1:${port}/v2/a/manifests/t${i}`),
+              }),
+            ),
+          );
+          expect(results.map((r) => r.status)).toEqual(Array(16).fill(200));
+          expect(results.filter((_, i) => i % 2).map((r) => r.body.toString())).toEqual(Array(8).fill(body));
+        } finally {
+          await c.close();
+        }
+      }
+    } finally {
+      server.close();
+    }
+  });
+});
