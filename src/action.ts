@@ -149,7 +149,12 @@ async function runPrMode(
         })
       : null;
 
-  const logger: EngineLogger = { debug: core.debug, info: core.info, warning: core.warning };
+  const logger: EngineLogger = {
+    debug: core.debug,
+    info: core.info,
+    warning: core.warning,
+    debugEnabled: core.isDebug(),
+  };
   const redact = createRedactor(secrets);
   const checker = config.offline
     ? null

@@ -69,6 +69,7 @@ export function commandHelp(command: 'scan' | 'drift'): string {
 function makeLogger(io: CliIo, redact: (s: string) => string): EngineLogger {
   const debug = io.env.K8S_IMAGE_CHECK_DEBUG === '1' || io.env.RUNNER_DEBUG === '1';
   return {
+    debugEnabled: debug,
     debug: (m) => {
       if (debug) io.stderr.write(`debug: ${redact(m)}\n`);
     },

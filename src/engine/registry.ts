@@ -63,6 +63,7 @@ export function createRegistryChecker(
         logger: {
           debug: (m: string) => deps.logger.debug(m),
           warning: (m: string) => deps.logger.warning(m),
+          ...(deps.logger.debugEnabled === false ? { debugEnabled: false } : {}),
         },
       }),
   };

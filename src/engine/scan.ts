@@ -25,6 +25,8 @@ export interface EngineLogger {
   debug(message: string): void;
   info(message: string): void;
   warning(message: string): void;
+  /** False when debug output is off, so hot paths need not build debug text. Default: on. */
+  debugEnabled?: boolean;
 }
 
 /** A registry checker: unique targets in, one result per key out. */
