@@ -6,7 +6,7 @@
  * so a type never changes). Labels are bounded: names, enums and images of the cluster, never free text
  * (pod-health.md E.1 principle 10). The grouping labels `job` and `cluster` come from the push URL.
  */
-import type { CheckStatus } from '../registry/types.js';
+import { CHECK_STATUSES, type CheckStatus } from '../registry/types.js';
 import type { DriftStatus, HealthSeverity, PodHealthClass } from './types.js';
 
 /** One metric family: its name, help text, labels (in output order) and what a sample's value means. */
@@ -136,19 +136,7 @@ export const PUSHGATEWAY_METRICS = ['push_time_seconds', 'push_failure_time_seco
 export const GROUPING_LABELS = ['job', 'cluster', 'instance'] as const;
 
 /** Every registry check status, as a runtime list (alert regexes are checked against it). */
-export const CHECK_STATUSES = [
-  'not_checked',
-  'available',
-  'absent',
-  'platform_missing',
-  'bad_image_format',
-  'authentication_failure',
-  'authorization_failure',
-  'rate_limited',
-  'registry_unavailable',
-  'skipped',
-  'unknown_error',
-] as const satisfies readonly CheckStatus[];
+export { CHECK_STATUSES };
 
 /** Every drift status, as a runtime list. */
 export const DRIFT_STATUSES = [

@@ -1,4 +1,5 @@
 /** The action's outputs, as data: action.yml and the README table are generated from it. */
+import { CHECK_STATUSES } from '../registry/types.js';
 
 export interface OutputSpec {
   name: string;
@@ -6,20 +7,8 @@ export interface OutputSpec {
   modes: readonly ('pr' | 'cluster')[];
 }
 
-/** Registry check statuses that get a `status-<name>` count output. */
-export const STATUS_OUTPUTS = [
-  'available',
-  'absent',
-  'platform_missing',
-  'bad_image_format',
-  'authentication_failure',
-  'authorization_failure',
-  'rate_limited',
-  'registry_unavailable',
-  'skipped',
-  'unknown_error',
-  'not_checked',
-] as const;
+/** Registry check statuses that get a `status-<name>` count output: all of them. */
+export const STATUS_OUTPUTS = CHECK_STATUSES;
 
 export const OUTPUTS: readonly OutputSpec[] = [
   { name: 'errors', description: 'Number of findings with severity error.', modes: ['pr', 'cluster'] },

@@ -1,16 +1,20 @@
 /** Every status a registry check can end in. Wire values (JSON `check.status`): never rename. */
-export type CheckStatus =
-  | 'not_checked'
-  | 'available'
-  | 'absent'
-  | 'platform_missing'
-  | 'bad_image_format'
-  | 'authentication_failure'
-  | 'authorization_failure'
-  | 'rate_limited'
-  | 'registry_unavailable'
-  | 'skipped'
-  | 'unknown_error';
+export const CHECK_STATUSES = [
+  'not_checked',
+  'available',
+  'absent',
+  'platform_missing',
+  'bad_image_format',
+  'authentication_failure',
+  'authorization_failure',
+  'rate_limited',
+  'registry_unavailable',
+  'skipped',
+  'unknown_error',
+] as const;
+
+/** A registry check status (one of {@link CHECK_STATUSES}). */
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /**
  * The outcome of checking one normalized reference against its registry.

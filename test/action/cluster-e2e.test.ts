@@ -14,6 +14,7 @@ import { parseMarker } from '../../src/report/issue-marker.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 import { type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { hasPushgateway, type Pushgateway, startPushgateway } from '../helpers/pushgateway.js';
+import { parseOutputs } from '../helpers/runner-files.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bundle = process.env.K8S_IMAGE_CHECK_ACTION_BUNDLE ?? join(repoRoot, 'dist/action/index.js');
@@ -35,19 +36,6 @@ interface RunResult {
   stdout: string;
   summary: string;
   outputs: Record<string, string>;
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
 }
 
 describe.skipIf(!hasPushgateway)('action bundle, mode: cluster', () => {

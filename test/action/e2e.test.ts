@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from '../helpers/fake-github.js';
 import { type FakeServer, startFakeServer } from '../helpers/fake-server.js';
+import { parseOutputs } from '../helpers/runner-files.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bundle = process.env.K8S_IMAGE_CHECK_ACTION_BUNDLE ?? join(repoRoot, 'dist/action/index.js');
@@ -70,20 +71,6 @@ interface RunResult {
   summary: string;
   outputs: Record<string, string>;
   workspace: string;
-}
-
-/** Parse `$GITHUB_OUTPUT` (`name<<delimiter` heredoc entries, as @actions/core writes them). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
 }
 
 const temps: string[] = [];
