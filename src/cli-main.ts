@@ -1,6 +1,21 @@
 #!/usr/bin/env node
-/** Process entry of the CLI bundle: runs {@link main} with the real process streams. */
-import { main } from './cli.js';
+/**
+ * Process entry of the CLI bundle. It checks the Node.js version before anything else loads: the
+ * bundled libraries (undici 8, @kubernetes/client-node 2) crash at import time on older runtimes, so
+ * the rest of the CLI is a chunk imported only after the check.
+ */
+
+/** The oldest Node.js major version the CLI runs on. */
+const MIN_NODE_MAJOR = 24;
+
+const major = Number(process.versions.node.split('.')[0]);
+if (!(major >= MIN_NODE_MAJOR)) {
+  process.stderr.write(
+    `k8s-image-check needs Node.js ${MIN_NODE_MAJOR} or newer; this is ${process.version}. ` +
+      'Install Node.js 24 (or run it through npx in this repository, which uses the node@24 dev dependency).\n',
+  );
+  process.exit(2);
+}
 
 // A reader that stops early (`| head`, `| jq` failing) closes the pipe: that is not an error of ours,
 // and must not turn into a stack trace or an exit code that means "findings".
@@ -11,6 +26,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const { main } = await import('./cli.js');
 const code = await main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

@@ -55,10 +55,10 @@ export function commandHelp(command: 'scan' | 'drift'): string {
   for (const o of OPTIONS) {
     if (!o.flag || o.actionOnly || !o.modes.includes(mode)) continue;
     const arg = o.type === 'boolean' ? '' : o.type === 'enum' ? ` <${o.values?.join('|')}>` : ' <value>';
-    const def =
-      o.default === null || (Array.isArray(o.default) && o.default.length === 0) || o.type === 'boolean'
-        ? ''
-        : ` (default: ${Array.isArray(o.default) ? o.default.join(',') : typeof o.default === 'object' ? '' : String(o.default)})`;
+    let def = '';
+    if (o.type === 'boolean') def = o.default === true ? ` (default: on; --no-${o.flag} to turn off)` : '';
+    else if (Array.isArray(o.default)) def = o.default.length ? ` (default: ${o.default.join(',')})` : '';
+    else if (o.default !== null && typeof o.default !== 'object') def = ` (default: ${String(o.default)})`;
     lines.push(`  --${o.flag}${arg}${def}`);
     lines.push(`      ${o.description.replace(/`/g, '')}`);
   }

@@ -15,6 +15,7 @@ import { severityRank } from '../cluster/pod-health.js';
 import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
 import type { LoadedConfig } from '../config/load.js';
+import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import type { PublishResult } from '../engine/cluster-publish.js';
 import { runClusterMode } from '../engine/drift.js';
@@ -133,6 +134,8 @@ export async function runDriftCommand(
 ): Promise<number> {
   const loaded = await deps.loadConfig(args);
   const { config, root } = loaded;
+  if (config.format === 'sarif' || config.format === 'github')
+    throw new ConfigError(`--format ${config.format} is only available for scan; drift prints text or json.`);
   const secrets = [...loaded.secrets, ...(config.kubeconfigData ? [config.kubeconfigData] : [])];
   let redact = createRedactor(secrets);
   const logger = makeLogger(io, (s) => redact(s));

@@ -1,6 +1,8 @@
 /** Loads the configuration for the CLI and for the action: defaults < config file < env < flags/inputs. */
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';
 import { settingsFromFile } from './from-file.js';
 import { secretInputs, settingsFromInputs } from './from-inputs.js';
@@ -41,6 +43,55 @@ export async function chooseRoot(
   );
 }
 
+/**
+ * Fails early, with a message naming the setting, when a file the user named cannot be read (or an
+ * output file cannot be written), instead of a late warning or a stack trace.
+ */
+export async function checkNamedFiles(config: Config, root: string, cwd: string): Promise<void> {
+  const readable: [string, string, string][] = [
+    ...config.caFiles.map((f): [string, string, string] => ['ca-files (--ca-file)', f, resolve(cwd, f)]),
+    ...config.helmValues.map((f): [string, string, string] => [
+      'helm-values (--helm-values)',
+      f,
+      resolve(root, f),
+    ]),
+  ];
+  if (config.dockerConfig)
+    readable.push([
+      'docker-config (--docker-config)',
+      config.dockerConfig,
+      resolve(cwd, config.dockerConfig),
+    ]);
+  if (config.pullSecretsFile)
+    readable.push([
+      'pull-secrets-file (--pull-secrets-file)',
+      config.pullSecretsFile,
+      resolve(cwd, config.pullSecretsFile),
+    ]);
+  for (const [setting, given, path] of readable) {
+    try {
+      await access(path, constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ConfigError(`${setting}: ${given} cannot be read (${code}); check the path.`);
+    }
+  }
+  const writable: [string, string | null][] = [
+    ['output (--output)', config.output],
+    ['json-file (--json-file)', config.jsonFile],
+    ['sarif-file (--sarif-file)', config.sarifFile],
+  ];
+  for (const [setting, given] of writable) {
+    if (!given) continue;
+    const dir = dirname(resolve(cwd, given));
+    const st = await stat(dir).catch(() => null);
+    if (!st?.isDirectory())
+      throw new ConfigError(
+        `${setting}: the directory of ${given} does not exist; create it or choose another path.`,
+      );
+  }
+}
+
 /** Loads the CLI configuration for a command. */
 export async function loadCliConfig(
   argv: readonly string[],
@@ -63,6 +114,7 @@ export async function loadCliConfig(
       ? [{ spec: optionFor('paths'), value: paths, source: 'flag', label: 'path arguments' }]
       : [];
   const config = resolveConfig([...fileSettings, ...settings, ...positional]);
+  if (!extras.help) await checkNamedFiles(config, root, cwd);
   const secrets = [config.registryCredentials, config.pushgatewayPassword].filter((s): s is string => !!s);
   return { config, root, secrets, extras };
 }
@@ -76,5 +128,6 @@ export async function loadActionConfig(
   const explicitFile = inputs.find((s) => s.spec.key === 'configFile');
   const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
   const config = resolveConfig([...fileSettings, ...inputs]);
+  await checkNamedFiles(config, root, root);
   return { config, root, secrets: secretInputs(env) };
 }

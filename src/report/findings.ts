@@ -110,9 +110,10 @@ function invalidMessage(a: AnalyzedUse, use: ImageUse): string {
   return `Image ${shown(use.raw)} in ${where(use)} is not a valid reference: ${a.parseError}. Pods would fail with InvalidImageName.`;
 }
 
-function checkMessage(raw: string, check: RegistryCheck): string {
+function checkMessage(use: ImageUse, check: RegistryCheck): string {
   const base = check.message ?? check.reason ?? check.status;
-  return `${raw}: ${base}`;
+  // Registry messages name the image themselves; lead with where it is used.
+  return base.includes(use.raw) ? `${where(use)}: ${base}` : `${where(use)}: ${shown(use.raw)}: ${base}`;
 }
 
 /** Builds the full report (images, sorted findings, file stats and summary counts). */
@@ -170,7 +171,7 @@ export function buildReport(input: BuildReportInput): Report {
       push(
         'unresolved-template',
         use,
-        `Image ${shown(use.raw)} in ${where(use)} is ${a.templated}, so it cannot be checked; render the templates first or ignore this line.`,
+        `${where(use)}: image ${shown(use.raw)} cannot be checked (${a.templated}); render the templates first or ignore this line.`,
         use.raw,
       );
       continue;
@@ -182,7 +183,7 @@ export function buildReport(input: BuildReportInput): Report {
     if (a.ignoredBy) continue;
     for (const v of a.tagViolations) push(v.rule, use, `${where(use)}: ${v.message}`, use.raw);
     const rule = ruleForCheckStatus(check.status);
-    if (rule) push(rule, use, checkMessage(use.raw, check), use.raw);
+    if (rule) push(rule, use, checkMessage(use, check), use.raw);
   }
 
   for (const e of input.extract.errors) {

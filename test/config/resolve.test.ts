@@ -191,3 +191,20 @@ describe('suggestKey', () => {
     expect(suggestKey('xyz', known)).toBeNull();
   });
 });
+
+describe('files named in settings', () => {
+  it('are checked up front, with the setting named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kic-files-'));
+    await expect(loadCliConfig(['--ca-file', 'nope.pem', '--offline'], 'scan', {}, dir)).rejects.toThrowError(
+      'ca-files (--ca-file): nope.pem cannot be read (ENOENT); check the path.',
+    );
+    await expect(loadCliConfig(['--json-file', 'no/such/dir/r.json'], 'scan', {}, dir)).rejects.toThrowError(
+      'json-file (--json-file): the directory of no/such/dir/r.json does not exist',
+    );
+    await expect(
+      loadActionConfig({ 'INPUT_HELM-VALUES': 'values-prod.yaml' }, dir),
+    ).rejects.toThrowError('helm-values (--helm-values): values-prod.yaml cannot be read (ENOENT)');
+    await writeFile(join(dir, 'ca.pem'), 'x');
+    await expect(loadCliConfig(['--ca-file', 'ca.pem'], 'scan', {}, dir)).resolves.toBeDefined();
+  });
+});
