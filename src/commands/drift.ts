@@ -18,9 +18,8 @@ import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import type { PublishResult } from '../engine/cluster-publish.js';
-import { runClusterMode } from '../engine/drift.js';
+import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
 import type { CheckImagesFn, EngineLogger } from '../engine/scan.js';
-import type { ImageUse } from '../manifests/types.js';
 import { createRedactor } from '../redact.js';
 
 /** Streams and environment the command runs with (the CLI's own `CliIo`). */
@@ -34,7 +33,7 @@ export interface DriftCommandIo {
 /** Adapters of the command (the CLI passes the real ones; tests their own). */
 export interface DriftCommandDeps {
   /** Desired image uses under `config.manifests` (the PR-mode scanner). */
-  scanManifests: (config: Config, root: string, logger: EngineLogger) => Promise<ImageUse[]>;
+  scanManifests: ClusterModeDeps['scanManifests'];
   loadConfig: (args: string[]) => Promise<LoadedConfig>;
   /** Registry checker factory; default `createRegistryChecker`. */
   createChecker?: (

@@ -37,7 +37,7 @@ import { resourceOfKind } from '../cluster/visibility.js';
 import { aggregateWorkloads, settleJobFailures } from '../cluster/workloads.js';
 import type { Config } from '../config/schema.js';
 import { compileDirtyPatterns, type TagPolicyOptions } from '../image/tag-policy.js';
-import type { ImageUse } from '../manifests/types.js';
+import type { ImageUse, ParseProblem } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
 import { readPreviousRestarts } from '../report/pushgateway.js';
 import { RULES_BY_ID } from '../report/rules.js';
@@ -369,7 +369,11 @@ export interface ClusterModeDeps {
   env: Record<string, string | undefined>;
   logger: EngineLogger;
   /** Desired image uses under `config.manifests` (the PR-mode scanner). */
-  scanManifests: (config: Config, root: string, logger: EngineLogger) => Promise<ImageUse[]>;
+  scanManifests: (
+    config: Config,
+    root: string,
+    logger: EngineLogger,
+  ) => Promise<ImageUse[] | { uses: ImageUse[]; errors: ParseProblem[] }>;
   /** Registry checker factory; default `createRegistryChecker`. */
   createChecker?: (
     config: Config,
@@ -414,8 +418,20 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       excludeNamespaces: config.excludeNamespaces,
     });
   }
-  const desired = await deps.scanManifests(config, deps.root, deps.logger);
+  const scanned = await deps.scanManifests(config, deps.root, deps.logger);
+  const desired = Array.isArray(scanned) ? scanned : scanned.uses;
+  const manifestErrors: ClusterError[] = (Array.isArray(scanned) ? [] : scanned.errors).map((e) => ({
+    kind: 'manifest',
+    message: `${e.file}:${e.line}:${e.column}: ${e.message} The workloads of this file are missing from the desired state: fix the manifest.`,
+  }));
   const options = driftOptionsFromConfig(config, clusterName);
+  if (manifestErrors.length > 0 && options.reportNotInGit) {
+    // A workload whose manifest could not be read is unknown, not "not in git".
+    options.reportNotInGit = false;
+    deps.logger.warning(
+      `${manifestErrors.length} manifest problem(s): not_in_git is not reported this run, since the broken files may describe those workloads.`,
+    );
+  }
   if (deps.previousRestarts) options.previousRestarts = deps.previousRestarts;
   else if (!offline && config.pushgatewayUrl) {
     const previous = await readPreviousRestarts({
@@ -464,11 +480,13 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
       : {};
   const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
-  return runDrift(options, {
+  const report = await runDrift(options, {
     desired,
     loadLive,
     ...(checkImages ? { checkImages } : {}),
     ...pull,
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
+  // Manifest problems do not make the cluster listing incomplete, but must be seen in every output.
+  return manifestErrors.length ? { ...report, errors: [...manifestErrors, ...report.errors] } : report;
 }

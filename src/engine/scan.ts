@@ -12,7 +12,7 @@ import { discoverFiles, NO_MATCH_REASON } from '../manifests/discover.js';
 import { extractFiles } from '../manifests/extract.js';
 import { combineWithViews } from '../manifests/kustomize/views.js';
 import { HELM_TEMPLATE_REASON } from '../manifests/templated.js';
-import type { ExtractResult, ImageUse, TemplatedValue } from '../manifests/types.js';
+import type { ExtractResult, ImageUse, ParseProblem, TemplatedValue } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
 import type { AnalyzedUse } from '../report/findings.js';
 import { buildReport } from '../report/findings.js';
@@ -99,9 +99,9 @@ export async function scanDesiredUses(
   root: string,
   logger: EngineLogger,
   pathEnv?: string | undefined,
-): Promise<ImageUse[]> {
+): Promise<{ uses: ImageUse[]; errors: ParseProblem[] }> {
   const collected = await collectUses({ ...config, paths: config.manifests }, { root, logger, pathEnv });
-  return collected.uses;
+  return { uses: collected.uses, errors: collected.extract.errors };
 }
 
 /** Parses, ignores and applies tag policy to every use (pure). */

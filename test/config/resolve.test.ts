@@ -201,9 +201,9 @@ describe('files named in settings', () => {
     await expect(loadCliConfig(['--json-file', 'no/such/dir/r.json'], 'scan', {}, dir)).rejects.toThrowError(
       'json-file (--json-file): the directory of no/such/dir/r.json does not exist',
     );
-    await expect(
-      loadActionConfig({ 'INPUT_HELM-VALUES': 'values-prod.yaml' }, dir),
-    ).rejects.toThrowError('helm-values (--helm-values): values-prod.yaml cannot be read (ENOENT)');
+    await expect(loadActionConfig({ 'INPUT_HELM-VALUES': 'values-prod.yaml' }, dir)).rejects.toThrowError(
+      'helm-values (--helm-values): values-prod.yaml cannot be read (ENOENT)',
+    );
     await writeFile(join(dir, 'ca.pem'), 'x');
     await expect(loadCliConfig(['--ca-file', 'ca.pem'], 'scan', {}, dir)).resolves.toBeDefined();
   });
