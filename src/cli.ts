@@ -39,7 +39,7 @@ Commands:
   drift            Compare a live cluster with the manifests; classify pod health.
   ref [REF...]     Explain image references (reads stdin when no REF is given).
 
-Run "k8s-image-check <command> --help" for the options of a command.
+Run "k8s-image-check <command> --help" for the options of a command, "k8s-image-check --version" for the version.
 `;
 
 /** Returns the help text of a command, generated from the option schema. */

@@ -25,22 +25,22 @@ export interface RawSetting {
 
 const SEVERITIES = ['error', 'warning', 'notice', 'off'] as const;
 
-function splitList(text: string): string[] {
+function splitList(text: string, newlineOnly = false): string[] {
   return text
-    .split(/[\n,]/)
+    .split(newlineOnly ? /\r?\n/ : /[\n,]/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
 
-function toList(raw: unknown, label: string): string[] {
+function toList(raw: unknown, label: string, newlineOnly = false): string[] {
   if (Array.isArray(raw)) {
     return raw.flatMap((item) => {
       if (typeof item !== 'string' && typeof item !== 'number')
         throw new ConfigError(`${label} must be a list of strings; got ${JSON.stringify(item)}.`);
-      return splitList(String(item));
+      return splitList(String(item), newlineOnly);
     });
   }
-  if (typeof raw === 'string') return splitList(raw);
+  if (typeof raw === 'string') return splitList(raw, newlineOnly);
   throw new ConfigError(`${label} must be a list (newline- or comma-separated); got ${JSON.stringify(raw)}.`);
 }
 
@@ -120,7 +120,7 @@ export function coerceSetting(setting: RawSetting): unknown {
       if (typeof value === 'string' || typeof value === 'number') return String(value);
       throw new ConfigError(`${label} must be a string; got ${JSON.stringify(value)}.`);
     case 'list':
-      return toList(value, label);
+      return toList(value, label, spec.newlineOnly === true);
     case 'boolean':
       return toBoolean(value, label);
     case 'number':

@@ -31,6 +31,8 @@ export interface OptionSpec {
   notInFile?: boolean;
   /** Minimum for numbers. */
   min?: number;
+  /** Lists of regular expressions split on newlines only (a regex may contain a comma: `x{1,3}`). */
+  newlineOnly?: boolean;
 }
 
 export type RenderMode = 'auto' | 'none' | 'kustomize' | 'helm';
@@ -189,8 +191,10 @@ export const OPTIONS: readonly OptionSpec[] = [
     input: 'dirty-patterns',
     flag: 'dirty-pattern',
     type: 'list',
+    newlineOnly: true,
     default: ['-dirty$'],
-    description: 'Regular expressions; a tag matching any of them is reported by `dirty-tag`.',
+    description:
+      'Regular expressions, one per line (CLI: repeat the flag); a tag matching any of them is reported by `dirty-tag`.',
     modes: BOTH,
   },
   {
@@ -207,9 +211,10 @@ export const OPTIONS: readonly OptionSpec[] = [
     input: 'ignore',
     flag: 'ignore',
     type: 'list',
+    newlineOnly: true,
     default: [],
     description:
-      'Regular expressions over the normalized reference (`docker.io/library/nginx:1.27`); matching images get no findings and no registry check.',
+      'Regular expressions over the normalized reference (`docker.io/library/nginx:1.27`), one per line (CLI: repeat the flag); matching images get no findings and no registry check.',
     modes: BOTH,
   },
   {

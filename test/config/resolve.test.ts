@@ -208,3 +208,14 @@ describe('files named in settings', () => {
     await expect(loadCliConfig(['--ca-file', 'ca.pem'], 'scan', {}, dir)).resolves.toBeDefined();
   });
 });
+
+describe('regex lists', () => {
+  it('split on newlines only, so a regex may hold a comma', () => {
+    const config = resolveConfig(
+      settingsFromInputs({ INPUT_IGNORE: 'x{1,3}\n^ghcr\\.io/', 'INPUT_DIRTY-PATTERNS': '-dirty$' }),
+    );
+    expect(config.ignore).toEqual(['x{1,3}', '^ghcr\\.io/']);
+    const { settings } = settingsFromArgv(['--ignore', 'a{2,}', '--ignore', 'b'], 'scan', {});
+    expect(resolveConfig(settings).ignore).toEqual(['a{2,}', 'b']);
+  });
+});
