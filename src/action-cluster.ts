@@ -80,7 +80,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     }
     throw err;
   }
-  for (const e of report.errors) core.warning(e.message);
+  for (const message of new Set(report.errors.map((e) => e.message))) core.warning(message);
   logUntrusted(renderDriftText(report));
   if (config.jsonFile) await writeFile(resolve(root, config.jsonFile), renderDriftJson(report));
 

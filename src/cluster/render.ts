@@ -5,6 +5,17 @@
 import { severityRank } from './pod-health.js';
 import type { DriftReport, HealthSeverity, WorkloadReport } from './types.js';
 
+/** The cluster name of a run from dump files without `--cluster-name` (the JSON `cluster` value). */
+export const DUMP_CLUSTER_NAME = 'offline';
+
+/**
+ * Returns how a report's cluster is named in headings: `Cluster prod`, or `Dump (no --cluster-name)` for a run
+ * from dump files that was not given a name (so the placeholder does not read like an outage).
+ */
+export function clusterHeading(cluster: string): string {
+  return cluster === DUMP_CLUSTER_NAME ? 'Dump (no --cluster-name)' : `Cluster ${cluster}`;
+}
+
 /** Returns the JSON report: `schemaVersion`, `cluster`, times, `complete`, `errors`, `drift`, `pods`, `workloads`, `images`. */
 export function renderDriftJson(report: DriftReport): string {
   const ordered = {
@@ -85,13 +96,13 @@ export function renderDriftText(report: DriftReport): string {
     report.drift.filter((d) => d.status !== 'in_sync').map((d) => `${d.namespace}/${d.kind}/${d.name}`),
   ).size;
   const lines = [
-    `Cluster ${report.cluster} as of ${report.now}: ${report.workloads.length} workload(s), ${report.pods.length} pod(s); ${unhealthy} unhealthy workload(s), ${drifted} with drift.`,
+    `${clusterHeading(report.cluster)} as of ${report.now}: ${report.workloads.length} workload(s), ${report.pods.length} pod(s); ${unhealthy} unhealthy workload(s), ${drifted} with drift.`,
   ];
   if (!report.complete)
     lines.push(
       'Incomplete: some namespaces or kinds could not be listed (see below); nothing about them is resolved.',
     );
-  for (const e of report.errors) lines.push(`warning: ${e.message}`);
+  for (const message of new Set(report.errors.map((e) => e.message))) lines.push(`warning: ${message}`);
   for (const w of report.warnings ?? []) lines.push(`note: ${w}`);
   const shown = report.workloads
     .filter(

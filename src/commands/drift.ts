@@ -151,7 +151,7 @@ export async function runDriftCommand(
         redact = createRedactor(secrets);
       },
     });
-    for (const e of report.errors) logger.warning(e.message);
+    for (const message of new Set(report.errors.map((e) => e.message))) logger.warning(message);
     const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
     if (config.output) await writeFile(config.output, text);
     else io.stdout.write(text);

@@ -25,6 +25,7 @@ import { classifyPod, toMillis } from '../cluster/pod-health.js';
 import { applyProbeEvents } from '../cluster/probe-events.js';
 import { groupByPullSecrets, type ImageOutcome, mergeImageOutcomes } from '../cluster/pull-secret-groups.js';
 import type { ControllerRecord, EventRecord, PodRecord } from '../cluster/records.js';
+import { DUMP_CLUSTER_NAME } from '../cluster/render.js';
 import { applyRestartRate } from '../cluster/restart-rate.js';
 import type {
   ClusterError,
@@ -179,11 +180,10 @@ export function liveFromFiles(files: {
     snapshot.source = [files.podsFile, files.objectsFile].filter(Boolean).join(' and ');
     snapshot.newest = newest.sort().at(-1) ?? null;
     if (!files.objectsFile) {
-      for (const resource of ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'replicasets'])
-        snapshot.errors.push({
-          kind: resource,
-          message: `No --objects-file: ${resource} were not seen; drift is not compared.`,
-        });
+      // One error per resource (visibility is per kind) sharing one message, which is printed once.
+      const resources = ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'replicasets'];
+      const message = `No --objects-file: ${resources.join(', ')} were not seen; drift is not compared.`;
+      for (const resource of resources) snapshot.errors.push({ kind: resource, message });
     }
     if (!files.podsFile)
       snapshot.errors.push({
@@ -405,7 +405,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
   let kc: KubeConfig | null = null;
   if (offline) {
     loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
-    clusterName ??= 'offline';
+    clusterName ??= DUMP_CLUSTER_NAME;
   } else {
     kc = loadKubeConfig({
       ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),

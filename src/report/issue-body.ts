@@ -3,6 +3,8 @@
  * is wrong per pod and container, how the live images differ from git, which images their registry no
  * longer serves, and what to do. Pure; free text from the cluster is redacted and escaped.
  */
+
+import { DUMP_CLUSTER_NAME } from '../cluster/render.js';
 import type {
   DriftEntry,
   HealthSeverity,
@@ -115,7 +117,8 @@ export function problemSummary(w: WorkloadReport): string[] {
 /** Returns the issue title, e.g. `prod: Deployment shop/cart — CrashLoopBackOff, drifted`. */
 export function issueTitle(w: WorkloadReport): string {
   const summary = problemSummary(w);
-  const title = `${w.cluster}: ${w.kind} ${w.namespace}/${w.name} — ${summary.length ? summary.join(', ') : 'needs attention'}`;
+  const cluster = w.cluster === DUMP_CLUSTER_NAME ? 'dump (no --cluster-name)' : w.cluster;
+  const title = `${cluster}: ${w.kind} ${w.namespace}/${w.name} — ${summary.length ? summary.join(', ') : 'needs attention'}`;
   return title.length > 200 ? `${title.slice(0, 199)}…` : title;
 }
 

@@ -233,6 +233,20 @@ describe('k8s-image-check drift --kubeconfig K --manifests PATH --format json', 
     expect(report.drift).toEqual([]); // controllers were not seen: nothing is called missing
     expect(report.pods).toHaveLength(44);
     expect(stderr).toContain('No --objects-file');
+    expect(stderr.split('No --objects-file').length - 1).toBe(1); // one warning, not one per controller kind
+  });
+
+  it('heads a text summary of an unnamed dump as a dump, with the missing-objects warning once', async () => {
+    const { stdout } = await run([
+      '--pods-file',
+      'fixtures/cluster/dump/pods.json',
+      '--manifests',
+      'fixtures/cluster/manifests',
+      '--offline',
+    ]);
+    expect(stdout).toMatch(/^Dump \(no --cluster-name\) as of 2026-03-10T11:59:57.000Z: /);
+    expect(stdout).not.toContain('Cluster offline');
+    expect(stdout.split('warning: No --objects-file').length - 1).toBe(1);
   });
 
   it('prints a text summary by default', async () => {

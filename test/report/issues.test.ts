@@ -136,6 +136,9 @@ describe('issue body', () => {
     if (process.env.UPDATE_FIXTURES) writeFileSync(file, body);
     expect(body).toBe(readFileSync(file, 'utf8'));
     expect(issueTitle(w)).toBe('prod: Deployment shop/cart — CrashLoopBackOff, drifted, image absent');
+    expect(issueTitle({ ...w, cluster: 'offline' })).toBe(
+      'dump (no --cluster-name): Deployment shop/cart — CrashLoopBackOff, drifted, image absent',
+    );
     expect(issueLabels(w)).toEqual([
       'k8s-class:CrashLoopBackOff',
       'k8s-drift:drifted',
