@@ -55,6 +55,7 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
     return result;
   }
   const maxAliasCount = options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+  const others = parsed.documents.length > 1 ? "; the file's other documents were still scanned" : '';
   for (const document of parsed.documents) {
     if (document.error !== undefined) {
       const { line, column, fatal } = document.error;
@@ -65,7 +66,7 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
         line,
         column,
         message: fatal
-          ? `${lang} syntax error in document ${document.index + 1}: ${message}. Fix the ${lang} here; the file's other documents were still scanned.`
+          ? `${lang} syntax error in document ${document.index + 1}: ${message}. Fix the ${lang} here${others}.`
           : `duplicate mapping key in document ${document.index + 1} (${message}); Kubernetes rejects this manifest. Remove the duplicate; the images in this document were still scanned (the last value wins).`,
       });
       if (fatal) continue;

@@ -128,6 +128,7 @@ describe('broken, templated and hostile input', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({ file: 'broken-at-line-7.yaml', line: 7, column: 5 });
     expect(result.errors[0]?.message).toMatch(/^YAML syntax error in document 1: .+/);
+    expect(result.errors[0]?.message).toMatch(/; the file's other documents were still scanned\.$/);
     expect(result.uses.map((u) => [u.line, u.raw])).toEqual([[16, 'redis:7.2']]);
   });
 
@@ -136,6 +137,8 @@ describe('broken, templated and hostile input', () => {
     // 9 lines; the parser's own offset is the end of the file (line 10, column 1).
     expect(result.errors.map((e) => [e.line, e.column])).toEqual([[7, 14]]);
     expect(result.errors[0]?.message).toMatch(/^YAML syntax error in document 1: Missing closing "quote/);
+    // A single-document file has no other documents to mention.
+    expect(result.errors[0]?.message).toMatch(/Fix the YAML here\.$/);
   });
 
   it('clamps an error at the very end of a file without a final line break to its last line', () => {
