@@ -48,8 +48,15 @@ export function isManifestName(name: string): boolean {
 
 /** The notice for a file over the size limit: what, how big, and the setting to change. */
 export function tooLargeReason(size: number, maxFileSize: number): string {
-  const mb = (n: number): string => `${(n / 1_000_000).toFixed(1)} MB`;
-  return `file is ${mb(size)} (${size} bytes), over the max-file-size limit of ${mb(maxFileSize)} (${maxFileSize} bytes); raise max-file-size (--max-file-size) to scan it`;
+  return `file is ${describeSize(size)}, over the max-file-size limit of ${describeSize(maxFileSize)}; raise max-file-size (--max-file-size) to scan it`;
+}
+
+/** `999 bytes`, `1.0 KB (1019 bytes)`, `2.5 MB (2500000 bytes)`: the unit that fits, and the exact count. */
+function describeSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  const kb = (bytes / 1000).toFixed(1);
+  const rounded = Number(kb) < 1000 ? `${kb} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${rounded} (${bytes} bytes)`;
 }
 
 /** The notice for a `paths` entry (directory or glob) under which no manifest file was found. */

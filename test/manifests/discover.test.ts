@@ -134,6 +134,18 @@ describe('discoverFiles', () => {
     expect(skipped[0]?.reason).toContain('2000 bytes');
     expect(skipped[0]?.reason).toContain('raise max-file-size (--max-file-size) to scan it');
     expect(skipped[0]?.reason).not.toContain('maxFileSize');
+    expect(skipped[0]?.reason).toMatch(
+      /^file is 2\.0 KB \(2000 bytes\), over the max-file-size limit of 1\.0 KB \(1000 bytes\);/,
+    );
+  });
+
+  it('names sizes in the unit that fits', () => {
+    expect(tooLargeReason(1019, 10)).toMatch(
+      /^file is 1\.0 KB \(1019 bytes\), over the max-file-size limit of 10 bytes;/,
+    );
+    expect(tooLargeReason(2_500_000, 999_999)).toMatch(
+      /^file is 2\.5 MB \(2500000 bytes\), over the max-file-size limit of 1\.0 MB \(999999 bytes\);/,
+    );
   });
 
   it('follows file symlinks inside the root, never out of it, and does not loop on directory links', async () => {
