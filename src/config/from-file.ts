@@ -8,18 +8,25 @@ import { OPTIONS } from './schema.js';
 /** Config file names looked for at the repository root, in order. */
 export const DEFAULT_CONFIG_FILES = ['.k8s-image-check.yaml', '.k8s-image-check.yml'] as const;
 
+/**
+ * Edit distance counting an insertion, deletion, substitution or swap of two adjacent characters as one edit
+ * (Damerau-Levenshtein, optimal string alignment), so `ruels` is one edit from `rules`.
+ */
 function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
+    const row = d[i]!;
+    const up = d[i - 1]!;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(up[j]! + 1, row[j - 1]! + 1, up[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
     }
   }
-  return dp[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /** Returns the closest known key to a misspelled one, if any is close. */

@@ -187,6 +187,10 @@ describe('suggestKey', () => {
     const known = OPTIONS.map((o) => o.input);
     expect(suggestKey('fail_on', known)).toBe('fail-on');
     expect(suggestKey('platfroms', known)).toBe('platforms');
+    // An adjacent transposition is one edit.
+    expect(suggestKey('ruels', known)).toBe('rules');
+    expect(suggestKey('ofline', known)).toBe('offline');
+    expect(suggestKey('fial-on', known)).toBe('fail-on');
     expect(suggestKey('foo', known)).toBeNull();
     expect(suggestKey('xyz', known)).toBeNull();
   });
