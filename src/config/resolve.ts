@@ -156,23 +156,30 @@ export function defaultConfig(): Config {
  */
 export function resolveConfig(settings: readonly RawSetting[]): Config {
   const config = defaultConfig() as unknown as Record<string, unknown>;
+  // Cross-field errors name a setting as the user spelled it last (`--now`, `input 'now'`, `'now' in file`).
+  const labels = new Map<string, string>();
+  const labelOf = (key: keyof Config): string =>
+    labels.get(key) ?? OPTIONS.find((o) => o.key === key)?.input ?? key;
   for (const setting of settings) {
+    labels.set(setting.spec.key, setting.label);
     const value = coerceSetting(setting);
     if (setting.spec.type === 'rules' || setting.spec.type === 'map') {
       config[setting.spec.key] = { ...(config[setting.spec.key] as object), ...(value as object) };
     } else config[setting.spec.key] = value;
   }
   const result = config as unknown as Config;
-  validateRegexes(result.dirtyPatterns, 'dirty-patterns');
-  validateRegexes(result.ignore, 'ignore');
+  validateRegexes(result.dirtyPatterns, labelOf('dirtyPatterns'));
+  validateRegexes(result.ignore, labelOf('ignore'));
   for (const p of result.platforms) {
     if (!/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9.]+)?$/.test(p))
       throw new ConfigError(
-        `platforms: "${p}" must look like os/arch or os/arch/variant (e.g. linux/arm64).`,
+        `${labelOf('platforms')}: "${p}" must look like os/arch or os/arch/variant (e.g. linux/arm64).`,
       );
   }
   if (result.now !== null && Number.isNaN(Date.parse(result.now)))
-    throw new ConfigError(`now: "${result.now}" is not an RFC 3339 time (e.g. 2026-11-26T12:00:00Z).`);
+    throw new ConfigError(
+      `${labelOf('now')}: "${result.now}" is not an RFC 3339 time (e.g. 2026-11-26T12:00:00Z).`,
+    );
   return result;
 }
 

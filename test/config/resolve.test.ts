@@ -60,11 +60,30 @@ describe('action inputs', () => {
     ['INPUT_TIMEOUT', 'soon', "input 'timeout' must be a number"],
     ['INPUT_RULES', 'latest-tags=off', 'unknown rule "latest-tags"'],
     ['INPUT_RULES', 'latest-tag=fatal', 'severity of "latest-tag" must be one of'],
-    ['INPUT_IGNORE', '(unclosed', 'ignore: "(unclosed" is not a valid regular expression'],
-    ['INPUT_PLATFORMS', 'amd64', 'platforms: "amd64" must look like os/arch'],
+    ['INPUT_IGNORE', '(unclosed', `input 'ignore': "(unclosed" is not a valid regular expression`],
+    [
+      'INPUT_DIRTY-PATTERNS',
+      '(unclosed',
+      `input 'dirty-patterns': "(unclosed" is not a valid regular expression`,
+    ],
+    ['INPUT_PLATFORMS', 'amd64', `input 'platforms': "amd64" must look like os/arch`],
+    ['INPUT_NOW', 'yesterday', `input 'now': "yesterday" is not an RFC 3339 time`],
     ['INPUT_MIRRORS', 'docker.io', 'must be written as key=value'],
   ])('rejects %s=%s naming the input', (name, value, message) => {
     expect(() => resolveConfig(settingsFromInputs({ [name]: value }))).toThrowError(message);
+  });
+
+  it('names a cross-field error as the setting was last spelled: flag, file key, or input', () => {
+    const { settings } = settingsFromArgv(['--platform', 'amd64'], 'scan', {});
+    expect(() => resolveConfig(settings)).toThrowError(/^--platform: "amd64" must look like os\/arch/);
+    expect(() => resolveConfig(settingsFromFileText('ignore: ["(x"]\n', 'cfg.yaml'))).toThrowError(
+      /^'ignore' in cfg\.yaml: "\(x" is not a valid regular expression/,
+    );
+    const later = [
+      ...settingsFromFileText('now: never\n', 'cfg.yaml'),
+      ...settingsFromArgv(['--now', 'later'], 'cluster', {}).settings,
+    ];
+    expect(() => resolveConfig(later)).toThrowError(/^--now: "later" is not an RFC 3339 time/);
   });
 
   it('collects secret inputs for masking', () => {
