@@ -91,9 +91,13 @@ function checkFor(a: AnalyzedUse, checks: ReadonlyMap<string, RegistryCheck>): R
 }
 
 function where(use: ImageUse): string {
-  const what = [use.kind, use.namespace ? `${use.namespace}/${use.name ?? '?'}` : use.name]
-    .filter(Boolean)
-    .join(' ');
+  // Read from a chart without rendering it: a values key names the image, or a template of the chart does.
+  if (use.origin === 'helm-values' && use.kind === 'HelmChart')
+    return `Helm chart ${use.name ?? '?'}${use.container ? ` (values key ${use.container})` : ''}`;
+  const fromChart = use.origin === 'helm-values' && use.view !== undefined;
+  const what = fromChart
+    ? `${use.kind} of Helm chart ${use.name ?? '?'}`
+    : [use.kind, use.namespace ? `${use.namespace}/${use.name ?? '?'}` : use.name].filter(Boolean).join(' ');
   return use.container ? `${what}, ${use.containerType} "${use.container}"` : what;
 }
 

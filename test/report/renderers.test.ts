@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ImageUse } from '../../src/manifests/types.js';
 import {
   escapeData,
   escapeProperty,
@@ -41,6 +42,47 @@ function report(findings: Finding[]): Report {
   for (const f of findings) r.summary.findings[f.severity]++;
   return r;
 }
+
+describe('finding locations', () => {
+  const base: ImageUse = {
+    raw: 'ghcr.io/a/migrate:latest',
+    file: 'charts/app/values.yaml',
+    line: 4,
+    column: 10,
+    docIndex: 0,
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    namespace: 'shop',
+    name: 'api',
+    container: 'app',
+    containerType: 'container',
+  };
+  const message = (use: ImageUse) =>
+    buildReport({
+      version: '9.9.9',
+      uses: [{ use, ref: null, tagViolations: [{ rule: 'latest-tag', message: 'uses latest' }] }],
+      extract: { skipped: [], errors: [], scanned: 1 },
+      checks: new Map(),
+      rules: {},
+    }).findings[0]?.message;
+
+  it('say where a Helm values-derived image comes from', () => {
+    expect(message(base)).toBe('Deployment shop/api, container "app": uses latest');
+    const chart = {
+      namespace: null,
+      apiVersion: null,
+      name: 'mychart',
+      origin: 'helm-values' as const,
+      view: 'charts/app',
+    };
+    expect(message({ ...base, ...chart, kind: 'HelmChart', container: 'migrations.image' })).toBe(
+      'Helm chart mychart (values key migrations.image): uses latest',
+    );
+    expect(message({ ...base, ...chart })).toBe(
+      'Deployment of Helm chart mychart, container "app": uses latest',
+    );
+  });
+});
 
 describe('rules table', () => {
   it('is well formed: kebab-case ids, a title, help and a fix ending with a period', () => {

@@ -109,7 +109,9 @@ export function templateUse(chart: ChartInfo, file: string, t: TemplateImage): I
     apiVersion: null,
     namespace: null,
     name: chart.name,
-    container: t.container,
+    // A `HelmChart` use's container is a values key (the convention uses above); a template without a kind
+    // names no workload, so its container name is not kept.
+    container: t.kind === null ? null : t.container,
     containerType: t.containerType,
     origin: 'helm-values',
     view: chart.dir,
