@@ -46,7 +46,14 @@ export function settingsFromArgv(
     });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`${why.replace(/\. To specify.*$/s, '')}. Run with --help to list the flags.`);
+    // `--timeout -1`: parseArgs takes the value for a flag and calls the option ambiguous.
+    const dashed = /^Option '(--[^' ]+)' argument is ambiguous/.exec(why)?.[1];
+    if (dashed) {
+      const value = argv[argv.indexOf(dashed) + 1] ?? '-1';
+      throw new ConfigError(`${dashed}: a value starting with a dash must be written as ${dashed}=${value}.`);
+    }
+    const first = why.split('\n')[0]?.trim().replace(/\.$/, '') ?? why;
+    throw new ConfigError(`${first}. Run with --help to list the flags.`);
   }
   const settings: RawSetting[] = [];
   for (const [key, spec] of Object.entries(SECRET_ENV)) {

@@ -177,6 +177,26 @@ describe('CLI flags', () => {
     expect(() => settingsFromArgv(['--fial-on', 'x'], 'scan', {})).toThrowError(/--fial-on.*--help/);
   });
 
+  it('says how to pass a value starting with a dash, and never doubles a period', () => {
+    expect(() => settingsFromArgv(['--timeout', '-1'], 'scan', {})).toThrowError(
+      new ConfigError('--timeout: a value starting with a dash must be written as --timeout=-1.'),
+    );
+    const messageOf = (argv: string[]): string => {
+      try {
+        settingsFromArgv(argv, 'scan', {});
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+      return '';
+    };
+    for (const argv of [['--timeout'], ['--offline=yes'], ['--nope']]) {
+      const message = messageOf(argv);
+      expect(message).toMatch(/\. Run with --help to list the flags\.$/);
+      expect(message).not.toContain('..');
+      expect(message).not.toContain('\n');
+    }
+  });
+
   it('does not accept cluster flags for scan', () => {
     expect(() => settingsFromArgv(['--kubeconfig', 'k'], 'scan', {})).toThrowError(/kubeconfig/);
   });
