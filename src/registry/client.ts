@@ -135,6 +135,9 @@ export function isTlsProtocolError(err: unknown): boolean {
 }
 
 /** HTTP client for registry traffic; create one per check run and {@link RegistryHttpClient.close} it. */
+/** Retries of one request after an HTTP parse error that a late HEAD body can explain. */
+const MAX_REPARSES = 3;
+
 export class RegistryHttpClient {
   private readonly pools = new Map<string, Dispatcher>();
   /**
@@ -190,15 +193,16 @@ export class RegistryHttpClient {
   private async requestWithRetries(req: HttpRequest): Promise<HttpResponse> {
     const { retries, backoffBaseMs, retryAfterCapMs, random, sleep, now, logger } = this.options;
     const maxAttempts = req.retry === false ? 0 : retries;
-    let reparsed = false;
+    // Parse errors retried on a fresh connection: connections opened before the switch to
+    // close-after-HEAD may still hold a late HEAD body, so allow a few.
+    let reparses = 0;
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
-      const headKeepAlive = !this.headCloses.has(req.url.origin);
       try {
         res = await this.once(req);
       } catch (err) {
         const e = toNetworkError(err, req.url.host, this.options.timeoutMs);
-        if (headKeepAlive && !reparsed && isHttpParserError(err)) {
+        if (reparses < MAX_REPARSES && isHttpParserError(err)) {
           // Likely the body of an earlier HEAD answer read as this response: close after HEADs from now on
           // and send this request once more on a fresh connection.
           if (!this.headCloses.has(req.url.origin)) {
@@ -207,7 +211,7 @@ export class RegistryHttpClient {
               `${req.url.host}: malformed HTTP response (${e.message}); closing connections after each HEAD`,
             );
           }
-          reparsed = true;
+          reparses++;
           attempt--;
           continue;
         }
