@@ -4,6 +4,7 @@
  * (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
  */
 import { writeFile } from 'node:fs/promises';
+import { createCliLogger } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
 import { runRefCommand } from './commands/ref.js';
 import { type LoadedConfig, loadCliConfig } from './config/load.js';
@@ -66,18 +67,6 @@ export function commandHelp(command: 'scan' | 'drift'): string {
   return lines.join('\n');
 }
 
-function makeLogger(io: CliIo, redact: (s: string) => string): EngineLogger {
-  const debug = io.env.K8S_IMAGE_CHECK_DEBUG === '1' || io.env.RUNNER_DEBUG === '1';
-  return {
-    debugEnabled: debug,
-    debug: (m) => {
-      if (debug) io.stderr.write(`debug: ${redact(m)}\n`);
-    },
-    info: (m) => io.stderr.write(`${redact(m)}\n`),
-    warning: (m) => io.stderr.write(`warning: ${redact(m)}\n`),
-  };
-}
-
 /**
  * The repository for cluster-mode issues from the CLI: `GITHUB_TOKEN` and `GITHUB_REPOSITORY` (owner/repo),
  * with `GITHUB_API_URL` for GitHub Enterprise. Null when either is missing.
@@ -124,12 +113,11 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const { config, root } = loaded;
   const redact = createRedactor(loaded.secrets);
-  const logger = makeLogger(io, redact);
+  const logger = createCliLogger(io.env, io.stderr, redact);
   const checker = config.offline
     ? null
     : createRegistryChecker(config, { env: io.env, logger, onSecret: (s) => redact.add(s) });
   for (const s of checker?.secrets ?? []) redact.add(s);
-  const redactAll = redact;
   const report = await runScan(config, {
     pathEnv: io.env.PATH,
     root,
@@ -138,11 +126,11 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
   const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
-  const text = redactAll(renderReport(report, format, color));
+  const text = redact(renderReport(report, format, color));
   if (config.output) await writeFile(config.output, text);
   else io.stdout.write(text);
-  if (config.jsonFile) await writeFile(config.jsonFile, redactAll(renderJson(report)));
-  if (config.sarifFile) await writeFile(config.sarifFile, redactAll(renderSarif(report)));
+  if (config.jsonFile) await writeFile(config.jsonFile, redact(renderJson(report)));
+  if (config.sarifFile) await writeFile(config.sarifFile, redact(renderSarif(report)));
   return shouldFail(report.findings, config.failOn) ? 1 : 0;
 }
 

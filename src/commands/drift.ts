@@ -10,7 +10,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { DumpError } from '../cluster/dump.js';
-import { KubeAccessError, type PullSecretData } from '../cluster/kube.js';
+import { KubeAccessError } from '../cluster/kube.js';
 import { severityRank } from '../cluster/pod-health.js';
 import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
@@ -19,8 +19,9 @@ import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import type { PublishResult } from '../engine/cluster-publish.js';
 import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
-import type { CheckImagesFn, EngineLogger } from '../engine/scan.js';
+import type { EngineLogger } from '../engine/scan.js';
 import { createRedactor } from '../redact.js';
+import { createCliLogger } from './cli-logger.js';
 
 /** Streams and environment the command runs with (the CLI's own `CliIo`). */
 export interface DriftCommandIo {
@@ -36,11 +37,7 @@ export interface DriftCommandDeps {
   scanManifests: ClusterModeDeps['scanManifests'];
   loadConfig: (args: string[]) => Promise<LoadedConfig>;
   /** Registry checker factory; default `createRegistryChecker`. */
-  createChecker?: (
-    config: Config,
-    logger: EngineLogger,
-    pullSecrets?: PullSecretData[],
-  ) => { checkImages: CheckImagesFn; secrets: string[] };
+  createChecker?: ClusterModeDeps['createChecker'];
   /** Wall clock in ms (the report's generatedAt). */
   clock?: () => number;
   /**
@@ -114,17 +111,6 @@ export function driftShouldFail(report: DriftReport, failOn: string): boolean {
   return report.workloads.some((w) => severityRank(w.severity) >= severityRank(level));
 }
 
-function makeLogger(io: DriftCommandIo, redact: (s: string) => string): EngineLogger {
-  const debug = io.env.K8S_IMAGE_CHECK_DEBUG === '1' || io.env.RUNNER_DEBUG === '1';
-  return {
-    debug: (m) => {
-      if (debug) io.stderr.write(`debug: ${redact(m)}\n`);
-    },
-    info: (m) => io.stderr.write(`${redact(m)}\n`),
-    warning: (m) => io.stderr.write(`warning: ${redact(m)}\n`),
-  };
-}
-
 /** Runs `drift` with the given arguments and returns the exit code. */
 export async function runDriftCommand(
   args: string[],
@@ -137,7 +123,7 @@ export async function runDriftCommand(
     throw new ConfigError(`--format ${config.format} is only available for scan; drift prints text or json.`);
   const secrets = [...loaded.secrets, ...(config.kubeconfigData ? [config.kubeconfigData] : [])];
   let redact = createRedactor(secrets);
-  const logger = makeLogger(io, (s) => redact(s));
+  const logger = createCliLogger(io.env, io.stderr, (s) => redact(s));
   try {
     const report = await runClusterMode(config, {
       root,
