@@ -154,6 +154,24 @@ export async function applyIssuePlan(
     return fn();
   };
 
+  /** Posts a comment, then updates the issue (comments first, so a close carries its reason); returns its URL. */
+  const commentThenUpdate = async (
+    issueNumber: number,
+    comment: string,
+    update: Omit<
+      Parameters<IssuesOctokit['rest']['issues']['update']>[0] & object,
+      'owner' | 'repo' | 'issue_number'
+    >,
+  ): Promise<string> => {
+    await mutate(() =>
+      octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: comment }),
+    );
+    const { data } = await mutate(() =>
+      octokit.rest.issues.update({ owner, repo, issue_number: issueNumber, ...update }),
+    );
+    return data.html_url;
+  };
+
   const labelErrors = await ensureLabels(octokit, owner, repo, actions, mutate);
   const results: IssueResult[] = [];
   for (const action of actions) {
@@ -199,40 +217,17 @@ export async function applyIssuePlan(
           break;
         }
         case 'comment': {
-          await mutate(() =>
-            octokit.rest.issues.createComment({
-              owner,
-              repo,
-              issue_number: action.number,
-              body: action.comment,
-            }),
-          );
-          const { data } = await mutate(() =>
-            octokit.rest.issues.update({ owner, repo, issue_number: action.number, body: action.body }),
-          );
-          results.push({ action, ok: true, number: action.number, url: data.html_url, dryRun: false });
+          const url = await commentThenUpdate(action.number, action.comment, { body: action.body });
+          results.push({ action, ok: true, number: action.number, url, dryRun: false });
           break;
         }
         case 'close': {
-          await mutate(() =>
-            octokit.rest.issues.createComment({
-              owner,
-              repo,
-              issue_number: action.number,
-              body: action.comment,
-            }),
-          );
-          const { data } = await mutate(() =>
-            octokit.rest.issues.update({
-              owner,
-              repo,
-              issue_number: action.number,
-              body: action.body,
-              state: 'closed',
-              state_reason: action.stateReason,
-            }),
-          );
-          results.push({ action, ok: true, number: action.number, url: data.html_url, dryRun: false });
+          const url = await commentThenUpdate(action.number, action.comment, {
+            body: action.body,
+            state: 'closed',
+            state_reason: action.stateReason,
+          });
+          results.push({ action, ok: true, number: action.number, url, dryRun: false });
           break;
         }
         default: {
