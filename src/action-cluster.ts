@@ -8,17 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { type ActionIo, readContext, readEventPayload } from './action.js';
+import { type ActionIo, actionLogger, readContext, readEventPayload } from './action.js';
 import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
 import { markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
 import { driftShouldFail } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
-import { STATUS_OUTPUTS } from './config/outputs.js';
+import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
 import { type PublishResult, publishClusterReport } from './engine/cluster-publish.js';
 import { runClusterMode } from './engine/drift.js';
-import { type EngineLogger, scanDesiredUses } from './engine/scan.js';
+import { scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
 
 /** Returns the cluster-mode outputs of a report and what publishing did. */
@@ -39,7 +39,7 @@ export function clusterOutputs(report: DriftReport, published: PublishResult | n
     ),
   };
   for (const status of STATUS_OUTPUTS)
-    out[`status-${status.replace(/_/g, '-')}`] = String(
+    out[statusOutputName(status)] = String(
       report.images?.filter((i) => i.check.status === status).length ?? 0,
     );
   return out;
@@ -61,7 +61,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
   const root = io.env.GITHUB_WORKSPACE || io.cwd;
   const { config } = await loadActionConfig(io.env, root);
   // The kubeconfig text and passwords are masked by runAction (secret inputs); mask derived secrets too.
-  const logger: EngineLogger = { debug: core.debug, info: core.info, warning: core.warning };
+  const logger = actionLogger();
   let report: DriftReport;
   try {
     report = await runClusterMode(config, {

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { loadActionConfig } from './config/load.js';
-import { STATUS_OUTPUTS } from './config/outputs.js';
+import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
 import { ConfigError } from './config/resolve.js';
 import type { Config } from './config/schema.js';
 import { createRegistryChecker } from './engine/registry.js';
@@ -42,6 +42,11 @@ export interface ActionIo {
   modes?: Partial<Record<Config['mode'], (io: ActionIo) => Promise<void>>>;
 }
 
+/** Returns the logger of both modes: the runner's log, with debug lines only when step debugging is on. */
+export function actionLogger(): EngineLogger {
+  return { debug: core.debug, info: core.info, warning: core.warning, debugEnabled: core.isDebug() };
+}
+
 /** Returns the reason and message of a registry check that could not authenticate on a restricted run. */
 export function skipForRestrictedRun(check: RegistryCheck, restrictedReason: string): RegistryCheck {
   if (check.status !== 'authentication_failure') return check;
@@ -65,7 +70,7 @@ export function reportOutputs(report: Report): Record<string, string> {
     images: String(report.images.length),
   };
   for (const status of STATUS_OUTPUTS)
-    out[`status-${status.replace(/_/g, '-')}`] = String(report.summary.checks[status] ?? 0);
+    out[statusOutputName(status)] = String(report.summary.checks[status] ?? 0);
   return out;
 }
 
@@ -149,12 +154,7 @@ async function runPrMode(
         })
       : null;
 
-  const logger: EngineLogger = {
-    debug: core.debug,
-    info: core.info,
-    warning: core.warning,
-    debugEnabled: core.isDebug(),
-  };
+  const logger = actionLogger();
   const redact = createRedactor(secrets);
   const checker = config.offline
     ? null

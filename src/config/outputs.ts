@@ -7,6 +7,11 @@ export interface OutputSpec {
   modes: readonly ('pr' | 'cluster')[];
 }
 
+/** Returns the output name that counts images with a check status (`absent` → `status-absent`). */
+export function statusOutputName(status: string): string {
+  return `status-${status.replace(/_/g, '-')}`;
+}
+
 /** Registry check statuses that get a `status-<name>` count output: all of them. */
 export const STATUS_OUTPUTS = CHECK_STATUSES;
 
@@ -16,7 +21,7 @@ export const OUTPUTS: readonly OutputSpec[] = [
   { name: 'notices', description: 'Number of findings with severity notice.', modes: ['pr', 'cluster'] },
   { name: 'images', description: 'Number of unique images found.', modes: ['pr', 'cluster'] },
   ...STATUS_OUTPUTS.map((s) => ({
-    name: `status-${s.replace(/_/g, '-')}`,
+    name: statusOutputName(s),
     description: `Number of unique images whose registry check ended \`${s}\`.`,
     modes: ['pr', 'cluster'] as const,
   })),

@@ -48,7 +48,9 @@ export async function renderViews(
   const byChart = new Map<string, ImageUse[]>();
   for (const u of r.uses) {
     if ((u.origin !== 'helm-values' && u.origin !== 'helm-render') || !u.view) continue;
-    byChart.set(u.view, [...(byChart.get(u.view) ?? []), u]);
+    const list = byChart.get(u.view);
+    if (list) list.push(u);
+    else byChart.set(u.view, [u]);
   }
   for (const [dir, uses] of byChart) views.push({ kind: 'helm', dir, uses });
   views.sort((a, b) => a.dir.localeCompare(b.dir) || a.kind.localeCompare(b.kind));
