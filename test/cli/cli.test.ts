@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const repo = join(import.meta.dirname, '../..');
 const shop = join(repo, 'fixtures/examples/shop');
@@ -14,24 +13,8 @@ async function run(
   argv: string[],
   opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
 ) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await main(argv, {
-    stdin: Readable.from([opts.stdin ?? '']),
-    stdout,
-    stderr,
-    env: opts.env ?? {},
-    cwd: opts.cwd ?? repo,
-  });
-  return { code, out, err };
+  const r = await runCli(argv, { ...opts, cwd: opts.cwd ?? repo });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('k8s-image-check scan', () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import type { DriftReport } from '../../src/cluster/types.js';
 import { type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const items = (f: string) =>
   (
@@ -19,22 +19,7 @@ const EVENTS = items('events.json');
 const of = (kind: string) => OBJECTS.filter((o) => o.kind === kind);
 const CWD = new URL('../..', import.meta.url).pathname;
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['drift', ...args], {
-    stdin: new PassThrough(),
-    stdout,
-    stderr,
-    env: {},
-    cwd: CWD,
-  });
-  return { code, stdout: out, stderr: err };
-}
+const run = (args: string[]) => runCli(['drift', ...args], { cwd: CWD });
 
 let fake: FakeKube;
 let dir: string;

@@ -1,30 +1,17 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import type { DriftReport } from '../../src/cluster/types.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const repo = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'drift-broken-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function drift(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['drift', ...args], {
-    stdin: new PassThrough(),
-    stdout,
-    stderr,
-    env: {},
-    cwd: dir,
-  });
-  return { code, out, err };
+  const r = await runCli(['drift', ...args], { cwd: dir });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('drift with a manifest that does not parse', () => {

@@ -1,12 +1,7 @@
-/**
- * The CLI's publishing rules: dumps never open issues unless `--issues` is on the command line, even with
- * GITHUB_TOKEN/GITHUB_REPOSITORY set; `--dry-run` prints the issue plan to stderr and writes nothing.
- */
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { explicitBooleanFlag, hasValueFlag } from '../../src/commands/drift.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const CWD = new URL('../..', import.meta.url).pathname;
 const DUMPS = [
@@ -29,16 +24,7 @@ afterEach(async () => {
   gh = undefined;
 });
 
-async function run(args: string[], env: Record<string, string>) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['drift', ...args], { stdin: new PassThrough(), stdout, stderr, env, cwd: CWD });
-  return { code, stdout: out, stderr: err };
-}
+const run = (args: string[], env: Record<string, string>) => runCli(['drift', ...args], { cwd: CWD, env });
 
 async function github() {
   gh = await startFakeGitHub({ labels: [{ name: 'k8s-image-check', color: '0e8a16' }] });
