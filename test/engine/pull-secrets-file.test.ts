@@ -13,18 +13,16 @@ import { defaultConfig, resolveConfig } from '../../src/config/resolve.js';
 import { createRegistryChecker } from '../../src/engine/registry.js';
 import { checkKey, parseReference } from '../../src/image/reference.js';
 import type { ImageReference } from '../../src/image/types.js';
-import { type Fake, json, manifest, OCI_MANIFEST, startFake, unauthorized } from '../registry/fakes.js';
+import {
+  type Fake,
+  json,
+  MANIFEST_BODY,
+  manifest,
+  OCI_MANIFEST,
+  startFake,
+  unauthorized,
+} from '../registry/fakes.js';
 
-const MANIFEST_BODY = JSON.stringify({
-  schemaVersion: 2,
-  mediaType: OCI_MANIFEST,
-  config: {
-    mediaType: 'application/vnd.oci.image.config.v1+json',
-    digest: `sha256:${'c'.repeat(64)}`,
-    size: 2,
-  },
-  layers: [],
-});
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const TEAM = { user: 'team-reader', pass: 'team-PASS-1234' };
 const ALL = { user: 'any-reader', pass: 'any-PASS-5678' };

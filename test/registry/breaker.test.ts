@@ -2,33 +2,13 @@
  * The per-host circuit breaker: unit behaviour of {@link HostBreaker}, and bounded request counts against
  * raw fakes that always fail (503, 429 with a long Retry-After, hangs, resets).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HostBreaker } from '../../src/registry/breaker.js';
 import { checkImages, type RegistryCheckOptions } from '../../src/registry/check.js';
 import type { RegistryCheck } from '../../src/registry/types.js';
-import { type Fake, json, key, manifest, OCI_MANIFEST, ref, startFake } from './fakes.js';
+import { json, key, MANIFEST_BODY, manifest, OCI_MANIFEST, ref, useFakes } from './fakes.js';
 
-const fakes: Fake[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-
-async function fake(handler: Fake['handler']): Promise<Fake> {
-  const f = await startFake(handler);
-  fakes.push(f);
-  return f;
-}
-
-const MANIFEST_BODY = JSON.stringify({
-  schemaVersion: 2,
-  mediaType: OCI_MANIFEST,
-  config: {
-    mediaType: 'application/vnd.oci.image.config.v1+json',
-    digest: `sha256:${'c'.repeat(64)}`,
-    size: 2,
-  },
-  layers: [],
-});
+const fake = useFakes();
 
 /** Checks `count` distinct images on `host` and returns the results in order, the sleeps and warnings. */
 async function checkMany(host: string, count: number, options: Partial<RegistryCheckOptions> = {}) {

@@ -3,47 +3,27 @@
  * captive portals, HEAD quirks, redirects without Authorization, auth flows and policy.
  */
 import type { lookup as dnsLookup } from 'node:dns';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkKey, parseReference } from '../../src/image/reference.js';
 import { checkImages, type RegistryCheckOptions } from '../../src/registry/check.js';
 import type { RegistryCredential } from '../../src/registry/credentials/types.js';
 import { MANIFEST_ACCEPT } from '../../src/registry/probe.js';
 import type { RegistryCheck } from '../../src/registry/types.js';
 import {
-  type Fake,
   json,
   key,
+  MANIFEST_BODY,
   manifest,
   manifestUnknown,
   OCI_INDEX,
   OCI_MANIFEST,
   ref,
   sha256,
-  startFake,
   unauthorized,
+  useFakes,
 } from './fakes.js';
 
-const fakes: Fake[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-
-async function fake(handler: Fake['handler']): Promise<Fake> {
-  const f = await startFake(handler);
-  fakes.push(f);
-  return f;
-}
-
-const MANIFEST_BODY = JSON.stringify({
-  schemaVersion: 2,
-  mediaType: OCI_MANIFEST,
-  config: {
-    mediaType: 'application/vnd.oci.image.config.v1+json',
-    digest: `sha256:${'c'.repeat(64)}`,
-    size: 2,
-  },
-  layers: [],
-});
+const fake = useFakes();
 
 interface Run {
   result: RegistryCheck;

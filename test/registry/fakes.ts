@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterEach } from 'vitest';
 import type { ImageReference } from '../../src/image/types.js';
 
 export interface Seen {
@@ -125,3 +126,28 @@ export function key(r: ImageReference): string {
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
+/** A minimal OCI image manifest body, as the fakes serve it. */
+export const MANIFEST_BODY = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: OCI_MANIFEST,
+  config: {
+    mediaType: 'application/vnd.oci.image.config.v1+json',
+    digest: `sha256:${'c'.repeat(64)}`,
+    size: 2,
+  },
+  layers: [],
+});
+
+/** Returns a `fake(handler)` starter whose servers are all closed after each test of the calling file. */
+export function useFakes(): (handler: Handler) => Promise<Fake> {
+  const fakes: Fake[] = [];
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((f) => f.close()));
+  });
+  return async (handler) => {
+    const f = await startFake(handler);
+    fakes.push(f);
+    return f;
+  };
+}
