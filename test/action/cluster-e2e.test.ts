@@ -12,21 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMarker } from '../../src/report/issue-marker.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
-import { type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
+import { dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { hasPushgateway, type Pushgateway, startPushgateway } from '../helpers/pushgateway.js';
 import { parseOutputs } from '../helpers/runner-files.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bundle = process.env.K8S_IMAGE_CHECK_ACTION_BUNDLE ?? join(repoRoot, 'dist/action/index.js');
-const items = (f: string) =>
-  (
-    JSON.parse(readFileSync(join(repoRoot, 'fixtures/cluster/dump', f), 'utf8')) as {
-      items: { kind: string }[];
-    }
-  ).items;
-const PODS = items('pods.json');
-const OBJECTS = items('objects.json');
-const of = (kind: string) => OBJECTS.filter((o) => o.kind === kind);
 const PG_PASSWORD = 'pg-secret-e2e-0000';
 /** Issues opened per run (small, so that the capped second run is visible). */
 const CAP = 3;
@@ -47,17 +38,7 @@ describe.skipIf(!hasPushgateway)('action bundle, mode: cluster', () => {
 
   beforeAll(async () => {
     if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run "npm run build" first.`);
-    kube = await startFakeKube({
-      objects: {
-        pods: PODS,
-        deployments: of('Deployment'),
-        statefulsets: of('StatefulSet'),
-        daemonsets: of('DaemonSet'),
-        replicasets: of('ReplicaSet'),
-        jobs: of('Job'),
-        cronjobs: of('CronJob'),
-      },
-    });
+    kube = await startFakeKube({ objects: dumpObjects() });
     github = await startFakeGitHub({});
     gateway = await startPushgateway({ auth: { username: 'pusher', password: PG_PASSWORD } });
     dir = mkdtempSync(join(tmpdir(), 'kic-cluster-e2e-'));

@@ -1,21 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftReport } from '../../src/cluster/types.js';
-import { type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
+import { dumpItems, dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const items = (f: string) =>
-  (
-    JSON.parse(readFileSync(new URL(`../../fixtures/cluster/dump/${f}`, import.meta.url), 'utf8')) as {
-      items: { kind: string }[];
-    }
-  ).items;
-const PODS = items('pods.json');
-const OBJECTS = items('objects.json');
-const EVENTS = items('events.json');
+const PODS = dumpItems('pods.json');
+const OBJECTS = dumpItems('objects.json');
 const of = (kind: string) => OBJECTS.filter((o) => o.kind === kind);
 const CWD = new URL('../..', import.meta.url).pathname;
 
@@ -25,18 +18,7 @@ let fake: FakeKube;
 let dir: string;
 let kubeconfig: string;
 beforeAll(async () => {
-  fake = await startFakeKube({
-    objects: {
-      pods: PODS,
-      deployments: of('Deployment'),
-      statefulsets: of('StatefulSet'),
-      daemonsets: of('DaemonSet'),
-      replicasets: of('ReplicaSet'),
-      jobs: of('Job'),
-      cronjobs: of('CronJob'),
-      events: EVENTS,
-    },
-  });
+  fake = await startFakeKube({ objects: dumpObjects({ events: true }) });
   dir = mkdtempSync(join(tmpdir(), 'drift-cmd-'));
   kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, fake.kubeconfig('cert'));
@@ -264,13 +246,7 @@ describe('drift --use-pull-secrets', () => {
   async function runWith(forbidden: { resource: string; namespace?: string; verb?: 'get' | 'list' }[]) {
     const cluster = await startFakeKube({
       objects: {
-        pods: PODS,
-        deployments: of('Deployment'),
-        statefulsets: of('StatefulSet'),
-        daemonsets: of('DaemonSet'),
-        replicasets: of('ReplicaSet'),
-        jobs: of('Job'),
-        cronjobs: of('CronJob'),
+        ...dumpObjects(),
         secrets: [secret('regcred'), secret('sa-cred')],
         serviceaccounts: [sa('api', ['sa-cred']), sa('default', [])],
       },

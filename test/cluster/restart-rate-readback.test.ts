@@ -2,7 +2,7 @@
  * The R2 restart-rate rule gets the previous run's restart counts from the Pushgateway group the run replaces
  * (healthy workloads have no issue whose marker could carry them).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { DriftReport } from '../../src/cluster/types.js';
 import { previousRestartsFromApi, pushMetrics } from '../../src/report/pushgateway.js';
-import { type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
+import { dumpItems, dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { hasPushgateway, type Pushgateway, startPushgateway } from '../helpers/pushgateway.js';
 
 /** The parts of a pod object this test reads or changes. */
@@ -76,14 +76,7 @@ describe('previousRestartsFromApi', () => {
 });
 
 describe.skipIf(!hasPushgateway)('drift with a Pushgateway: R2 from the previous push', () => {
-  const items = (f: string) =>
-    (
-      JSON.parse(readFileSync(new URL(`../../fixtures/cluster/dump/${f}`, import.meta.url), 'utf8')) as {
-        items: PodJson[];
-      }
-    ).items;
-  const PODS = items('pods.json');
-  const OBJECTS = items('objects.json');
+  const PODS = dumpItems<PodJson>('pods.json');
   const WORKER = 'web-7d9c6b5f4d-x2k8p';
   let fake: FakeKube;
   let gw: Pushgateway;
@@ -93,18 +86,7 @@ describe.skipIf(!hasPushgateway)('drift with a Pushgateway: R2 from the previous
     const pods = structuredClone(PODS);
     const web = pods.find((p) => p.metadata.name === WORKER)!;
     web.status.containerStatuses[0]!.restartCount = 5;
-    const of = (kind: string) => OBJECTS.filter((o) => o.kind === kind);
-    fake = await startFakeKube({
-      objects: {
-        pods,
-        deployments: of('Deployment'),
-        statefulsets: of('StatefulSet'),
-        daemonsets: of('DaemonSet'),
-        replicasets: of('ReplicaSet'),
-        jobs: of('Job'),
-        cronjobs: of('CronJob'),
-      },
-    });
+    fake = await startFakeKube({ objects: dumpObjects({ pods }) });
     gw = await startPushgateway();
     dir = mkdtempSync(join(tmpdir(), 'drift-r2-'));
     kubeconfig = join(dir, 'kubeconfig');

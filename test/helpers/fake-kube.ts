@@ -525,3 +525,28 @@ export function generatePods(n: number, namespaces = 50): Record<string, unknown
   }
   return out;
 }
+
+/** Reads the items of a `fixtures/cluster/dump/*.json` List (`kubectl get … -A -o json`). */
+export function dumpItems<T = { kind: string }>(file: 'pods.json' | 'objects.json' | 'events.json'): T[] {
+  const path = new URL(`../../fixtures/cluster/dump/${file}`, import.meta.url);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { items: T[] }).items;
+}
+
+/**
+ * The fixture dump as {@link FakeKubeOptions.objects}: its pods (or the given ones), its controllers by
+ * resource, and its events when asked.
+ */
+export function dumpObjects(opts: { pods?: unknown[]; events?: boolean } = {}): Record<string, unknown[]> {
+  const objects = dumpItems('objects.json');
+  const of = (kind: string) => objects.filter((o) => o.kind === kind);
+  return {
+    pods: opts.pods ?? dumpItems('pods.json'),
+    deployments: of('Deployment'),
+    statefulsets: of('StatefulSet'),
+    daemonsets: of('DaemonSet'),
+    replicasets: of('ReplicaSet'),
+    jobs: of('Job'),
+    cronjobs: of('CronJob'),
+    ...(opts.events ? { events: dumpItems('events.json') } : {}),
+  };
+}
