@@ -164,21 +164,15 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
     deps.logger.info(`Checking ${targets.length} unique image(s) in their registries…`);
     checks = await deps.checkImages(targets);
   }
-  const report = buildReport({
+  return buildReport({
     version: VERSION,
     uses: analyzed,
     extract: collected.extract,
     checks,
     rules: config.rules,
     ...(deps.onlyFiles ? { onlyFiles: deps.onlyFiles } : {}),
+    views: reportViews(collected.views),
   });
-  if (collected.views.length > 0) {
-    const views = reportViews(collected.views);
-    // Keep `summary` last in the JSON object.
-    const { summary, ...rest } = report;
-    return { ...rest, views, summary };
-  }
-  return report;
 }
 
 /** Returns what each rendered view deploys, sorted, with normalized references. */

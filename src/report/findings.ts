@@ -5,7 +5,16 @@
 import type { ImageReference } from '../image/types.js';
 import type { ExtractResult, ImageUse } from '../manifests/types.js';
 import type { CheckStatus, RegistryCheck } from '../registry/types.js';
-import type { FailOn, Finding, Report, ReportImage, ReportUse, Severity, SeverityOrOff } from './model.js';
+import type {
+  FailOn,
+  Finding,
+  Report,
+  ReportImage,
+  ReportUse,
+  ReportView,
+  Severity,
+  SeverityOrOff,
+} from './model.js';
 import { RULES_BY_ID, ruleForCheckStatus } from './rules.js';
 
 /** Severity order, highest first. */
@@ -38,6 +47,8 @@ export interface BuildReportInput {
   rules: Record<string, SeverityOrOff>;
   /** When set, findings are kept only for these files (registry checks still cover all). */
   onlyFiles?: ReadonlySet<string>;
+  /** What each rendered view deploys; the report has `views` only when there are any. */
+  views?: ReportView[];
 }
 
 /** Returns the effective severity of a rule, or 'off'. */
@@ -216,6 +227,7 @@ export function buildReport(input: BuildReportInput): Report {
       skipped: [...input.extract.skipped].sort((a, b) => a.file.localeCompare(b.file)),
       errors: [...input.extract.errors].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
     },
+    ...(input.views?.length ? { views: input.views } : {}),
     summary: { findings: counts, checks: checkCounts },
   };
 }
