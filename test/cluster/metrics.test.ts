@@ -153,7 +153,9 @@ describe('alert rules (deploy/prometheus/alerts.yaml)', () => {
   it('each have a promtool unit test that fires them (deploy/prometheus/alerts.test.yaml)', () => {
     const tests = parse(readFileSync(testsFile, 'utf8')) as {
       rule_files: string[];
-      tests: { alert_rule_test: { alertname: string; exp_alerts: { exp_labels: Record<string, string> }[] }[] }[];
+      tests: {
+        alert_rule_test: { alertname: string; exp_alerts: { exp_labels: Record<string, string> }[] }[];
+      }[];
     };
     expect(tests.rule_files).toEqual(['alerts.yaml']);
     const fired = new Map<string, Set<string>>();
@@ -188,11 +190,14 @@ describe('alert rules (deploy/prometheus/alerts.yaml)', () => {
     const out = execFileSync('promtool', ['check', 'rules', rulesFile], { encoding: 'utf8' });
     expect(out).toContain('SUCCESS');
   });
-  it.skipIf(!havePromtool)('pass `promtool test rules` (every alert fires as expected, with its annotations)', () => {
-    const run = spawnSync('promtool', ['test', 'rules', testsFile], { encoding: 'utf8' });
-    expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS');
-    expect(run.status).toBe(0);
-  });
+  it.skipIf(!havePromtool)(
+    'pass `promtool test rules` (every alert fires as expected, with its annotations)',
+    () => {
+      const run = spawnSync('promtool', ['test', 'rules', testsFile], { encoding: 'utf8' });
+      expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS');
+      expect(run.status).toBe(0);
+    },
+  );
 });
 
 describe('scrape config example', () => {
