@@ -23,7 +23,7 @@ import { shouldFail } from './report/findings.js';
 import { renderJson } from './report/json.js';
 import type { Finding, Report, Severity } from './report/model.js';
 import { filterReportToChangedFiles } from './report/only-changed.js';
-import { renderSarif } from './report/sarif.js';
+import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
 import { renderSummary } from './report/summary.js';
 import { renderText } from './report/text.js';
 
@@ -198,6 +198,7 @@ async function runPrMode(
   const sarifFile = config.sarifFile
     ? await writeReport(root, config.sarifFile, redact(renderSarif(report)))
     : null;
+  if (sarifFile && sarifOmittedCount(report)) core.warning(sarifCapMessage(sarifOmittedCount(report)));
   const filesNote = [
     jsonFile && `JSON report: \`${config.jsonFile}\``,
     sarifFile && `SARIF: \`${config.sarifFile}\``,

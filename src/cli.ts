@@ -20,7 +20,7 @@ import { renderAnnotations } from './report/annotations.js';
 import { shouldFail } from './report/findings.js';
 import { renderJson } from './report/json.js';
 import type { Report } from './report/model.js';
-import { renderSarif } from './report/sarif.js';
+import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { VERSION } from './version.js';
 
@@ -130,7 +130,11 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   if (config.output) await writeFile(config.output, text);
   else io.stdout.write(text);
   if (config.jsonFile) await writeFile(config.jsonFile, redact(renderJson(report)));
-  if (config.sarifFile) await writeFile(config.sarifFile, redact(renderSarif(report)));
+  if (config.sarifFile) {
+    await writeFile(config.sarifFile, redact(renderSarif(report)));
+    const omitted = sarifOmittedCount(report);
+    if (omitted) logger.warning(sarifCapMessage(omitted));
+  }
   return shouldFail(report.findings, config.failOn) ? 1 : 0;
 }
 

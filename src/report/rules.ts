@@ -15,6 +15,11 @@ export interface RuleDefinition {
   help: string;
   /** What to do about it; one sentence ending with a period. */
   fix: string;
+  /**
+   * SARIF `security-severity` (0.1–10) for rules whose findings are supply-chain or availability risks, so
+   * code scanning ranks them among security alerts; absent for rules that only say an image was not judged.
+   */
+  securitySeverity?: number;
 }
 
 export const RULES = [
@@ -24,6 +29,7 @@ export const RULES = [
     title: 'Image built from a dirty work tree',
     help: 'The tag matches a dirty pattern (by default it ends with "-dirty", as `git describe --dirty` produces): the image was built from uncommitted changes, so nobody can rebuild it from the repository.',
     fix: 'Commit the changes, rebuild from the clean commit and use that tag.',
+    securitySeverity: 7.0,
   },
   {
     id: 'latest-tag',
@@ -31,6 +37,7 @@ export const RULES = [
     title: 'Image uses the mutable "latest" tag',
     help: 'The `latest` tag moves with every push: two nodes can run different images, and a rollback cannot bring the old one back.',
     fix: 'Pin a versioned tag or a digest.',
+    securitySeverity: 4.0,
   },
   {
     id: 'missing-tag',
@@ -38,6 +45,7 @@ export const RULES = [
     title: 'Image has no tag and no digest',
     help: 'Without a tag or digest the container runtime pulls `latest`, which moves with every push.',
     fix: 'Add a versioned tag or a digest.',
+    securitySeverity: 4.0,
   },
   {
     id: 'mutable-tag',
@@ -45,6 +53,7 @@ export const RULES = [
     title: 'Image uses a branch-like mutable tag',
     help: 'The tag is in the configured list of mutable tags (such as `main` or `staging`): it is re-pushed over time, so what runs depends on when a pod started.',
     fix: 'Use an immutable tag (a version or a commit SHA) or a digest.',
+    securitySeverity: 4.0,
   },
   {
     id: 'digest-required',
@@ -52,6 +61,7 @@ export const RULES = [
     title: 'Image is not pinned by digest',
     help: 'Policy requires every image to be pinned by digest (`name@sha256:…`), so that what runs is exactly what was reviewed.',
     fix: 'Append the digest (`name:tag@sha256:…`).',
+    securitySeverity: 3.0,
   },
   {
     id: 'invalid-reference',
@@ -59,6 +69,7 @@ export const RULES = [
     title: 'Invalid image reference',
     help: 'The image reference does not parse the way Docker, containerd and the kubelet parse it; pods using it fail with InvalidImageName.',
     fix: 'Correct the reference (lowercase repository, valid tag and digest).',
+    securitySeverity: 5.0,
   },
   {
     id: 'unresolved-template',
@@ -80,6 +91,7 @@ export const RULES = [
     title: 'Image manifest does not exist in its registry',
     help: 'The registry answered that this manifest (tag or digest) does not exist: any pod that needs to pull it will fail with ImagePullBackOff.',
     fix: 'Push the image, restore it from a backup, or reference a tag that exists.',
+    securitySeverity: 7.5,
   },
   {
     id: 'image-platform-missing',
@@ -87,6 +99,7 @@ export const RULES = [
     title: 'Image lacks a required platform',
     help: 'The image exists but does not provide every required platform (`platforms` setting): nodes of a missing architecture cannot run it.',
     fix: 'Build and push the image for every required platform (for example with `docker buildx build --platform`).',
+    securitySeverity: 6.0,
   },
   {
     id: 'image-bad-format',
@@ -94,6 +107,7 @@ export const RULES = [
     title: 'Registry rejected the reference format',
     help: 'The registry rejected the image name or digest as invalid.',
     fix: 'Correct the image reference.',
+    securitySeverity: 5.0,
   },
   {
     id: 'registry-authentication',

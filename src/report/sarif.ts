@@ -1,6 +1,10 @@
 /**
  * Renders a SARIF 2.1.0 log that `github/codeql-action/upload-sarif` accepts: one run, every rule
  * from the rule table with help text, results with locations and partial fingerprints.
+ *
+ * GitHub rejects a whole upload whose run holds more than 25,000 results, and since July 2025 it rejects
+ * several runs of one tool and category in one file, so splitting is no way out: the log keeps the
+ * {@link SARIF_MAX_RESULTS} most severe results and says in a tool notification what it left out.
  */
 import { createHash } from 'node:crypto';
 import type { Finding, Report, Severity } from './model.js';
@@ -14,6 +18,22 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 
 /** Information URI of the tool, shown by code scanning. */
 export const TOOL_URI = 'https://github.com/k8s-image-check/k8s-image-check';
+
+/** Where code scanning links a rule's help: the README's rule table. */
+export const RULES_HELP_URI = `${TOOL_URI}#rules`;
+
+/** GitHub code scanning's hard limit of results per run ("results per run: 25,000"). */
+export const SARIF_MAX_RESULTS = 25_000;
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
+
+/**
+ * A repository-relative path as a SARIF URI reference: each segment percent-encoded, so `#`, `?`, `:`, `%`
+ * and spaces stay part of the file name (`encodeURI` keeps `#` and `?`, which would end the path).
+ */
+export function pathToUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
 
 function pascal(id: string): string {
   return id
@@ -54,7 +74,7 @@ export function buildSarif(report: Report): object {
       result.locations = [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: pathToUri(f.file), uriBaseId: '%SRCROOT%' },
             ...(f.line ? { region } : {}),
           },
         },
@@ -65,13 +85,14 @@ export function buildSarif(report: Report): object {
         id: i + 1,
         message: { text: r.message },
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' },
+          artifactLocation: { uri: pathToUri(r.file), uriBaseId: '%SRCROOT%' },
           region: { startLine: r.line, startColumn: r.column },
         },
       }));
     }
-    return result;
+    return { result, severity: f.severity };
   });
+  const kept = keepMostSevere(results, SARIF_MAX_RESULTS);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -92,14 +113,76 @@ export function buildSarif(report: Report): object {
               defaultConfiguration: {
                 level: r.defaultSeverity === 'off' ? 'none' : LEVEL[r.defaultSeverity],
               },
-              properties: { tags: ['kubernetes', 'container-image'], precision: 'very-high' },
+              helpUri: RULES_HELP_URI,
+              properties: {
+                tags: ['kubernetes', 'container-image'],
+                precision: 'very-high',
+                ...('securitySeverity' in r ? { 'security-severity': r.securitySeverity.toFixed(1) } : {}),
+              },
             })),
           },
         },
-        results,
+        ...(kept.omitted ? { invocations: [omittedInvocation(kept.omitted)] } : {}),
+        results: kept.results,
       },
     ],
   };
+}
+
+interface Ranked {
+  result: Record<string, unknown>;
+  severity: Severity;
+}
+
+interface Omitted {
+  total: number;
+  bySeverity: Record<Severity, number>;
+}
+
+/** The `max` most severe results in report order, and a count of the rest by severity. */
+function keepMostSevere(all: Ranked[], max: number): { results: object[]; omitted: Omitted | null } {
+  if (all.length <= max) return { results: all.map((r) => r.result), omitted: null };
+  const keep = new Set(
+    all
+      .map((r, i) => ({ i, rank: RANK[r.severity] }))
+      .sort((a, b) => a.rank - b.rank || a.i - b.i)
+      .slice(0, max)
+      .map((r) => r.i),
+  );
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
+  for (const [i, r] of all.entries()) if (!keep.has(i)) bySeverity[r.severity]++;
+  return {
+    results: all.filter((_, i) => keep.has(i)).map((r) => r.result),
+    omitted: { total: all.length - max, bySeverity },
+  };
+}
+
+function omittedInvocation(o: Omitted): object {
+  const parts = (['error', 'warning', 'notice'] as const)
+    .filter((s) => o.bySeverity[s] > 0)
+    .map((s) => `${o.bySeverity[s]} ${s}${o.bySeverity[s] === 1 ? '' : 's'}`);
+  return {
+    executionSuccessful: true,
+    toolExecutionNotifications: [
+      {
+        level: 'warning',
+        descriptor: { id: 'results-capped' },
+        message: {
+          text: `${o.total} of ${o.total + SARIF_MAX_RESULTS} results were left out (${parts.join(', ')}): GitHub code scanning rejects a run with more than ${SARIF_MAX_RESULTS} results, so only the most severe are kept. The JSON report (json-file) has every finding.`,
+        },
+      },
+    ],
+  };
+}
+
+/** How many results {@link buildSarif} leaves out of a report, for a warning in the log (0 when none). */
+export function sarifOmittedCount(report: Report): number {
+  return Math.max(0, report.findings.length - SARIF_MAX_RESULTS);
+}
+
+/** The log warning for a capped SARIF file. */
+export function sarifCapMessage(omitted: number): string {
+  return `The SARIF file holds the ${SARIF_MAX_RESULTS} most severe results; ${omitted} less severe ones were left out (GitHub code scanning rejects a run with more). The JSON report has every finding.`;
 }
 
 /** Returns the SARIF log as text. */
