@@ -19,7 +19,8 @@ import { createRedactor } from './redact.js';
 import { renderAnnotations } from './report/annotations.js';
 import { shouldFail } from './report/findings.js';
 import { renderJson } from './report/json.js';
-import type { Report } from './report/model.js';
+import { renderJunit } from './report/junit.js';
+import type { FailOn, Report } from './report/model.js';
 import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { VERSION } from './version.js';
@@ -87,8 +88,14 @@ export function cliIssueTarget(
 }
 
 /** Renders a report in the chosen format. */
-export function renderReport(report: Report, format: string, color: boolean): string {
+export function renderReport(
+  report: Report,
+  format: string,
+  options: { color: boolean; failOn: FailOn; now: Date },
+): string {
   switch (format) {
+    case 'junit':
+      return renderJunit(report, { failOn: options.failOn, now: options.now });
     case 'json':
       return renderJson(report);
     case 'sarif':
@@ -96,7 +103,7 @@ export function renderReport(report: Report, format: string, color: boolean): st
     case 'github':
       return renderAnnotations(report);
     default:
-      return renderText(report, { color });
+      return renderText(report, { color: options.color });
   }
 }
 
@@ -126,7 +133,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
   const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
-  const text = redact(renderReport(report, format, color));
+  const text = redact(renderReport(report, format, { color, failOn: config.failOn, now: new Date() }));
   if (config.output) await writeFile(config.output, text);
   else io.stdout.write(text);
   if (config.jsonFile) await writeFile(config.jsonFile, redact(renderJson(report)));

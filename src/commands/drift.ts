@@ -119,7 +119,7 @@ export async function runDriftCommand(
 ): Promise<number> {
   const loaded = await deps.loadConfig(args);
   const { config, root } = loaded;
-  if (config.format === 'sarif' || config.format === 'github')
+  if (config.format === 'sarif' || config.format === 'github' || config.format === 'junit')
     throw new ConfigError(`--format ${config.format} is only available for scan; drift prints text or json.`);
   const secrets = [...loaded.secrets, ...(config.kubeconfigData ? [config.kubeconfigData] : [])];
   let redact = createRedactor(secrets);

@@ -36,7 +36,7 @@ export interface OptionSpec {
 }
 
 export type RenderMode = 'auto' | 'none' | 'kustomize' | 'helm';
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'junit';
 export type ActionMode = 'pr' | 'cluster';
 
 /** Fully resolved settings (defaults applied, validated). */
@@ -222,10 +222,10 @@ export const OPTIONS: readonly OptionSpec[] = [
     input: 'format',
     flag: 'format',
     type: 'enum',
-    values: ['text', 'json', 'sarif', 'github'],
+    values: ['text', 'json', 'sarif', 'github', 'junit'],
     default: null,
     description:
-      'CLI output format: `text` (grouped by file, colours only on a terminal), `json`, `sarif` or `github` (workflow-command annotations). Default: `text`, or `github` inside GitHub Actions.',
+      'CLI output format: `text` (grouped by file, colours only on a terminal), `json`, `sarif`, `github` (workflow-command annotations) or `junit` (JUnit XML for GitLab, Jenkins and Azure Pipelines test reports). Default: `text`, or `github` inside GitHub Actions.',
     modes: BOTH,
     notInFile: true,
   },
