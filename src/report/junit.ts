@@ -5,8 +5,9 @@
  * container and image), and a `<failure>` on a use with findings at or above `fail-on`. Findings below
  * `fail-on` are listed in the suite's `<system-out>`, so the test report fails exactly when the exit code does.
  */
-import type { FailOn, Finding, Report, ReportUse } from './model.js';
+
 import { SEVERITY_RANK } from './findings.js';
+import type { FailOn, Finding, Report, ReportUse } from './model.js';
 
 /** What the renderer cannot know by itself. */
 export interface JunitOptions {
@@ -64,7 +65,10 @@ function suites(report: Report): Suite[] {
   const byFile = new Map<string, Suite>();
   const suiteOf = (file: string) => {
     let s = byFile.get(file);
-    if (!s) byFile.set(file, (s = { file, cases: [] }));
+    if (!s) {
+      s = { file, cases: [] };
+      byFile.set(file, s);
+    }
     return s;
   };
   const caseByKey = new Map<string, Case>();
@@ -146,11 +150,5 @@ export function renderJunit(report: Report, options: JunitOptions): string {
       '  </testsuite>',
     );
   }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<testsuites>',
-    ...out,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...out, '</testsuites>', ''].join('\n');
 }

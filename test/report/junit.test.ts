@@ -15,9 +15,6 @@ import type { Finding, Report } from '../../src/report/model.js';
 import { runCli } from '../helpers/run-cli.js';
 
 type Node = Record<string, unknown>;
-const asList = (v: unknown): Node[] =>
-  v === undefined ? [] : Array.isArray(v) ? (v as Node[]) : [v as Node];
-
 /** Checks the schema's structure; returns the parsed suites. */
 function checkSchema(xml: string): Node[] {
   expect(XMLValidator.validate(xml)).toBe(true);
