@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createCliLogger } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
+import { runInitCommand } from './commands/init.js';
 import { runRefCommand } from './commands/ref.js';
 import { type LoadedConfig, loadCliConfig } from './config/load.js';
 import { ConfigError } from './config/resolve.js';
@@ -40,6 +41,7 @@ Commands:
   scan [PATH...]   Find every container image in Kubernetes manifests, check tags and registries.
   drift            Compare a live cluster with the manifests; classify pod health.
   ref [REF...]     Explain image references (reads stdin when no REF is given).
+  init [PATH]      Write a commented .k8s-image-check.yaml with every key and its default.
 
 Run "k8s-image-check <command> --help" for the options of a command, "k8s-image-check --version" for the version.
 `;
@@ -168,6 +170,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
               now: new Date(),
             }),
         });
+      case 'init':
+        return await runInitCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
       case 'ref':
         return await runRefCommand(rest, {
           stdin: io.stdin,
