@@ -4,6 +4,7 @@
  * (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
  */
 import { writeFile } from 'node:fs/promises';
+import { runCheckCommand } from './commands/check.js';
 import { createCliLogger } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
 import { runInitCommand } from './commands/init.js';
@@ -40,6 +41,7 @@ const USAGE = `Usage: k8s-image-check <command> [options]
 Commands:
   scan [PATH...]   Find every container image in Kubernetes manifests, check tags and registries.
   drift            Compare a live cluster with the manifests; classify pod health.
+  check [IMAGE...] Ask the registries about images directly: status, digest, media type, platforms.
   ref [REF...]     Explain image references (reads stdin when no REF is given).
   init [PATH]      Write a commented .k8s-image-check.yaml with every key and its default.
 
@@ -147,6 +149,26 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   return shouldFail(report.findings, config.failOn) ? 1 : 0;
 }
 
+async function checkCommand(argv: string[], io: CliIo): Promise<number> {
+  const redact = createRedactor([]);
+  const logger = createCliLogger(io.env, io.stderr, redact);
+  return runCheckCommand(argv, {
+    ...io,
+    redact,
+    createChecker: (config) => {
+      if (config.registryCredentials) redact.add(config.registryCredentials);
+      const checker = createRegistryChecker(config, {
+        env: io.env,
+        logger,
+        onSecret: (s) => redact.add(s),
+        listPlatforms: true,
+      });
+      for (const s of checker.secrets) redact.add(s);
+      return checker;
+    },
+  });
+}
+
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -170,6 +192,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
               now: new Date(),
             }),
         });
+      case 'check':
+        return await checkCommand(rest, io);
       case 'init':
         return await runInitCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
       case 'ref':

@@ -29,6 +29,8 @@ export function createRegistryChecker(
     anonymous?: boolean;
     /** Called with every secret as soon as it is known (helpers answer during checks): mask it. */
     onSecret?: (secret: string) => void;
+    /** Read index platforms even when none is required (the `check` command). */
+    listPlatforms?: boolean;
   },
 ): RegistryChecker {
   const pullSecrets: PullSecret[] = [...(deps.pullSecrets ?? [])];
@@ -54,6 +56,7 @@ export function createRegistryChecker(
         plainHttpRegistries: config.plainHttpRegistries,
         mirrors: config.mirrors,
         platforms: config.platforms,
+        ...(deps.listPlatforms ? { listPlatforms: true } : {}),
         allowedRegistries: config.allowedRegistries,
         allowLinkLocal: config.allowLinkLocal,
         concurrency: config.concurrency,

@@ -39,6 +39,8 @@ export interface RegistryCheckOptions {
   mirrors?: Record<string, string>;
   /** Platforms every image must provide, e.g. `['linux/amd64', 'linux/arm64']`. Default `[]` (no check). */
   platforms?: string[];
+  /** Read an index's platforms even when none is required (the `check` command prints them). Default `false`. */
+  listPlatforms?: boolean;
   /** Only these registries are contacted (exact or `*.suffix`); empty = all. Default `[]`. */
   allowedRegistries?: string[];
   /** Contact link-local / cloud-metadata addresses. Default `false`. */
@@ -78,6 +80,7 @@ export const REGISTRY_CHECK_DEFAULTS = {
   plainHttpRegistries: [] as string[],
   mirrors: {} as Record<string, string>,
   platforms: [] as string[],
+  listPlatforms: false,
   allowedRegistries: [] as string[],
   allowLinkLocal: false,
   concurrency: 32,
@@ -283,6 +286,7 @@ export async function checkImages(
       reference: ref.digest ?? ref.tag ?? 'latest',
       platforms: o.platforms,
     };
+    if (o.listPlatforms) target.listPlatforms = true;
     if (ref.digest) target.requestedDigest = ref.digest;
     let result: RegistryCheck | undefined;
     for (const [i, ep] of decision.endpoints.entries()) {

@@ -52,6 +52,8 @@ export interface ProbeTarget {
   reference: string;
   requestedDigest?: string;
   platforms: readonly string[];
+  /** Read the platforms of an index even when none is required. */
+  listPlatforms?: boolean;
 }
 
 interface HostState {
@@ -161,7 +163,7 @@ export class ProbeSession {
       obs.status >= 200 &&
       obs.status < 300 &&
       obs.digest &&
-      target.platforms.length > 0 &&
+      (target.platforms.length > 0 || target.listPlatforms === true) &&
       !isHtmlContentType(obs.contentType)
     ) {
       const manifest = got && got.status === 200 && !got.truncated ? got : undefined;
