@@ -5,14 +5,14 @@
  * the rest of the CLI is a chunk imported only after the check.
  */
 
-/** The oldest Node.js major version the CLI runs on. */
-const MIN_NODE_MAJOR = 24;
+/** The oldest Node.js the CLI runs on (undici 8, which the bundle carries, needs 22.19). */
+const MIN_NODE = [22, 19] as const;
 
-const major = Number(process.versions.node.split('.')[0]);
-if (!(major >= MIN_NODE_MAJOR)) {
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
   process.stderr.write(
-    `k8s-image-check needs Node.js ${MIN_NODE_MAJOR} or newer; this is ${process.version}. ` +
-      'Install Node.js 24 (or run it through npx in this repository, which uses the node@24 dev dependency).\n',
+    `k8s-image-check needs Node.js ${MIN_NODE.join('.')} or newer (22 LTS or 24); this is ${process.version}. ` +
+      'Install a current Node.js (or run it through npx in this repository, which uses the node@24 dev dependency).\n',
   );
   process.exit(2);
 }
