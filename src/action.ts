@@ -18,6 +18,7 @@ import { createOctokit, type GitHubClient, proxyFromEnv } from './github/octokit
 import { createRedactor } from './redact.js';
 import type { RegistryCheck } from './registry/types.js';
 import { renderAnnotation } from './report/annotations.js';
+import { BaselineError } from './report/baseline.js';
 import { MAX_OUTPUT_CHARS, planCheckRun, publishCheckRun } from './report/check-run.js';
 import { shouldFail } from './report/findings.js';
 import { renderJson } from './report/json.js';
@@ -131,7 +132,8 @@ export async function runAction(io: ActionIo): Promise<void> {
     });
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
-    core.setFailed(redact(err instanceof ConfigError ? message : `k8s-image-check failed: ${message}`));
+    const known = err instanceof ConfigError || err instanceof BaselineError;
+    core.setFailed(redact(known ? message : `k8s-image-check failed: ${message}`));
   }
 }
 

@@ -3,7 +3,8 @@
  * CLI entry: `k8s-image-check scan|drift|ref`. argv → config → engine → stdout → exit code
  * (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
  */
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
 import { runCheckCommand } from './commands/check.js';
 import { createCliLogger } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
@@ -12,6 +13,7 @@ import { runRefCommand } from './commands/ref.js';
 import { type LoadedConfig, loadCliConfig } from './config/load.js';
 import { ConfigError } from './config/resolve.js';
 import { OPTIONS, type OptionMode } from './config/schema.js';
+import { baselinePath, readBaselineFile } from './engine/baseline.js';
 import { type IssueTarget, publishClusterReport } from './engine/cluster-publish.js';
 import { createRegistryChecker } from './engine/registry.js';
 import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
@@ -19,6 +21,7 @@ import { createOctokit } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
 import { createRedactor } from './redact.js';
 import { renderAnnotations } from './report/annotations.js';
+import { BaselineError, DEFAULT_BASELINE_FILE, parseBaseline, renderBaseline } from './report/baseline.js';
 import { shouldFail } from './report/findings.js';
 import { renderJson } from './report/json.js';
 import { renderJunit } from './report/junit.js';
@@ -44,6 +47,7 @@ Commands:
   check [IMAGE...] Ask the registries about images directly: status, digest, media type, platforms.
   ref [REF...]     Explain image references (reads stdin when no REF is given).
   init [PATH]      Write a commented .k8s-image-check.yaml with every key and its default.
+  baseline [PATH...] Accept the current findings: write them to the baseline file.
 
 Run "k8s-image-check <command> --help" for the options of a command, "k8s-image-check --version" for the version.
 `;
@@ -111,7 +115,7 @@ export function renderReport(
   }
 }
 
-async function scanCommand(argv: string[], io: CliIo): Promise<number> {
+async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' = 'scan'): Promise<number> {
   const loaded: LoadedConfig & { extras: { help: boolean; version: boolean } } = await loadCliConfig(
     argv,
     'scan',
@@ -119,7 +123,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     io.cwd,
   );
   if (loaded.extras.help) {
-    io.stdout.write(commandHelp('scan'));
+    io.stdout.write(mode === 'baseline' ? BASELINE_USAGE : commandHelp('scan'));
     return 0;
   }
   const { config, root } = loaded;
@@ -129,12 +133,14 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     ? null
     : createRegistryChecker(config, { env: io.env, logger, onSecret: (s) => redact.add(s) });
   for (const s of checker?.secrets ?? []) redact.add(s);
-  const report = await runScan(config, {
+  // The baseline command reads the old baseline itself (a named file may not exist yet).
+  const report = await runScan(mode === 'baseline' ? { ...config, baseline: null } : config, {
     pathEnv: io.env.PATH,
     root,
     logger,
     ...(checker ? { checkImages: checker.checkImages } : {}),
   });
+  if (mode === 'baseline') return writeBaselineCommand(report, root, config.baseline, io);
   const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
   const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const text = redact(renderReport(report, format, { color, failOn: config.failOn, now: new Date() }));
@@ -169,6 +175,35 @@ async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   });
 }
 
+const BASELINE_USAGE = `Usage: k8s-image-check baseline [PATH...] [scan options]
+
+Scan like "scan" and write every finding as an accepted entry to the baseline file (--baseline, default
+${DEFAULT_BASELINE_FILE} at the repository root), keeping the reason and expiry of entries that still
+match. Review the diff before committing: later scans report these findings as suppressed.
+`;
+
+async function writeBaselineCommand(
+  report: Report,
+  root: string,
+  name: string | null,
+  io: CliIo,
+): Promise<number> {
+  const previous = await readBaselineFile(root, name, { missingOk: true });
+  const entries = previous ? parseBaseline(previous.text, previous.file) : [];
+  const text = renderBaseline(report, entries);
+  const { file, path } = baselinePath(root, name);
+  const handle = await open(
+    path,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+    0o644,
+  );
+  await handle.writeFile(text);
+  await handle.close();
+  const count = (text.match(/^ {2}- rule:/gm) ?? []).length;
+  io.stdout.write(`Wrote ${file}: ${count} accepted finding(s). Review the diff, then commit it.\n`);
+  return 0;
+}
+
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -194,6 +229,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         });
       case 'check':
         return await checkCommand(rest, io);
+      case 'baseline':
+        return await scanCommand(rest, io, 'baseline');
       case 'init':
         return await runInitCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
       case 'ref':
@@ -218,7 +255,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DiscoveryError) {
+    if (err instanceof ConfigError || err instanceof DiscoveryError || err instanceof BaselineError) {
       io.stderr.write(`k8s-image-check: ${err.message}\n`);
       return 2;
     }

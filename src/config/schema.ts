@@ -55,6 +55,7 @@ export interface Config {
   output: string | null;
   jsonFile: string | null;
   sarifFile: string | null;
+  baseline: string | null;
   offline: boolean;
   render: RenderMode;
   helmValues: string[];
@@ -255,6 +256,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     default: null,
     description: 'Also write a SARIF 2.1.0 report to this path (for `github/codeql-action/upload-sarif`).',
+    modes: SCAN,
+  },
+  {
+    key: 'baseline',
+    input: 'baseline',
+    flag: 'baseline',
+    type: 'string',
+    default: null,
+    description:
+      'Baseline file of accepted findings (rule, image, optional file glob, expiry and reason), relative to the repository root; its matches are reported as suppressed and never fail the run. Default: `.k8s-image-check-baseline.yaml` when it exists. `k8s-image-check baseline` writes it.',
     modes: SCAN,
   },
   {

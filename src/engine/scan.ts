@@ -3,6 +3,7 @@
  * references → dedupe → registry checks → findings → report. Adapters come in through `deps` so that
  * tests and the CLI/action can supply their own.
  */
+
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import { checkKey, parseReference } from '../image/reference.js';
@@ -18,6 +19,7 @@ import type { AnalyzedUse } from '../report/findings.js';
 import { buildReport } from '../report/findings.js';
 import type { Report, ReportView } from '../report/model.js';
 import { VERSION } from '../version.js';
+import { withBaseline } from './baseline.js';
 import { type RenderedViews, renderViews } from './views.js';
 
 /** Messages the engine emits while it works (the CLI prints them to stderr, the action to the log). */
@@ -44,6 +46,8 @@ export interface ScanDeps {
   onlyFiles?: ReadonlySet<string>;
   /** PATH searched for kustomize/kubectl/helm (the caller passes `process.env.PATH`). */
   pathEnv?: string | undefined;
+  /** The clock, for baseline expiry (default: now). */
+  now?: Date;
 }
 
 /** Everything the manifest stage found, before references are analysed. */
@@ -164,7 +168,7 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
     deps.logger.info(`Checking ${targets.length} unique image(s) in their registries…`);
     checks = await deps.checkImages(targets);
   }
-  return buildReport({
+  const report = buildReport({
     version: VERSION,
     uses: analyzed,
     extract: collected.extract,
@@ -173,6 +177,7 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
     ...(deps.onlyFiles ? { onlyFiles: deps.onlyFiles } : {}),
     views: reportViews(collected.views),
   });
+  return withBaseline(report, deps.root, config.baseline, deps.now ?? new Date());
 }
 
 /** Returns what each rendered view deploys, sorted, with normalized references. */

@@ -1,5 +1,6 @@
 import type { ContainerType, ParseProblem, SkippedFile } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
+import type { BaselineSummary, SuppressedFinding } from './baseline.js';
 
 export type Severity = 'error' | 'warning' | 'notice';
 export type SeverityOrOff = Severity | 'off';
@@ -75,6 +76,10 @@ export interface Report {
   files: { scanned: number; skipped: SkippedFile[]; errors: ParseProblem[] };
   /** Rendered views (present when there are any): what each overlay or chart deploys. */
   views?: ReportView[];
+  /** Findings a baseline accepts (present when a baseline was read); not in `findings`, never fail the run. */
+  suppressed?: SuppressedFinding[];
+  /** The baseline that was applied: its file, entry count, expired and unused entries. */
+  baseline?: BaselineSummary;
   summary: {
     findings: Record<Severity, number>;
     checks: Partial<Record<RegistryCheck['status'], number>>;

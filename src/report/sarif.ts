@@ -7,6 +7,7 @@
  * {@link SARIF_MAX_RESULTS} most severe results and says in a tool notification what it left out.
  */
 import { createHash } from 'node:crypto';
+import type { SuppressedFinding } from './baseline.js';
 import type { Finding, Report, Severity } from './model.js';
 import { RULES } from './rules.js';
 
@@ -56,7 +57,11 @@ export function fingerprint(f: Finding, occurrence: number): string {
 export function buildSarif(report: Report): object {
   const ruleIndex = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
-  const results = report.findings.map((f) => {
+  const all: (Finding & { suppression?: SuppressedFinding['suppression'] })[] = [
+    ...report.findings,
+    ...(report.suppressed ?? []),
+  ];
+  const results = all.map((f) => {
     const base = `${f.rule}\0${f.file}\0${f.image ?? f.message}`;
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
@@ -90,7 +95,20 @@ export function buildSarif(report: Report): object {
         },
       }));
     }
-    return { result, severity: f.severity };
+    if (f.suppression) {
+      // Accepted in the repository's baseline: code scanning shows the alert as suppressed, not open.
+      const why = [f.suppression.reason, f.suppression.expires && `until ${f.suppression.expires}`]
+        .filter(Boolean)
+        .join(', ');
+      result.suppressions = [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: `Accepted in ${f.suppression.baseline}${why ? `: ${why}` : ''}`,
+        },
+      ];
+    }
+    return { result, severity: f.severity, suppressed: f.suppression !== undefined };
   });
   const kept = keepMostSevere(results, SARIF_MAX_RESULTS);
   return {
@@ -132,6 +150,8 @@ export function buildSarif(report: Report): object {
 interface Ranked {
   result: Record<string, unknown>;
   severity: Severity;
+  /** Suppressed results go first when the cap bites: they are accepted, the others are open. */
+  suppressed: boolean;
 }
 
 interface Omitted {
@@ -144,7 +164,7 @@ function keepMostSevere(all: Ranked[], max: number): { results: object[]; omitte
   if (all.length <= max) return { results: all.map((r) => r.result), omitted: null };
   const keep = new Set(
     all
-      .map((r, i) => ({ i, rank: RANK[r.severity] }))
+      .map((r, i) => ({ i, rank: RANK[r.severity] + (r.suppressed ? 3 : 0) }))
       .sort((a, b) => a.rank - b.rank || a.i - b.i)
       .slice(0, max)
       .map((r) => r.i),
@@ -177,7 +197,7 @@ function omittedInvocation(o: Omitted): object {
 
 /** How many results {@link buildSarif} leaves out of a report, for a warning in the log (0 when none). */
 export function sarifOmittedCount(report: Report): number {
-  return Math.max(0, report.findings.length - SARIF_MAX_RESULTS);
+  return Math.max(0, report.findings.length + (report.suppressed?.length ?? 0) - SARIF_MAX_RESULTS);
 }
 
 /** The log warning for a capped SARIF file. */

@@ -1,4 +1,5 @@
 /** Renders the human-readable report: findings grouped by file, then totals. Colours only when asked. */
+import { baselineLines } from './baseline.js';
 import type { Finding, Report, Severity } from './model.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold', [string, string]> = {
@@ -47,5 +48,6 @@ export function renderText(report: Report, opts: { color: boolean }): string {
   out.push(
     `${c('error', `${s.error} error(s)`)}, ${c('warning', `${s.warning} warning(s)`)}, ${c('notice', `${s.notice} notice(s)`)}.`,
   );
+  if (report.baseline) out.push(...baselineLines(report.baseline, report.suppressed?.length ?? 0));
   return `${out.join('\n')}\n`;
 }
