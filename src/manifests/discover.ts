@@ -3,6 +3,7 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { describeFileType, notRegularReason } from './file-type.js';
 import type { ManifestFile, SkippedFile } from './types.js';
 
 /** Default size above which a file is skipped (5 MB). */
@@ -52,7 +53,7 @@ export function tooLargeReason(size: number, maxFileSize: number): string {
 }
 
 /** `999 bytes`, `1.0 KB (1019 bytes)`, `2.5 MB (2500000 bytes)`: the unit that fits, and the exact count. */
-function describeSize(bytes: number): string {
+export function describeSize(bytes: number): string {
   if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
   const kb = (bytes / 1000).toFixed(1);
   const rounded = Number(kb) < 1000 ? `${kb} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
@@ -167,10 +168,15 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
         if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
           continue;
         tasks.push(addFile(rel, abs, path.join(dirReal, entry.name)));
-      } else if (entry.isSymbolicLink()) {
-        if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
-          continue;
-        tasks.push(addSymlink(rel, abs));
+      } else if (
+        isManifestName(entry.name) &&
+        accept(rel) &&
+        !excluded(rel) &&
+        !gitIgnored(rel, false, here)
+      ) {
+        if (entry.isSymbolicLink()) tasks.push(addSymlink(rel, abs));
+        // A FIFO, socket or device named like a manifest is never opened (it could block or never end).
+        else skipped.set(rel, { file: rel, reason: notRegularReason(describeFileType(entry)) });
       }
     }
     await Promise.all(tasks);
@@ -190,6 +196,8 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     }
     const st = await limit(() => stat(real));
     if (st.isFile()) await addFile(rel, abs, real, st.size);
+    else if (!st.isDirectory())
+      skipped.set(rel, { file: rel, reason: `symlink target ${notRegularReason(describeFileType(st))}` });
   };
 
   /** .gitignore layers from the root down to (not including) `dirRel`. */
@@ -241,6 +249,12 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       );
     }
     const st = await stat(real);
+    if (!st.isDirectory() && !st.isFile()) {
+      // A FIFO named on the command line would block the read forever; a device may never end.
+      throw new DiscoveryError(
+        `path ${input} is a ${describeFileType(st)}, not a regular file or directory; only regular files and directories are scanned (check the paths setting)`,
+      );
+    }
     if (st.isDirectory()) {
       const base = rel === '.' ? '' : rel;
       await walk(base, real, await explicitLayers(base), () => true);

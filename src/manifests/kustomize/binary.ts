@@ -167,6 +167,11 @@ export async function renderViewWithBinary(
       `not rendered with ${opts.binary.label}: the tree has remote bases (or references missing locally, which kustomize tries as URLs) that it would fetch over the network; showing the native rendering.`,
     );
   }
+  if (native.refused) {
+    return note(
+      `not rendered with ${opts.binary.label}: the tree refers to files that are outside the repository root or not regular files, which kustomize would read; showing the native rendering.`,
+    );
+  }
   const exec = opts.exec ?? execCommand;
   let result: ExecResult;
   try {

@@ -69,6 +69,7 @@ async function renderWith(builder: KustomizeBuilder, absDir: string): Promise<Ku
     skipped: dedupeSkipped(built.skipped),
     errors: built.errors,
     remote: built.hasRemote,
+    ...(built.hasRefused ? { refused: true } : {}),
   };
 }
 
