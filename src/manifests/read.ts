@@ -193,3 +193,8 @@ export async function findUnsafeEntry(dirAbs: string, root: string): Promise<str
   };
   return visit(dirAbs);
 }
+
+/** `<subject> resolves outside …` / `<subject> is a FIFO …` / `<subject> was not read: <reason>`. */
+export function refusedSentence(subject: string, reason: string): string {
+  return /^(is|resolves|does) /.test(reason) ? `${subject} ${reason}` : `${subject} was not read: ${reason}`;
+}

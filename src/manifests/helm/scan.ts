@@ -2,7 +2,7 @@ import path from 'node:path';
 import { extractFile } from '../extract.js';
 import { type ExecFn, execCommand, findOnPath } from '../kustomize/binary.js';
 import type { ExtractFn } from '../kustomize/resources.js';
-import { FileRefusedError, findUnsafeEntry } from '../read.js';
+import { FileRefusedError, findUnsafeEntry, refusedSentence } from '../read.js';
 import type { ImageUse, ManifestFile, ParseProblem, SkippedFile } from '../types.js';
 import { type ChartInfo, findCharts, readChartMetadata } from './chart.js';
 import { renderChartWithHelm } from './render.js';
@@ -61,7 +61,7 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
   for (const partial of charts) {
     const chartRead = await readOrRefusal(opts.read, path.join(root, partial.chartFile));
     if ('refused' in chartRead) {
-      const message = `${partial.chartFile} ${chartRead.refused}; the chart was not read.`;
+      const message = `${refusedSentence(partial.chartFile, chartRead.refused)}; the chart was not read.`;
       result.errors.push({ file: partial.chartFile, line: 1, column: 1, message });
     }
     if (!('text' in chartRead)) continue;
@@ -100,7 +100,7 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
           file: rel,
           line: 1,
           column: 1,
-          message: `values file ${rel} for chart ${chart.name} ${read.refused}; it was not used.`,
+          message: `${refusedSentence(`values file ${rel} for chart ${chart.name}`, read.refused)}; it was not used.`,
         });
         continue;
       }
@@ -127,7 +127,7 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
       if ('text' in read) templates.set(t.path, read.text);
       else if ('refused' in read) {
         refused = true;
-        result.skipped.push({ file: t.path, reason: `template ${read.refused}; it was not read` });
+        result.skipped.push({ file: t.path, reason: refusedSentence('template', read.refused) });
       }
     }
     // helm reads the whole chart directory itself (following symlinks): only run it on a clean tree.

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FileRefusedError, OUTSIDE_ROOT_REASON } from '../read.js';
+import { FileRefusedError, OUTSIDE_ROOT_REASON, refusedSentence } from '../read.js';
 import type { ImageUse, ManifestFile, ParseProblem, SkippedFile } from '../types.js';
 import {
   KUSTOMIZATION_FILE_NAMES,
@@ -159,7 +159,7 @@ export class KustomizeBuilder {
       if ('absent' in read) continue;
       if ('refused' in read) {
         const rel = this.rel(abs);
-        const message = `kustomization file ${rel} ${read.refused}; it was not read.`;
+        const message = `${refusedSentence(`kustomization file ${rel}`, read.refused)}.`;
         return { error: { file: rel, line: 1, column: 1, message }, refused: true };
       }
       const { text } = read;
@@ -328,7 +328,7 @@ export class KustomizeBuilder {
     return this.problem(
       file,
       entry,
-      `kustomization at ${at} refers to ${entry.value}, which ${reason}; it was not read.`,
+      `${refusedSentence(`kustomization at ${at} refers to ${entry.value}, which`, reason)}.`,
     );
   }
 
