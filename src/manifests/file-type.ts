@@ -1,4 +1,20 @@
-/** Names for what a path is when it is not a regular file (shared by discovery and the rooted reader). */
+/** Names for what a path is and how big (shared by discovery and the rooted reader). */
+
+/** Default size above which a file is skipped (5 MB). */
+export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
+
+/** The notice for a file over the size limit: what, how big, and the setting to change. */
+export function tooLargeReason(size: number, maxFileSize: number): string {
+  return `file is ${describeSize(size)}, over the max-file-size limit of ${describeSize(maxFileSize)}; raise max-file-size (--max-file-size) to scan it`;
+}
+
+/** `999 bytes`, `1.0 KB (1019 bytes)`, `2.5 MB (2500000 bytes)`: the unit that fits, and the exact count. */
+export function describeSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  const kb = (bytes / 1000).toFixed(1);
+  const rounded = Number(kb) < 1000 ? `${kb} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${rounded} (${bytes} bytes)`;
+}
 
 /** The reason for a FIFO, socket or device: never opened for reading, because it may block or never end. */
 export function notRegularReason(kind: string): string {

@@ -8,8 +8,13 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeManifestBytes } from './decode.js';
-import { DEFAULT_MAX_FILE_SIZE, describeSize, tooLargeReason } from './discover.js';
-import { describeFileType, notRegularReason } from './file-type.js';
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  describeFileType,
+  describeSize,
+  notRegularReason,
+  tooLargeReason,
+} from './file-type.js';
 import type { ParseProblem, SkippedFile } from './types.js';
 
 /** Why a file was not read (or not turned into text). `reason` is a sentence fragment naming no path. */
