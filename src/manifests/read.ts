@@ -181,6 +181,7 @@ export async function findUnsafeEntry(dirAbs: string, root: string): Promise<str
       const abs = path.join(dir, entry.name);
       const shown = path.relative(realRoot, abs).split(path.sep).join('/');
       if (entry.isDirectory()) {
+        if (entry.name === '.git') continue; // git's own files, not the tree's (helm and kustomize skip them too)
         const found = await visit(abs);
         if (found) return found;
       } else if (entry.isSymbolicLink()) {

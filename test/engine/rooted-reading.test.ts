@@ -122,9 +122,43 @@ describe('the native kustomize build reads only regular files under the root', (
       { root, logger: quiet, pathEnv: path.join(root, 'bin') },
     );
     expect(r.extract.skipped.map((s) => s.reason).join('\n')).toContain(
-      'not rendered with kustomize build: the tree refers to files that are outside the repository root',
+      'not rendered with kustomize build: the tree refers to files that were not read (outside the repository root',
     );
     expect(execFileSync('ls', [path.join(root, 'bin')]).toString()).not.toContain('ran');
+  });
+
+  it('does not run the kustomize binary when a generator file (which only kustomize reads) links to /dev/zero', async () => {
+    await tree({
+      'k/kustomization.yaml':
+        'resources:\n  - ok.yaml\nconfigMapGenerator:\n  - name: cfg\n    files:\n      - zero\n',
+      'k/ok.yaml': deployment('nginx:1.27'),
+      'bin/kustomize': '#!/bin/sh\necho ran > "$(dirname "$0")/ran"\nexit 1\n',
+    });
+    await chmod(path.join(root, 'bin/kustomize'), 0o755);
+    await symlink('/dev/zero', path.join(root, 'k/zero'));
+    const r = await collectUses(
+      { ...defaultConfig(), render: 'kustomize', paths: ['k'] },
+      { root, logger: quiet, pathEnv: path.join(root, 'bin') },
+    );
+    expect(r.extract.skipped.map((s) => s.reason)).toContain(
+      'not rendered with kustomize build: k/zero is a symlink that leads outside the repository root, and kustomize would read it; showing the native rendering.',
+    );
+    expect(execFileSync('ls', [path.join(root, 'bin')]).toString()).not.toContain('ran');
+    expect(r.views.find((v) => v.dir === 'k')?.uses.map((u) => u.raw)).toEqual(['nginx:1.27']);
+  }, 20_000);
+
+  it('still runs the kustomize binary on a clean tree', async () => {
+    await tree({
+      'k/kustomization.yaml': 'resources:\n  - ok.yaml\n',
+      'k/ok.yaml': deployment('nginx:1.27'),
+      'bin/kustomize': '#!/bin/sh\necho ran > "$(dirname "$0")/ran"\nexit 1\n',
+    });
+    await chmod(path.join(root, 'bin/kustomize'), 0o755);
+    await collectUses(
+      { ...defaultConfig(), render: 'kustomize', paths: ['k'] },
+      { root, logger: quiet, pathEnv: path.join(root, 'bin') },
+    );
+    expect(execFileSync('ls', [path.join(root, 'bin')]).toString()).toContain('ran');
   });
 });
 

@@ -52,6 +52,8 @@ export interface KustomizeView {
   remote: boolean;
   /** True when a reference was refused by the rooted reader (the binary must not follow it). */
   refused?: boolean;
+  /** Absolute kustomization and component directories the view is built from. */
+  dirs?: string[];
 }
 
 /** The built resources of one kustomization plus what could not be followed. */
@@ -69,6 +71,8 @@ export interface BuildResult {
    * would follow it anyway, so it must not run on this tree.
    */
   hasRefused?: boolean;
+  /** Absolute kustomization and component directories of the tree (what the binary would read from). */
+  dirs?: string[];
 }
 
 interface LoadedKustomization {
@@ -212,6 +216,7 @@ export class KustomizeBuilder {
     acc: BuildResult,
   ): Promise<void> {
     const { k, file } = loaded;
+    acc.dirs = [...(acc.dirs ?? []), absDir];
     for (const entry of [...k.resources, ...k.bases]) {
       const field = k.bases.includes(entry) ? 'bases' : 'resources';
       if (isRemoteTarget(entry.value)) {
@@ -259,6 +264,7 @@ export class KustomizeBuilder {
       acc.errors.push(...sub.errors);
       acc.hasRemote ||= sub.hasRemote;
       if (sub.hasRefused) acc.hasRefused = true;
+      acc.dirs = [...(acc.dirs ?? []), ...(sub.dirs ?? [])];
     }
     for (const entry of k.components) {
       if (isRemoteTarget(entry.value)) {

@@ -40,6 +40,7 @@ export async function renderKustomizations(
         ? await renderViewWithBinary(native, absDir, {
             binary: opts.binary,
             exec: opts.exec,
+            root,
             extract: opts.extract,
           })
         : native,
@@ -70,6 +71,7 @@ async function renderWith(builder: KustomizeBuilder, absDir: string): Promise<Ku
     errors: built.errors,
     remote: built.hasRemote,
     ...(built.hasRefused ? { refused: true } : {}),
+    dirs: [...new Set(built.dirs ?? [])],
   };
 }
 
