@@ -28,8 +28,10 @@ export type FileRefusal =
 /** Thrown by the rooted reader; callers turn `refusal` into a skipped file or a parse problem. */
 export class FileRefusedError extends Error {
   override name = 'FileRefusedError';
-  constructor(readonly refusal: FileRefusal) {
+  readonly refusal: FileRefusal;
+  constructor(refusal: FileRefusal) {
     super(refusal.reason);
+    this.refusal = refusal;
   }
 }
 
