@@ -96,26 +96,31 @@ async function readRootedBytes(absPath: string, realRoot: string, max: number): 
     const opened = await handle.stat();
     if (!opened.isFile()) throw notRegular(opened);
     if (opened.size > max) throw tooLarge(opened.size, max);
-    return await readAtMost(handle, max);
+    return await readAtMost(handle, opened.size, max);
   } finally {
     await handle.close();
   }
 }
 
-/** Reads until end of file or limit + 1 bytes (a file that grows after fstat is still bounded). */
-async function readAtMost(handle: FileHandle, max: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(Math.min(max + 1, 1 << 16));
-  const chunks: Buffer[] = [];
+/**
+ * Reads until end of file or limit + 1 bytes, into one buffer sized from fstat (a file that grows after
+ * fstat is still bounded: it is refused once it passes the limit).
+ */
+async function readAtMost(handle: FileHandle, size: number, max: number): Promise<Buffer> {
+  let buf = Buffer.allocUnsafe(Math.min(size, max) + 1);
   let total = 0;
   while (total <= max) {
-    const want = Math.min(buf.length, max + 1 - total);
-    const { bytesRead } = await handle.read(buf, 0, want, null);
+    if (total === buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, max + 1));
+      buf.copy(grown, 0, 0, total);
+      buf = grown;
+    }
+    const { bytesRead } = await handle.read(buf, total, buf.length - total, null);
     if (bytesRead === 0) break;
-    chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
     total += bytesRead;
   }
   if (total > max) throw tooLarge(total, max, true);
-  return Buffer.concat(chunks, total);
+  return buf.subarray(0, total);
 }
 
 function tooLarge(size: number, max: number, grew = false): FileRefusedError {
