@@ -1,7 +1,6 @@
 /** Reads the baseline file of a scan (inside the repository root only) and applies it to the report. */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { createRootedReader, FileRefusedError } from '../manifests/read.js';
 import { applyBaseline, BaselineError, DEFAULT_BASELINE_FILE, parseBaseline } from '../report/baseline.js';
 import type { Report } from '../report/model.js';
 
@@ -19,9 +18,9 @@ export function baselinePath(root: string, name: string | null): { file: string;
 }
 
 /**
- * The baseline's text, or null when the default file does not exist. The file must be a regular file inside
- * `root` (a pull request controls the repository, so the path may not reach out of it, and a FIFO or device
- * must not hang or flood the run).
+ * The baseline's text, or null when the default file (or, with `missingOk`, the named one) does not exist.
+ * It is read like every repository file: a regular file whose real path is under `root` (a pull request
+ * controls the repository), bounded in size, never a FIFO or device.
  */
 export async function readBaselineFile(
   root: string,
@@ -29,30 +28,13 @@ export async function readBaselineFile(
   options: { missingOk?: boolean } = {},
 ): Promise<{ file: string; text: string } | null> {
   const { file, path, rel } = baselinePath(root, name);
-  let handle: Awaited<ReturnType<typeof open>>;
+  const read = createRootedReader({ root, maxFileSize: MAX_BASELINE_BYTES });
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    return { file: rel, text: await read(path) };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && (name === null || options.missingOk)) return null;
-    throw new BaselineError(
-      code === 'ELOOP'
-        ? `baseline ${file} is a symbolic link; name the file itself.`
-        : `baseline ${file} cannot be read (${code ?? String(err)}); check the baseline setting.`,
-    );
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new BaselineError(`baseline ${file} is not a regular file.`);
-    if (st.size > MAX_BASELINE_BYTES)
-      throw new BaselineError(`baseline ${file} is larger than ${MAX_BASELINE_BYTES} bytes; it is not read.`);
-    const buf = Buffer.alloc(Math.min(st.size, MAX_BASELINE_BYTES) + 1);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    if (bytesRead > MAX_BASELINE_BYTES)
-      throw new BaselineError(`baseline ${file} is larger than ${MAX_BASELINE_BYTES} bytes; it is not read.`);
-    return { file: rel, text: buf.subarray(0, bytesRead).toString('utf8') };
-  } finally {
-    await handle.close();
+    if (!(err instanceof FileRefusedError)) throw err;
+    if (err.refusal.kind === 'missing' && (name === null || options.missingOk)) return null;
+    throw new BaselineError(`baseline ${file} ${err.refusal.reason}; check the baseline setting.`);
   }
 }
 

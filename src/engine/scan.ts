@@ -3,8 +3,6 @@
  * references → dedupe → registry checks → findings → report. Adapters come in through `deps` so that
  * tests and the CLI/action can supply their own.
  */
-
-import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import { checkKey, parseReference } from '../image/reference.js';
 import { compileDirtyPatterns, evaluateTagPolicy } from '../image/tag-policy.js';
@@ -12,6 +10,7 @@ import type { ImageReference } from '../image/types.js';
 import { discoverFiles, NO_MATCH_REASON } from '../manifests/discover.js';
 import { extractFiles } from '../manifests/extract.js';
 import { combineWithViews } from '../manifests/kustomize/views.js';
+import { createRootedReader } from '../manifests/read.js';
 import { HELM_TEMPLATE_REASON } from '../manifests/templated.js';
 import type { ExtractResult, ImageUse, ParseProblem, TemplatedValue } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
@@ -75,13 +74,15 @@ export async function collectUses(
     if (s.reason === NO_MATCH_REASON) deps.logger.warning(`${s.file}: ${s.reason}.`);
     else deps.logger.debug(`skipped ${s.file}: ${s.reason}`);
   }
-  const extract = await extractFiles(discovered.files, (f) => readFile(f.absPath, 'utf8'));
+  // Only regular files under the root, within max-file-size, decoded or refused with a reason.
+  const read = createRootedReader({ root: deps.root, maxFileSize: config.maxFileSize });
+  const extract = await extractFiles(discovered.files, (f) => read(f.absPath));
   extract.skipped.push(...discovered.skipped);
   let uses = [...extract.uses];
   const templated = [...extract.templated];
   let views: RenderedViews['views'] = [];
   if (config.render !== 'none') {
-    const rendered = await renderViews(config, { ...deps, pathEnv: deps.pathEnv }, discovered.files);
+    const rendered = await renderViews(config, { ...deps, pathEnv: deps.pathEnv, read }, discovered.files);
     // Overlays repeat their bases: combine so that each line is reported once.
     uses = combineWithViews(uses, [rendered]);
     templated.push(...rendered.templated);

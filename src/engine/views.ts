@@ -2,11 +2,11 @@
  * Rendered views: kustomize overlays and Helm charts (and GitOps chart pointers), turned into image uses
  * at the source lines that decided them.
  */
-import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import { extractFile } from '../manifests/extract.js';
 import { findCharts } from '../manifests/helm/chart.js';
 import { renderRepositoryViews } from '../manifests/kustomize/repository-views.js';
+import type { RootedRead } from '../manifests/read.js';
 import type {
   ImageUse,
   ManifestFile,
@@ -31,12 +31,12 @@ export interface RenderedViews {
 /** Renders kustomizations and charts found among the discovered files. */
 export async function renderViews(
   config: Pick<Config, 'render' | 'helmValues'>,
-  deps: { root: string; logger: EngineLogger; pathEnv?: string | undefined },
+  deps: { root: string; logger: EngineLogger; pathEnv?: string | undefined; read: RootedRead },
   files: readonly ManifestFile[],
 ): Promise<RenderedViews> {
   const r = await renderRepositoryViews(deps.root, {
     files: [...files],
-    read: (p) => readFile(p, 'utf8'),
+    read: deps.read,
     extract: extractFile,
     render: config.render,
     helmValues: config.helmValues,

@@ -1,12 +1,11 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { DEFAULT_MAX_FILE_SIZE, describeFileType, notRegularReason, tooLargeReason } from './file-type.js';
+import { createRootedReader } from './read.js';
 import type { ManifestFile, SkippedFile } from './types.js';
-
-/** Default size above which a file is skipped (5 MB). */
-export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 
 /** Extensions of manifest files. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -46,18 +45,7 @@ export function isManifestName(name: string): boolean {
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-/** The notice for a file over the size limit: what, how big, and the setting to change. */
-export function tooLargeReason(size: number, maxFileSize: number): string {
-  return `file is ${describeSize(size)}, over the max-file-size limit of ${describeSize(maxFileSize)}; raise max-file-size (--max-file-size) to scan it`;
-}
-
-/** `999 bytes`, `1.0 KB (1019 bytes)`, `2.5 MB (2500000 bytes)`: the unit that fits, and the exact count. */
-function describeSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  const kb = (bytes / 1000).toFixed(1);
-  const rounded = Number(kb) < 1000 ? `${kb} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
-  return `${rounded} (${bytes} bytes)`;
-}
+export { DEFAULT_MAX_FILE_SIZE, describeSize, tooLargeReason } from './file-type.js';
 
 /** The notice for a `paths` entry (directory or glob) under which no manifest file was found. */
 export const NO_MATCH_REASON =
@@ -98,6 +86,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
   const realOf = new Map<string, string>();
   const skipped = new Map<string, SkippedFile>();
   const gitignoreCache = new Map<string, Promise<GitignoreLayer | null>>();
+  const readIgnoreFile = createRootedReader({ root, maxFileSize });
 
   const inRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
 
@@ -118,7 +107,8 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     let p = gitignoreCache.get(dirRel);
     if (!p) {
       const file = path.join(root, dirRel, '.gitignore');
-      p = limit(() => readFile(file, 'utf8')).then(
+      // Through the rooted reader: a .gitignore that is a FIFO or a symlink to /dev/zero must not hang the walk.
+      p = limit(() => readIgnoreFile(file)).then(
         (text) => ({ dir: dirRel, ig: ignore().add(text) }),
         () => null,
       );
@@ -167,10 +157,15 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
         if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
           continue;
         tasks.push(addFile(rel, abs, path.join(dirReal, entry.name)));
-      } else if (entry.isSymbolicLink()) {
-        if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
-          continue;
-        tasks.push(addSymlink(rel, abs));
+      } else if (
+        isManifestName(entry.name) &&
+        accept(rel) &&
+        !excluded(rel) &&
+        !gitIgnored(rel, false, here)
+      ) {
+        if (entry.isSymbolicLink()) tasks.push(addSymlink(rel, abs));
+        // A FIFO, socket or device named like a manifest is never opened (it could block or never end).
+        else skipped.set(rel, { file: rel, reason: notRegularReason(describeFileType(entry)) });
       }
     }
     await Promise.all(tasks);
@@ -190,6 +185,8 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     }
     const st = await limit(() => stat(real));
     if (st.isFile()) await addFile(rel, abs, real, st.size);
+    else if (!st.isDirectory())
+      skipped.set(rel, { file: rel, reason: `symlink target ${notRegularReason(describeFileType(st))}` });
   };
 
   /** .gitignore layers from the root down to (not including) `dirRel`. */
@@ -241,6 +238,12 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       );
     }
     const st = await stat(real);
+    if (!st.isDirectory() && !st.isFile()) {
+      // A FIFO named on the command line would block the read forever; a device may never end.
+      throw new DiscoveryError(
+        `path ${input} is a ${describeFileType(st)}, not a regular file or directory; only regular files and directories are scanned (check the paths setting)`,
+      );
+    }
     if (st.isDirectory()) {
       const base = rel === '.' ? '' : rel;
       await walk(base, real, await explicitLayers(base), () => true);

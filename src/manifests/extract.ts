@@ -2,6 +2,7 @@ import { isScalar } from 'yaml';
 import { escapeControl } from './escape.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
+import { readFailure } from './read.js';
 import { templatedFileReason, templatedValueReason } from './templated.js';
 import type {
   ExtractResult,
@@ -214,11 +215,8 @@ export async function extractFiles(
       try {
         text = await read(file);
       } catch (err: unknown) {
-        const code = (err as NodeJS.ErrnoException | undefined)?.code;
-        results[i] = {
-          file: file.path,
-          reason: `could not be read (${code ?? (err instanceof Error ? err.message : 'unknown error')}); check that the file exists and is readable`,
-        };
+        const failed = readFailure(file.path, err);
+        results[i] = 'error' in failed ? { uses: [], templated: [], errors: [failed.error] } : failed.skipped;
         continue;
       }
       results[i] = extractFile(file, text, options);

@@ -1,6 +1,6 @@
 import { type DiscoverOptions, discoverFiles } from './discover.js';
 import { type ExtractOptions, extractFiles } from './extract.js';
-import { readManifestText } from './read.js';
+import { createRootedReader } from './read.js';
 import type { ExtractResult, SkippedFile } from './types.js';
 
 /** Options for a whole manifest scan: discovery plus extraction. */
@@ -16,7 +16,8 @@ export interface ScanManifestsOptions extends DiscoverOptions, ExtractOptions {
  */
 export async function scanManifests(options: ScanManifestsOptions): Promise<ExtractResult> {
   const { files, skipped } = await discoverFiles(options);
-  const result = await extractFiles(files, readManifestText, options);
+  const read = createRootedReader({ root: options.root, maxFileSize: options.maxFileSize });
+  const result = await extractFiles(files, (f) => read(f.absPath), options);
   result.skipped = mergeSkipped(skipped, result.skipped);
   return result;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -231,4 +232,40 @@ describe('discoverFiles', () => {
     expect(found).toHaveLength(3000);
     expect(found).toEqual([...found].sort());
   });
+});
+
+describe('discoverFiles and special files', () => {
+  it('skips a FIFO named like a manifest, and a symlink to one, with the reason; never opens them', async () => {
+    await tree({ 'a.yaml': 'x' });
+    execFileSync('mkfifo', [path.join(root, 'pipe.yaml')]);
+    await symlink('pipe.yaml', path.join(root, 'link.yaml'));
+    const { files, skipped } = await discoverFiles({ root });
+    expect(files.map((f) => f.path)).toEqual(['a.yaml']);
+    expect(skipped).toEqual([
+      {
+        file: 'link.yaml',
+        reason: 'symlink target is a FIFO (named pipe), not a regular file; only regular files are read',
+      },
+      {
+        file: 'pipe.yaml',
+        reason: 'is a FIFO (named pipe), not a regular file; only regular files are read',
+      },
+    ]);
+  }, 20_000);
+
+  it('throws a DiscoveryError naming a FIFO given in paths, instead of blocking on it', async () => {
+    execFileSync('mkfifo', [path.join(root, 'pipe.yaml')]);
+    await expect(discoverFiles({ root, paths: ['pipe.yaml'] })).rejects.toThrow(
+      new DiscoveryError(
+        'path pipe.yaml is a FIFO (named pipe), not a regular file or directory; only regular files and directories are scanned (check the paths setting)',
+      ),
+    );
+  }, 20_000);
+
+  it('does not hang on a .gitignore that is a FIFO or a symlink to /dev/zero', async () => {
+    await tree({ 'a.yaml': 'x', 'sub/b.yaml': 'x' });
+    execFileSync('mkfifo', [path.join(root, '.gitignore')]);
+    await symlink('/dev/zero', path.join(root, 'sub/.gitignore'));
+    expect(await paths()).toEqual(['a.yaml', 'sub/b.yaml']);
+  }, 20_000);
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { extractFile } from '../extract.js';
 import { type ExecFn, execCommand, findOnPath } from '../kustomize/binary.js';
 import type { ExtractFn } from '../kustomize/resources.js';
+import { FileRefusedError, findUnsafeEntry, refusedSentence } from '../read.js';
 import type { ImageUse, ManifestFile, ParseProblem, SkippedFile } from '../types.js';
 import { type ChartInfo, findCharts, readChartMetadata } from './chart.js';
 import { renderChartWithHelm } from './render.js';
@@ -58,8 +59,15 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
   // Phase 1: values and the values-based reading of every chart, parents before their subcharts (path order).
   const loaded: LoadedChart[] = [];
   for (const partial of charts) {
-    const chartText = await readOrNull(opts.read, path.join(root, partial.chartFile));
-    if (chartText === null) continue;
+    const chartRead = await readOrRefusal(opts.read, path.join(root, partial.chartFile));
+    if ('refused' in chartRead) {
+      const message = `${refusedSentence(partial.chartFile, chartRead.refused)}; the chart was not read.`;
+      result.errors.push({ file: partial.chartFile, line: 1, column: 1, message });
+    }
+    if (!('text' in chartRead)) continue;
+    const chartText = chartRead.text;
+    /** Set when a file of this chart was refused: helm would read it anyway, so helm does not run. */
+    let refused = false;
     const chart: ChartInfo = { ...partial, ...readChartMetadata(partial.chartFile, chartText) };
     const parent = parentChart(chart.dir, loaded);
     const isOutside = (v: string) => v === '..' || v.startsWith('../') || path.isAbsolute(v);
@@ -85,7 +93,18 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
     };
     const ownValues = chart.dir === '.' ? 'values.yaml' : `${chart.dir}/values.yaml`;
     for (const rel of [ownValues, ...valuesPaths.filter((v) => v !== ownValues)]) {
-      const text = await readOrNull(opts.read, path.join(root, rel));
+      const read = await readOrRefusal(opts.read, path.join(root, rel));
+      if ('refused' in read) {
+        refused = true;
+        result.errors.push({
+          file: rel,
+          line: 1,
+          column: 1,
+          message: `${refusedSentence(`values file ${rel} for chart ${chart.name}`, read.refused)}; it was not used.`,
+        });
+        continue;
+      }
+      const text = 'text' in read ? read.text : null;
       if (text === null && rel === ownValues) continue; // a chart may have no values.yaml
       if (text === null) {
         result.errors.push({
@@ -104,15 +123,22 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
       values = mergeValues(values, subchartValues(parent.values, path.posix.basename(chart.dir), chart.name));
     const templates: TemplateTexts = new Map();
     for (const t of chart.templates) {
-      const text = await readOrNull(opts.read, t.absPath);
-      if (text !== null) templates.set(t.path, text);
+      const read = await readOrRefusal(opts.read, t.absPath);
+      if ('text' in read) templates.set(t.path, read.text);
+      else if ('refused' in read) {
+        refused = true;
+        result.skipped.push({ file: t.path, reason: refusedSentence('template', read.refused) });
+      }
     }
+    // helm reads the whole chart directory itself (following symlinks): only run it on a clean tree.
+    const unsafe = refused ? 'a file of the chart was refused' : await findUnsafeEntry(chart.absDir, root);
     loaded.push({
       chart,
       parent,
       values,
       valuesPaths,
       fromValues: chartValuesImages(chart, values, templates),
+      unsafe,
     });
   }
   // Phase 2: render top-level charts (their output includes their subcharts), else report the values reading.
@@ -122,7 +148,13 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
   for (const c of loaded) {
     const { chart, fromValues } = c;
     if (c.parent && renderedDirs.has(topLevel(c).chart.dir)) continue;
-    if (helm && !c.parent) {
+    const unsafe = c.unsafe ?? loaded.find((d) => d.parent && topLevel(d) === c && d.unsafe)?.unsafe ?? null;
+    if (helm && !c.parent && unsafe !== null) {
+      result.skipped.push({
+        file: chart.chartFile,
+        reason: `not rendered with helm template: ${unsafe}, and helm would read it; chart ${chart.name} is reported from its values instead (best effort).`,
+      });
+    } else if (helm && !c.parent) {
       const templateImages = new Map(fromValues.templateImages);
       for (const d of loaded) {
         if (d.parent && topLevel(d) === c)
@@ -167,6 +199,8 @@ interface LoadedChart {
   values: PositionedValue;
   valuesPaths: string[];
   fromValues: ReturnType<typeof chartValuesImages>;
+  /** Why helm must not run on this chart (a file it would read is outside the root or special), or null. */
+  unsafe: string | null;
 }
 
 function parentChart(dir: string, loaded: LoadedChart[]): LoadedChart | null {
@@ -219,10 +253,15 @@ export function valuesFilesFor(
   });
 }
 
-async function readOrNull(read: (p: string) => Promise<string>, abs: string): Promise<string | null> {
+/** A file's text, or null when it does not exist, or why the rooted reader refused it. */
+async function readOrRefusal(
+  read: (p: string) => Promise<string>,
+  abs: string,
+): Promise<{ text: string } | { missing: true } | { refused: string }> {
   try {
-    return await read(abs);
-  } catch {
-    return null;
+    return { text: await read(abs) };
+  } catch (err: unknown) {
+    if (!(err instanceof FileRefusedError) || err.refusal.kind === 'missing') return { missing: true };
+    return { refused: err.refusal.reason };
   }
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { findUnsafeEntry } from '../read.js';
 import type { ImageUse, ManifestFile, ParseProblem } from '../types.js';
 import type { KustomizeView } from './build.js';
 import type { ExtractFn } from './resources.js';
@@ -156,7 +157,14 @@ export function mapRenderedUses(rendered: ImageUse[], native: KustomizeView, lab
 export async function renderViewWithBinary(
   native: KustomizeView & { remote?: boolean },
   absDir: string,
-  opts: { binary: KustomizeBinary; exec?: ExecFn; extract: ExtractFn; timeoutMs?: number },
+  opts: {
+    binary: KustomizeBinary;
+    exec?: ExecFn;
+    extract: ExtractFn;
+    timeoutMs?: number;
+    /** Repository root: when set, the view's directories are checked for what kustomize must not read. */
+    root?: string;
+  },
 ): Promise<KustomizeView> {
   const note = (reason: string): KustomizeView => ({
     ...native,
@@ -167,6 +175,17 @@ export async function renderViewWithBinary(
       `not rendered with ${opts.binary.label}: the tree has remote bases (or references missing locally, which kustomize tries as URLs) that it would fetch over the network; showing the native rendering.`,
     );
   }
+  if (native.refused) {
+    return note(
+      `not rendered with ${opts.binary.label}: the tree refers to files that were not read (outside the repository root, special files, too large or not text), which kustomize would read; showing the native rendering.`,
+    );
+  }
+  // kustomize reads generator files, patches and resources itself, following symlinks: only on a clean tree.
+  const unsafe = opts.root ? await firstUnsafeDir(native.dirs ?? [], opts.root) : null;
+  if (unsafe)
+    return note(
+      `not rendered with ${opts.binary.label}: ${unsafe}, and kustomize would read it; showing the native rendering.`,
+    );
   const exec = opts.exec ?? execCommand;
   let result: ExecResult;
   try {
@@ -196,6 +215,15 @@ export async function renderViewWithBinary(
     uses: mapRenderedUses(uses, native, opts.binary.label),
     errors: [...native.errors, ...problems],
   };
+}
+
+/** The first reason one of the directories is unsafe to hand to kustomize (see `findUnsafeEntry`), or null. */
+async function firstUnsafeDir(dirs: readonly string[], root: string): Promise<string | null> {
+  for (const dir of dirs) {
+    const unsafe = await findUnsafeEntry(dir, root);
+    if (unsafe) return unsafe;
+  }
+  return null;
 }
 
 /** Returns the most useful line of a kustomize error output (the `Error:`/`err=` line, trimmed). */

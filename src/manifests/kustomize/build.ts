@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { FileRefusedError, OUTSIDE_ROOT_REASON, refusedSentence } from '../read.js';
 import type { ImageUse, ManifestFile, ParseProblem, SkippedFile } from '../types.js';
 import {
   KUSTOMIZATION_FILE_NAMES,
@@ -20,8 +21,14 @@ import {
 } from './resources.js';
 import { readTransformerImages } from './transformers.js';
 
-/** Reads a file by absolute path; rejects when it does not exist or is a directory. */
+/**
+ * Reads a file by absolute path; rejects when it does not exist or is a directory, and with a
+ * `FileRefusedError` when it may not be read (the engine passes `createRootedReader`).
+ */
 export type ReadFn = (absPath: string) => Promise<string>;
+
+/** A file's text, or that there is none, or why it was not read. */
+type ReadOutcome = { text: string } | { absent: true } | { refused: string };
 
 /** Inputs of the native kustomize renderer. */
 export interface KustomizeOptions {
@@ -43,6 +50,10 @@ export interface KustomizeView {
   errors: ParseProblem[];
   /** True when a remote base or component was skipped, or a reference is missing locally (kustomize would try it as a URL). */
   remote: boolean;
+  /** True when a reference was refused by the rooted reader (the binary must not follow it). */
+  refused?: boolean;
+  /** Absolute kustomization and component directories the view is built from. */
+  dirs?: string[];
 }
 
 /** The built resources of one kustomization plus what could not be followed. */
@@ -55,6 +66,13 @@ export interface BuildResult {
    * then try it as a remote URL): the binary renderer must not run on this tree.
    */
   hasRemote: boolean;
+  /**
+   * True when a reference was refused (outside the root, a special file, too large): the kustomize binary
+   * would follow it anyway, so it must not run on this tree.
+   */
+  hasRefused?: boolean;
+  /** Absolute kustomization and component directories of the tree (what the binary would read from). */
+  dirs?: string[];
 }
 
 interface LoadedKustomization {
@@ -72,7 +90,7 @@ export function isKustomizationFile(p: string): boolean {
  * that set or delete images, `namespace`, `namePrefix`/`nameSuffix` and `images:` in kustomize's order.
  */
 export class KustomizeBuilder {
-  private readonly texts = new Map<string, Promise<string | null>>();
+  private readonly texts = new Map<string, Promise<ReadOutcome>>();
   private readonly built = new Map<string, Promise<BuildResult>>();
   private readonly loadedFiles = new Map<string, ReturnType<typeof loadResources>>();
   private readonly discovered: Set<string>;
@@ -112,13 +130,23 @@ export class KustomizeBuilder {
     return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
   }
 
-  private readText(abs: string): Promise<string | null> {
-    if (!this.inside(abs)) return Promise.resolve(null);
+  /**
+   * Reads a file once. `absent` when there is no such file (or it is a directory, which callers then try as
+   * a kustomization); `refused` when the reader would not read it (outside the root, a FIFO or device, too
+   * large, not text), with the reason to report at the entry that named it.
+   */
+  private readText(abs: string): Promise<ReadOutcome> {
+    if (!this.inside(abs)) return Promise.resolve({ refused: OUTSIDE_ROOT_REASON });
     let p = this.texts.get(abs);
     if (!p) {
       p = this.opts.read(abs).then(
-        (t) => t,
-        () => null,
+        (text): ReadOutcome => ({ text }),
+        (err: unknown): ReadOutcome => {
+          if (!(err instanceof FileRefusedError)) return { absent: true };
+          const r = err.refusal;
+          if (r.kind === 'missing' || r.kind === 'directory') return { absent: true };
+          return { refused: r.reason };
+        },
       );
       this.texts.set(abs, p);
     }
@@ -126,11 +154,19 @@ export class KustomizeBuilder {
   }
 
   /** Finds and parses the kustomization file of a directory, or returns null when there is none. */
-  async loadKustomization(absDir: string): Promise<LoadedKustomization | { error: ParseProblem } | null> {
+  async loadKustomization(
+    absDir: string,
+  ): Promise<LoadedKustomization | { error: ParseProblem; refused?: boolean } | null> {
     for (const name of KUSTOMIZATION_FILE_NAMES) {
       const abs = path.join(absDir, name);
-      const text = await this.readText(abs);
-      if (text === null) continue;
+      const read = await this.readText(abs);
+      if ('absent' in read) continue;
+      if ('refused' in read) {
+        const rel = this.rel(abs);
+        const message = `${refusedSentence(`kustomization file ${rel}`, read.refused)}.`;
+        return { error: { file: rel, line: 1, column: 1, message }, refused: true };
+      }
+      const { text } = read;
       const file = this.manifestFile(abs, text);
       const parsed = parseKustomization(file.path, text);
       if (parsed.ok) return { file, k: parsed.kustomization };
@@ -165,6 +201,7 @@ export class KustomizeBuilder {
     }
     if ('error' in loaded) {
       result.errors.push(loaded.error);
+      if (loaded.refused) result.hasRefused = true;
       return result;
     }
     await this.accumulate(loaded, absDir, [...stack, absDir], result);
@@ -179,6 +216,7 @@ export class KustomizeBuilder {
     acc: BuildResult,
   ): Promise<void> {
     const { k, file } = loaded;
+    acc.dirs = [...(acc.dirs ?? []), absDir];
     for (const entry of [...k.resources, ...k.bases]) {
       const field = k.bases.includes(entry) ? 'bases' : 'resources';
       if (isRemoteTarget(entry.value)) {
@@ -195,9 +233,14 @@ export class KustomizeBuilder {
         acc.errors.push(this.outsideProblem(file, entry, field));
         continue;
       }
-      const text = await this.readText(abs);
-      if (text !== null) {
-        const loadedRes = this.loadFile(abs, text);
+      const read = await this.readText(abs);
+      if ('refused' in read) {
+        acc.errors.push(this.refusedProblem(file, entry, read.refused));
+        acc.hasRefused = true;
+        continue;
+      }
+      if ('text' in read) {
+        const loadedRes = this.loadFile(abs, read.text);
         acc.resources.push(...loadedRes.resources);
         acc.errors.push(...loadedRes.errors);
         continue;
@@ -220,6 +263,8 @@ export class KustomizeBuilder {
       acc.skipped.push(...sub.skipped);
       acc.errors.push(...sub.errors);
       acc.hasRemote ||= sub.hasRemote;
+      if (sub.hasRefused) acc.hasRefused = true;
+      acc.dirs = [...(acc.dirs ?? []), ...(sub.dirs ?? [])];
     }
     for (const entry of k.components) {
       if (isRemoteTarget(entry.value)) {
@@ -278,6 +323,21 @@ export class KustomizeBuilder {
     );
   }
 
+  /** "kustomization at k/ refers to ../../etc/passwd, which resolves outside the repository root; …" */
+  private refusedProblem(
+    file: ManifestFile,
+    entry: Position & { value: string },
+    reason: string,
+  ): ParseProblem {
+    const dir = path.posix.dirname(file.path);
+    const at = dir === '.' ? 'the repository root' : `${dir}/`;
+    return this.problem(
+      file,
+      entry,
+      `${refusedSentence(`kustomization at ${at} refers to ${entry.value}, which`, reason)}.`,
+    );
+  }
+
   private problem(file: ManifestFile, at: Position, message: string): ParseProblem {
     return {
       file: file.path,
@@ -303,11 +363,17 @@ export class KustomizeBuilder {
     applyImages(acc.resources, k.images, file.path);
     for (const t of k.transformers) {
       const abs = path.resolve(absDir, t.value);
-      const text = await this.readText(abs);
-      if (text === null) {
-        acc.errors.push(this.problem(file, t, `transformer ${t.value} was not found; fix the path.`));
+      const read = await this.readText(abs);
+      if (!('text' in read)) {
+        if ('refused' in read) acc.hasRefused = true;
+        acc.errors.push(
+          'refused' in read
+            ? this.refusedProblem(file, t, read.refused)
+            : this.problem(file, t, `transformer ${t.value} was not found; fix the path.`),
+        );
         continue;
       }
+      const { text } = read;
       const tf = this.manifestFile(abs, text);
       const { entries, unsupported } = readTransformerImages(tf.path, text);
       applyImages(acc.resources, entries, tf.path);
@@ -332,13 +398,19 @@ export class KustomizeBuilder {
     let offset: Position | null = patch.inlineStart;
     if (text === null && patch.path) {
       const abs = path.resolve(absDir, patch.path);
-      text = await this.readText(abs);
+      const read = await this.readText(abs);
       patchFile = this.rel(abs);
       offset = { line: 1, column: 1 };
-      if (text === null) {
-        acc.errors.push(this.problem(file, patch, `patch ${patch.path} was not found; fix the path.`));
+      if (!('text' in read)) {
+        if ('refused' in read) acc.hasRefused = true;
+        acc.errors.push(
+          'refused' in read
+            ? this.refusedProblem(file, { ...patch, value: patch.path }, read.refused)
+            : this.problem(file, patch, `patch ${patch.path} was not found; fix the path.`),
+        );
         return;
       }
+      text = read.text;
     }
     if (text === null) return;
     const where = (p: Position): Position =>

@@ -40,6 +40,7 @@ export async function renderKustomizations(
         ? await renderViewWithBinary(native, absDir, {
             binary: opts.binary,
             exec: opts.exec,
+            root,
             extract: opts.extract,
           })
         : native,
@@ -69,6 +70,8 @@ async function renderWith(builder: KustomizeBuilder, absDir: string): Promise<Ku
     skipped: dedupeSkipped(built.skipped),
     errors: built.errors,
     remote: built.hasRemote,
+    ...(built.hasRefused ? { refused: true } : {}),
+    dirs: [...new Set(built.dirs ?? [])],
   };
 }
 
