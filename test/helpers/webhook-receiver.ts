@@ -22,10 +22,12 @@ export interface WebhookReceiver {
 }
 
 /**
- * Starts a receiver. `answer` picks the status (and headers) per request, by index; default 200.
+ * Starts a receiver. `answer` picks the status (headers, delay) per request, by index; default 200 at once.
  */
 export async function startReceiver(
-  answer: (index: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 }),
+  answer: (index: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({
+    status: 200,
+  }),
 ): Promise<WebhookReceiver> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
@@ -37,8 +39,10 @@ export async function startReceiver(
       const index = requests.length;
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       const a = answer(index);
-      res.writeHead(a.status, a.headers ?? {});
-      res.end(a.status < 300 ? 'ok' : 'no');
+      setTimeout(() => {
+        res.writeHead(a.status, a.headers ?? {});
+        res.end(a.status < 300 ? 'ok' : 'no');
+      }, a.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
