@@ -16,66 +16,17 @@ import type {
   ReleasedEvent,
 } from '../../src/cluster/notify-events.js';
 import { dumpItems, dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
+import { crashingDb, type ObjectJson, type PodJson } from '../helpers/notify-fixtures.js';
 import { hasPushgateway, type Pushgateway, startPushgateway } from '../helpers/pushgateway.js';
 import { runCli } from '../helpers/run-cli.js';
 import { findLeakedSecrets } from '../helpers/secret-scan.js';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-
-interface Container {
-  name: string;
-  image: string;
-  imageID?: string;
-  ready?: boolean;
-  started?: boolean;
-  restartCount?: number;
-  state?: unknown;
-  lastState?: unknown;
-}
-interface PodJson {
-  metadata: { name: string };
-  spec: { containers: { name: string; image: string }[] };
-  status: { conditions?: { type: string; status: string }[]; containerStatuses: Container[] };
-}
-interface ObjectJson {
-  kind: string;
-  metadata: { name: string };
-  spec: { template: { spec: { containers: { name: string; image: string }[] } } };
-}
 
 const HOOK_TOKEN = 'SecretHookToken0123456789';
 const HOOK_PASSWORD = 'hook-pa55word-xyz';
 const FAIL_TOKEN = 'fail-secret-987654321';
 const NEW_DIGEST = `sha256:${'e'.repeat(64)}`;
 const DB_DIGEST = `sha256:${'d'.repeat(64)}`;
-
-/** The dump's pods with db-0 crash-looping (H10). */
-function crashingDb(pods: PodJson[]): PodJson[] {
-  const out = structuredClone(pods);
-  const db = out.find((p) => p.metadata.name === 'db-0')!;
-  const c = db.status.containerStatuses[0]!;
-  Object.assign(c, {
-    ready: false,
-    started: false,
-    restartCount: 7,
-    state: {
-      waiting: {
-        reason: 'CrashLoopBackOff',
-        message: 'back-off 5m0s restarting failed container=postgres @channel <!here>',
-      },
-    },
-    lastState: {
-      terminated: {
-        exitCode: 1,
-        reason: 'Error',
-        startedAt: '2026-03-10T11:57:00Z',
-        finishedAt: '2026-03-10T11:58:00Z',
-      },
-    },
-  });
-  for (const cond of db.status.conditions ?? [])
-    if (cond.type === 'Ready' || cond.type === 'ContainersReady') cond.status = 'False';
-  return out;
-}
 
 /** web on a new image (template and pods), and db's tag re-pushed (same tag, new digest). */
 function released(pods: PodJson[], objects: Record<string, unknown[]>): void {
