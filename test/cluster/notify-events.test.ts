@@ -115,7 +115,7 @@ function plan(
 }
 
 /** The state after a run at T0 (what the gateway would hand back). */
-function after(pods: PodHealth[], live = 'r.example/api:1'): NotifyState {
+function stateAfter(pods: PodHealth[], live = 'r.example/api:1'): NotifyState {
   return plan(null, pods, { live, now: T0 }).next;
 }
 
@@ -130,7 +130,7 @@ describe('planNotifications', () => {
   });
 
   it('a new crash: one event per code with the pod that restarted most; first-seen is kept while it persists', () => {
-    const r = plan(after([pod('a')]), [
+    const r = plan(stateAfter([pod('a')]), [
       crashing('a', 'H10', 2),
       crashing('b', 'H10', 9),
       crashing('c', 'R14'),
@@ -139,18 +139,18 @@ describe('planNotifications', () => {
       ['H10', 'b', 9, T1.toISOString()],
       ['R14', 'c', 3, T1.toISOString()],
     ]);
-    const again = plan(after([crashing('a')]), [crashing('a')]);
+    const again = plan(stateAfter([crashing('a')]), [crashing('a')]);
     expect(again.events).toEqual([]);
     expect(again.next.crashes.get('shop/Deployment/api')?.codes.get('H10')).toBe(T0.getTime() / 1000);
   });
 
   it('another code while still crashing is a crash, not a recovery', () => {
-    const r = plan(after([crashing('a', 'H10')]), [crashing('a', 'R14')]);
+    const r = plan(stateAfter([crashing('a', 'H10')]), [crashing('a', 'R14')]);
     expect(r.events.map((e) => [e.action, 'code' in e ? e.code : null])).toEqual([['crashed', 'R14']]);
   });
 
   it('recovery: one event with the codes it had and since when', () => {
-    const r = plan(after([crashing('a', 'H10'), crashing('b', 'R14')]), [pod('a')]);
+    const r = plan(stateAfter([crashing('a', 'H10'), crashing('b', 'R14')]), [pod('a')]);
     expect(r.events).toEqual([
       expect.objectContaining({
         action: 'recovered',
@@ -164,13 +164,13 @@ describe('planNotifications', () => {
 
   it('a workload the run could not see keeps its state and gets no recovery', () => {
     const errors: ClusterError[] = [{ kind: 'pods', namespace: 'shop', message: 'forbidden' }];
-    const r = plan(after([crashing('a')]), [], { errors });
+    const r = plan(stateAfter([crashing('a')]), [], { errors });
     expect(r.events).toEqual([]);
     expect(r.next.crashes.has('shop/Deployment/api')).toBe(true);
   });
 
   it('released: a new template image; during the rollout pods on the old image add nothing', () => {
-    const before = after([pod('a')]);
+    const before = stateAfter([pod('a')]);
     const r = plan(before, [pod('a')], { live: 'r.example/api:2' });
     expect(r.events).toEqual([
       expect.objectContaining({
@@ -189,15 +189,15 @@ describe('planNotifications', () => {
   });
 
   it('released: the same tag on a new digest; scaled to zero keeps the digest it knew', () => {
-    const moved = plan(after([pod('a')]), [pod('a', { digest: D2 })], { live: 'r.example/api:1' });
+    const moved = plan(stateAfter([pod('a')]), [pod('a', { digest: D2 })], { live: 'r.example/api:1' });
     expect(moved.events).toEqual([expect.objectContaining({ action: 'released', change: 'digest' })]);
-    const idle = plan(after([pod('a')]), [], { live: 'r.example/api:1' });
+    const idle = plan(stateAfter([pod('a')]), [], { live: 'r.example/api:1' });
     expect(idle.events).toEqual([]);
     expect(idle.next.images.get('shop/Deployment/api/api')?.digests).toEqual([D1]);
   });
 
   it('a workload new since the previous run is released with no previous image', () => {
-    const r = plan(after([pod('a')]), [pod('a')], {
+    const r = plan(stateAfter([pod('a')]), [pod('a')], {
       workloads: [workload('r.example/api:1'), workload('r.example/web:1', 'drifted', 'web')],
     });
     expect(r.events).toEqual([
@@ -213,7 +213,7 @@ describe('planNotifications', () => {
 
 describe('state in the Pushgateway group', () => {
   it('survives rendering and reading back (as /api/v1/metrics shows it)', () => {
-    const state = after([crashing('a', 'H10'), crashing('b', 'R14')]);
+    const state = stateAfter([crashing('a', 'H10'), crashing('b', 'R14')]);
     const text = renderNotifyState(state);
     // The gateway's JSON: families by name, each sample's labels and value as a string.
     const group: Record<string, { metrics: { labels: Record<string, string>; value: string }[] }> = {};
@@ -223,7 +223,9 @@ describe('state in the Pushgateway group', () => {
       const labels = Object.fromEntries(
         [...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k!, v!]),
       );
-      (group[m[1]!] ??= { metrics: [] }).metrics.push({ labels, value: m[3]! });
+      const family = group[m[1]!] ?? { metrics: [] };
+      family.metrics.push({ labels, value: m[3]! });
+      group[m[1]!] = family;
     }
     const back = notifyStateFromGroup(group);
     expect(back).toEqual(state);
