@@ -168,6 +168,8 @@ describe.skipIf(!hasPushgateway)('notices over drift runs', () => {
     ]);
     const recovered = sent[1] as RecoveredEvent;
     expect(recovered.code).toBe('H10');
+    // First-seen came back from the Pushgateway group: the crash's own time, not this run's.
+    expect(recovered.crashed_at).toBe((events()[0] as CrashedEvent).crashed_at);
     const db = sent[2] as ReleasedEvent;
     expect(db).toMatchObject({
       change: 'digest',
