@@ -230,20 +230,23 @@ export async function deliverNotices(
     sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     agent,
   };
-  const results: EndpointResult[] = [];
-  const queue = options.urls.map((raw, i) => parseEndpoint(raw, i, allowLinkLocal));
+  // Results in the order of the URLs, whatever order the endpoints finish in.
+  const endpoints = options.urls.map((raw, i) => parseEndpoint(raw, i, allowLinkLocal));
+  const results: EndpointResult[] = new Array(endpoints.length);
+  let next = 0;
   const work = async () => {
-    for (let ep = queue.shift(); ep; ep = queue.shift()) {
+    for (let i = next++; i < endpoints.length; i = next++) {
+      const ep = endpoints[i]!;
       const r =
         'error' in ep
           ? { host: ep.host, sent: 0, failed: events.length, error: ep.error }
           : await serveEndpoint(ep, events, o);
       if (r.error) options.logger.warning(r.error);
-      results.push(r);
+      results[i] = r;
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, queue.length) }, work));
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, endpoints.length) }, work));
   } finally {
     await agent.close();
   }
