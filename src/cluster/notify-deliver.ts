@@ -31,6 +31,11 @@ export const NOTIFY_DEFAULTS = {
   maxRetryAfterMs: 30_000,
   /** Endpoints served at once. */
   concurrency: 4,
+  /**
+   * Time one endpoint may take per run, in ms: a burst (a base image bump releases every workload at once)
+   * against a rate-limited endpoint (Slack: about one message a second) must not hold the run for minutes.
+   */
+  budgetMs: 120_000,
 } as const;
 
 /** Options of {@link deliverNotices}. */
@@ -44,6 +49,7 @@ export interface DeliverOptions {
   backoffMs?: number;
   maxRetryAfterMs?: number;
   concurrency?: number;
+  budgetMs?: number;
   /** Sleep between attempts (tests). */
   sleep?: (ms: number) => Promise<void>;
   /** DNS lookup (tests); default `dns.lookup`, guarded against link-local answers. */
@@ -196,8 +202,12 @@ async function serveEndpoint(
   o: ResolvedOptions,
 ): Promise<EndpointResult> {
   const result: EndpointResult = { host: ep.host, sent: 0, failed: 0 };
+  const deadline = Date.now() + o.budgetMs;
   for (const e of events) {
-    const why = await post(ep, e, o);
+    const why =
+      Date.now() > deadline
+        ? `its time budget of ${o.budgetMs / 1000} s for this run ran out`
+        : await post(ep, e, o);
     if (why === null) {
       result.sent++;
       continue;
@@ -227,6 +237,7 @@ export async function deliverNotices(
     backoffMs: options.backoffMs ?? NOTIFY_DEFAULTS.backoffMs,
     maxRetryAfterMs: options.maxRetryAfterMs ?? NOTIFY_DEFAULTS.maxRetryAfterMs,
     concurrency: Math.max(1, options.concurrency ?? NOTIFY_DEFAULTS.concurrency),
+    budgetMs: options.budgetMs ?? NOTIFY_DEFAULTS.budgetMs,
     sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     agent,
   };

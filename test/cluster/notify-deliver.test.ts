@@ -178,6 +178,23 @@ describe('deliverNotices', () => {
   });
 });
 
+describe('time budget', () => {
+  it('stops an endpoint that used up its time for this run, and says how many it missed', async () => {
+    const slow = await receiver(() => ({ status: 200, delayMs: 150 }));
+    const log = logger();
+    const out = await deliverNotices([CRASH, SECOND, CRASH], {
+      urls: [`${slow.origin}/x`],
+      format: 'json',
+      logger: log,
+      budgetMs: 100,
+      ...fast,
+    });
+    expect(slow.requests).toHaveLength(1);
+    expect(out).toEqual([expect.objectContaining({ sent: 1, failed: 2 })]);
+    expect(log.warnings[0]).toContain('time budget of 0.1 s');
+  });
+});
+
 describe('URLs', () => {
   it('masks the path, query, query values, userinfo and token-like segments, not the host', () => {
     const parts = notifySecretParts(
