@@ -14,6 +14,7 @@ export interface CliExtras {
 export const SECRET_ENV: Record<string, string> = {
   registryCredentials: 'K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS',
   pushgatewayPassword: 'K8S_IMAGE_CHECK_PUSHGATEWAY_PASSWORD',
+  notifyUrls: 'K8S_IMAGE_CHECK_NOTIFY_URLS',
   githubToken: 'GITHUB_TOKEN',
 };
 

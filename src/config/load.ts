@@ -3,6 +3,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { notifySecretParts } from '../cluster/notify-deliver.js';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';
 import { settingsFromFile } from './from-file.js';
 import { secretInputs, settingsFromInputs } from './from-inputs.js';
@@ -115,7 +116,10 @@ export async function loadCliConfig(
       : [];
   const config = resolveConfig([...fileSettings, ...settings, ...positional]);
   if (!extras.help) await checkNamedFiles(config, root, cwd);
-  const secrets = [config.registryCredentials, config.pushgatewayPassword].filter((s): s is string => !!s);
+  const secrets = [
+    ...[config.registryCredentials, config.pushgatewayPassword].filter((s): s is string => !!s),
+    ...config.notifyUrls.flatMap(notifySecretParts),
+  ];
   return { config, root, secrets, extras };
 }
 
@@ -129,5 +133,6 @@ export async function loadActionConfig(
   const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
   const config = resolveConfig([...fileSettings, ...inputs]);
   await checkNamedFiles(config, root, root);
-  return { config, root, secrets: secretInputs(env) };
+  // A notify URL's path, query and userinfo are masked on their own too (a log may quote just the path).
+  return { config, root, secrets: [...secretInputs(env), ...config.notifyUrls.flatMap(notifySecretParts)] };
 }

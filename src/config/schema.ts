@@ -38,6 +38,7 @@ export interface OptionSpec {
 export type RenderMode = 'auto' | 'none' | 'kustomize' | 'helm';
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'junit';
 export type ActionMode = 'pr' | 'cluster';
+export type NotifyFormat = 'json' | 'slack';
 
 /** Fully resolved settings (defaults applied, validated). */
 export interface Config {
@@ -101,6 +102,8 @@ export interface Config {
   pushgatewayJob: string;
   pushgatewayUsername: string | null;
   pushgatewayPassword: string | null;
+  notifyUrls: string[];
+  notifyFormat: NotifyFormat;
   waitingGrace: number;
   unschedulableGrace: number;
   stuckGrace: number;
@@ -706,6 +709,31 @@ export const OPTIONS: readonly OptionSpec[] = [
     secret: true,
     notInFile: true,
     description: 'Pushgateway basic-auth password (masked). CLI: `K8S_IMAGE_CHECK_PUSHGATEWAY_PASSWORD`.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'notifyUrls',
+    input: 'notify-urls',
+    flag: 'notify-url',
+    type: 'list',
+    default: [],
+    // URLs name hosts the runner POSTs to and often carry tokens: never from the repository's config file.
+    secret: true,
+    notInFile: true,
+    newlineOnly: true,
+    description:
+      'HTTP(S) endpoints, one per line, that get a JSON POST per new `crashed`, `recovered` or `released` event (see "Notices"). Needs `pushgateway-url` (the previous run is read back from its group). Masked. CLI: `--notify-url` (repeatable) or `K8S_IMAGE_CHECK_NOTIFY_URLS`.',
+    modes: CLUSTER,
+  },
+  {
+    key: 'notifyFormat',
+    input: 'notify-format',
+    flag: 'notify-format',
+    type: 'enum',
+    values: ['json', 'slack'],
+    default: 'json',
+    description:
+      '`json` posts the event itself; `slack` posts a Slack incoming-webhook message (`text` + `blocks`) with the event.',
     modes: CLUSTER,
   },
   {

@@ -3,6 +3,7 @@
  * drifted workload, and the Pushgateway group of the cluster. Only called after the cluster could be
  * listed: a run that saw nothing changes nothing.
  */
+import { type NoticesResult, prepareNotices, sendNotices } from '../cluster/notify.js';
 import type { DriftReport } from '../cluster/types.js';
 import type { Config } from '../config/schema.js';
 import type { GitHubClient } from '../github/octokit.js';
@@ -28,6 +29,8 @@ export interface PublishResult {
   /** Markdown for the job summary (empty when issues were not managed). */
   issueSummary: string;
   push: PushResult | null;
+  /** Crash/release notices (`notify-urls`), when configured. */
+  notices?: NoticesResult;
 }
 
 /** Plans and applies issues, then pushes metrics, as the configuration asks. Failures become warnings. */
@@ -74,6 +77,14 @@ export async function publishClusterReport(
       'Issues are not managed: no GitHub token and repository (set GITHUB_TOKEN and GITHUB_REPOSITORY).',
     );
   }
+  // Notices plan against the state the previous push left, and ride on this push (see cluster/notify.ts).
+  const notices = await prepareNotices(report, config, {
+    logger: deps.logger,
+    now: deps.now,
+    issues: out.issues,
+    blobUrl: deps.github?.blobUrl ?? null,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
   if (config.pushgatewayUrl) {
     if (config.dryRun) deps.logger.info(`dry-run: metrics for cluster ${report.cluster} were not pushed.`);
     else {
@@ -85,11 +96,17 @@ export async function publishClusterReport(
         ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
         ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        ...(notices ? { extraBody: notices.stateBody } : {}),
       });
       if (!push.ok) deps.logger.warning(push.message);
       else deps.logger.info(`Pushed metrics for cluster ${report.cluster} to ${push.target}.`);
       out.push = push;
     }
   }
+  if (notices)
+    out.notices = await sendNotices(notices, config, {
+      logger: deps.logger,
+      recorded: out.push?.ok === true,
+    });
   return out;
 }

@@ -170,6 +170,8 @@ export type PushReportOptions = Omit<PushMetricsOptions, 'body' | 'groupingKey' 
   now: Date;
   /** Namespaces the run was limited to (`namespaces` / `exclude-namespaces`); empty or absent: whole cluster. */
   scope?: { namespaces: readonly string[]; excludeNamespaces: readonly string[] };
+  /** More families to push in the same group (text exposition; e.g. the notices state). */
+  extraBody?: string;
 };
 
 /**
@@ -209,11 +211,11 @@ export async function pushReportMetrics(
   report: Pick<DriftReport, 'cluster' | 'workloads' | 'pods' | 'images' | 'complete' | 'errors'>,
   options: PushReportOptions,
 ): Promise<PushResult> {
-  const { now, scope, ...push } = options;
+  const { now, scope, extraBody, ...push } = options;
   return pushMetrics({
     ...push,
     groupingKey: reportGroupingKey(report.cluster, scope),
-    body: renderMetrics(report, { now, lastSuccess: report.complete }),
+    body: renderMetrics(report, { now, lastSuccess: report.complete }) + (extraBody ?? ''),
   });
 }
 
@@ -242,6 +244,19 @@ interface GatewayFamily {
   metrics?: { labels?: Record<string, string>; value?: string }[];
 }
 
+/** Returns the group with exactly these grouping labels (besides `instance`) in a `/api/v1/metrics` data list. */
+export function findGroup(
+  data: readonly unknown[],
+  group: Readonly<Record<string, string>>,
+): Record<string, unknown> | undefined {
+  const wanted = Object.entries(group);
+  return data.find((g) => {
+    const labels = (g as { labels?: Record<string, string> } | null)?.labels ?? {};
+    const extra = Object.keys(labels).filter((k) => k !== 'instance' && !(k in group));
+    return extra.length === 0 && wanted.every(([k, v]) => labels[k] === v);
+  }) as Record<string, unknown> | undefined;
+}
+
 /**
  * Returns the restart counts of the group `{job, cluster[, scope]}` from a `GET /api/v1/metrics` answer,
  * keyed `namespace/pod/container` (`restartKey`), when the group's last push is at most `maxAgeSeconds` old.
@@ -255,12 +270,7 @@ export function previousRestartsFromApi(
 ): PreviousRestarts {
   const data = (answer as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) return { ok: false, message: 'the gateway answer has no data list' };
-  const wanted = Object.entries(group);
-  const found = data.find((g: { labels?: Record<string, string> }) => {
-    const labels = g?.labels ?? {};
-    const extra = Object.keys(labels).filter((k) => k !== 'instance' && !(k in group));
-    return extra.length === 0 && wanted.every(([k, v]) => labels[k] === v);
-  }) as Record<string, GatewayFamily> | undefined;
+  const found = findGroup(data, group) as Record<string, GatewayFamily> | undefined;
   if (!found) return { ok: false, message: 'no previous push for this group' };
   const pushed = Number(found.push_time_seconds?.metrics?.[0]?.value);
   if (!Number.isFinite(pushed) || pushed <= 0) return { ok: false, message: 'the previous push has no time' };
@@ -283,6 +293,33 @@ export function previousRestartsFromApi(
  * (the run then goes on without the rate rule).
  */
 export async function readPreviousRestarts(options: ReadPreviousOptions): Promise<PreviousRestarts> {
+  const read = await readGatewayApi(options);
+  if (!read.ok) return read;
+  const group = { job: options.job, ...reportGroupingKey(options.cluster, options.scope) };
+  return previousRestartsFromApi(read.answer, group, options.now, options.maxAgeSeconds);
+}
+
+/** The previous push of a report's group as `/api/v1/metrics` shows it (families by name), or null. */
+export type GatewayGroup =
+  | { ok: true; group: Record<string, unknown> | null }
+  | { ok: false; message: string };
+
+/** Reads the group `{job, cluster[, scope]}` back from the gateway; never throws. */
+export async function readGatewayGroup(
+  options: Omit<ReadPreviousOptions, 'now' | 'maxAgeSeconds'>,
+): Promise<GatewayGroup> {
+  const read = await readGatewayApi(options);
+  if (!read.ok) return read;
+  const data = (read.answer as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return { ok: false, message: 'the gateway answer has no data list' };
+  const group = { job: options.job, ...reportGroupingKey(options.cluster, options.scope) };
+  return { ok: true, group: findGroup(data, group) ?? null };
+}
+
+/** `GET /api/v1/metrics` with the gateway's credentials; never throws. */
+async function readGatewayApi(
+  options: Pick<ReadPreviousOptions, 'url' | 'username' | 'password' | 'timeoutMs' | 'fetch'>,
+): Promise<{ ok: true; answer: unknown } | { ok: false; message: string }> {
   const { base, username: urlUser, password: urlPassword } = parseGatewayUrl(options.url);
   const target = new URL(`${base.pathname.replace(/\/+$/, '')}/api/v1/metrics`, base).toString();
   const username = options.username ?? urlUser;
@@ -303,8 +340,7 @@ export async function readPreviousRestarts(options: ReadPreviousOptions): Promis
         message: `Pushgateway ${base.host} answered ${response.status} to GET /api/v1/metrics`,
       };
     }
-    const group = { job: options.job, ...reportGroupingKey(options.cluster, options.scope) };
-    return previousRestartsFromApi(await response.json(), group, options.now, options.maxAgeSeconds);
+    return { ok: true, answer: await response.json() };
   } catch (err: unknown) {
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, message: `Pushgateway ${base.host} could not be read (${why})` };
