@@ -49,6 +49,8 @@ export interface ResponseObservation {
   rateLimit?: string;
   /** For 429: the raw `Retry-After` value (the checker's circuit breaker compares it with its cap). */
   retryAfter?: string;
+  /** A 429/503 asked to wait longer than the cap (ms, cap ms, epoch ms when it may be asked again). */
+  retryAfterBeyondCap?: { ms: number; capMs: number; at: number };
   /** Platform check results when platforms were required. */
   platforms?: { available: string[]; missing: string[] };
 }
@@ -134,6 +136,9 @@ export function classifyObservation(obs: Observation): RegistryCheck {
 
 function classifyNetwork(obs: NetworkObservation): RegistryCheck {
   const base = { status: 'registry_unavailable' as const, host: obs.host };
+  // The run-wide deadline (max-duration) cut the check: the message is the client's, naming the setting.
+  if (obs.code === 'ERR_MAX_DURATION')
+    return { ...base, message: sentence(`${obs.ref} was not checked: ${obs.message}`) };
   if (obs.timedOut) {
     const after = obs.timeoutMs !== undefined ? ` after ${obs.timeoutMs} ms` : '';
     return {
@@ -228,6 +233,23 @@ function classifyToken(obs: TokenObservation): RegistryCheck {
   };
 }
 
+/**
+ * A 429 (or 503) whose `Retry-After` is longer than the checker waits: the check ends at once as
+ * `rate_limited` and says when the registry will answer again.
+ */
+function rateLimitedBeyondCap(
+  obs: ResponseObservation,
+  base: RegistryCheck,
+  wait: { ms: number; capMs: number; at: number },
+): RegistryCheck {
+  const when = new Date(wait.at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    ...base,
+    status: 'rate_limited',
+    message: `${obs.host} rate-limited the check of ${obs.ref} (${obs.status}) and asked to wait ${Math.round(wait.ms / 1000)} s (Retry-After), longer than the ${Math.round(wait.capMs / 1000)} s this check waits; run again after ${when}, authenticate to get a higher limit, or use a mirror (the mirrors setting).`,
+  };
+}
+
 function classifyResponse(obs: ResponseObservation): RegistryCheck {
   const authenticated = obs.auth.credentialsSent;
   const base: RegistryCheck = {
@@ -279,6 +301,7 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
     return ok;
   }
 
+  if (obs.retryAfterBeyondCap) return rateLimitedBeyondCap(obs, base, obs.retryAfterBeyondCap);
   if (obs.status === 429 || codes.includes('TOOMANYREQUESTS')) {
     const limit = obs.rateLimit ? ` (${obs.rateLimit})` : '';
     return {

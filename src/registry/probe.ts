@@ -214,6 +214,7 @@ export class ProbeSession {
       if (parts.length) obs.rateLimit = excerpt(parts.join(', '));
       if (retryAfter) obs.retryAfter = retryAfter.slice(0, 100);
     }
+    if (res.retryAfterBeyondCap) obs.retryAfterBeyondCap = res.retryAfterBeyondCap;
     return obs;
   }
 
