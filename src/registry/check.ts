@@ -8,7 +8,12 @@ import { pullLocation } from '../image/reference.js';
 import type { ImageReference } from '../image/types.js';
 import { HostBreaker } from './breaker.js';
 import { classifyObservation, type Observation } from './classify.js';
-import { type DispatcherFactory, RegistryHttpClient, type RegistryLogger } from './client.js';
+import {
+  type DispatcherFactory,
+  RegistryHttpClient,
+  type RegistryLogger,
+  RUN_DEADLINE_CODE,
+} from './client.js';
 import type { CredentialResolver, RegistryCredential } from './credentials/types.js';
 import { Semaphore } from './limit.js';
 import { parsePlatform } from './platforms.js';
@@ -47,7 +52,7 @@ export interface RegistryCheckOptions {
   concurrency?: number;
   /** Checks in flight per registry host (also the connections per origin). Default 8. */
   perRegistryConcurrency?: number;
-  /** Per-request timeout (connect, headers, body), ms. Default 15000. */
+  /** Per-request deadline covering connect, headers and the whole body, ms. Default 15000. */
   timeoutMs?: number;
   /** Retries for network errors, 5xx and 429. Default 3. */
   retries?: number;
@@ -61,6 +66,12 @@ export interface RegistryCheckOptions {
    * exceeds `retryAfterCapMs` stops a host at once. 0 disables. Default 3.
    */
   hostFailureThreshold?: number;
+  /**
+   * Run-wide deadline for all checks together, ms from the start of this call; 0 = none. When it passes,
+   * requests in flight and waits end, and every image not yet answered is `registry_unavailable` (never
+   * `absent`) with a message naming the setting. Default 600000 (10 minutes).
+   */
+  maxDurationMs?: number;
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -87,7 +98,15 @@ export const REGISTRY_CHECK_DEFAULTS = {
   retryAfterCapMs: 60_000,
   backoffBaseMs: 500,
   hostFailureThreshold: 3,
+  maxDurationMs: 600_000,
 } as const;
+
+/**
+ * Hosts contacted for the first time at once, besides the overall limit: a host's first check mostly waits
+ * (connect, or a timeout when the host is dead), so dead hosts cost about one timeout together rather
+ * than one per `concurrency` of them.
+ */
+const FIRST_CONTACTS = 128;
 
 const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^\w[\w.-]{0,127}$/;
@@ -147,6 +166,7 @@ export async function checkImages(
   const now = o.now ?? Date.now;
   const logger = o.logger ? safeLogger(o.logger, secrets) : undefined;
   const debugOn = logger !== undefined && o.logger?.debugEnabled !== false;
+  const run = runDeadline(o.maxDurationMs);
   const client = new RegistryHttpClient({
     timeoutMs: o.timeoutMs,
     retries: o.retries,
@@ -161,10 +181,12 @@ export async function checkImages(
     logger,
     dispatcherFactory: o.dispatcherFactory,
     lookup: o.lookup,
+    runSignal: run.signal,
   });
   const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => secrets.add(s));
   const session = new ProbeSession(client, tokens, secrets, logger);
   const overall = new Semaphore(Math.max(1, o.concurrency));
+  const firstContacts = new Semaphore(Math.max(FIRST_CONTACTS, o.concurrency));
   const perHost = new Map<string, Semaphore>();
   const hostLimiter = (host: string) => {
     let s = perHost.get(host);
@@ -213,10 +235,11 @@ export async function checkImages(
   const unique = new Map<string, ImageReference>();
   for (const t of targets) if (!unique.has(t.key)) unique.set(t.key, t.ref);
 
-  const attemptAt = async (ep: Endpoint, target: ProbeTarget): Promise<RegistryCheck> => {
+  const attemptAt = async (ep: Endpoint, target: ProbeTarget, gate: Semaphore): Promise<RegistryCheck> => {
     const open = breaker.answer(ep.host, target.display);
     if (open) return open;
-    return overall.run(async () => {
+    return gate.run(async () => {
+      if (run.signal.aborted) return run.result(target.display, ep.host);
       const creds = await credentialsFor(ep.credentialHost, target.repository);
       const attempts: (RegistryCredential | undefined)[] = creds.length > 0 ? creds : [undefined];
       let result: RegistryCheck | undefined;
@@ -229,9 +252,14 @@ export async function checkImages(
           `${ep.host}: credential ${i + 1} of ${attempts.length} (${cred?.source ?? 'anonymous'}) failed; trying the next`,
         );
       }
+      if (obs?.kind === 'network' && obs.code === RUN_DEADLINE_CODE) return result as RegistryCheck;
       const retryAfterMs =
         obs?.kind === 'response' && obs.status === 429 ? parseRetryAfter(obs.retryAfter, now()) : undefined;
-      if (breaker.record(ep.host, result as RegistryCheck, retryAfterMs))
+      const facts = {
+        unreachable: obs?.kind === 'network',
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
+      if (breaker.record(ep.host, result as RegistryCheck, facts))
         logger?.warning(
           `stopped asking ${ep.host} after repeated failures (${result?.status}); its remaining images get that status without a request.`,
         );
@@ -246,10 +274,10 @@ export async function checkImages(
       let result: RegistryCheck | undefined;
       if (!breaker.healthy(ep.host)) {
         result = await probeGate(ep.host).run(async () =>
-          breaker.healthy(ep.host) ? undefined : attemptAt(ep, target),
+          breaker.healthy(ep.host) ? undefined : attemptAt(ep, target, firstContacts),
         );
       }
-      return result ?? attemptAt(ep, target);
+      return result ?? attemptAt(ep, target, overall);
     });
 
   // The policy depends only on the registry as written and the options: decided once per registry.
@@ -317,9 +345,31 @@ export async function checkImages(
       }),
     );
   } finally {
+    run.stop();
     await client.close();
   }
   return results;
+}
+
+/** The run-wide deadline: an AbortSignal that fires after `ms` (never when 0) and the answer it gives. */
+function runDeadline(ms: number): {
+  signal: AbortSignal;
+  stop: () => void;
+  result: (display: string, host: string) => RegistryCheck;
+} {
+  const controller = new AbortController();
+  const why = `max-duration of ${Math.round(ms / 1000)} s was reached before this check finished; raise max-duration (--max-duration, 0 = no limit), check fewer images, or fix the slow registries named in the other results`;
+  const timer = ms > 0 ? setTimeout(() => controller.abort(new Error(why)), ms) : undefined;
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    stop: () => clearTimeout(timer),
+    result: (display, host) => ({
+      status: 'registry_unavailable',
+      host,
+      message: `${display} was not checked: ${why}.`,
+    }),
+  };
 }
 
 function safeLogger(logger: RegistryLogger, secrets: Set<string>): RegistryLogger {
