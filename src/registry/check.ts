@@ -367,7 +367,7 @@ function runDeadline(ms: number): {
     result: (display, host) => ({
       status: 'registry_unavailable',
       host,
-      message: `${display} was not checked: ${why}.`,
+      message: `${display} was not checked at ${host}: ${why}.`,
     }),
   };
 }

@@ -5,7 +5,9 @@
  * @remarks The rules that prevent false alarms (registry-protocol.md §5, §12):
  * - `absent` needs a 404 carrying `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` (distribution answers
  *   `MANIFEST_UNKNOWN` for a missing repository too), obtained with the full Accept list from a registry
- *   that let us in: anonymously for this repository, or after we authenticated.
+ *   that let us in: anonymously for this repository, or after we authenticated. The 404 must come from
+ *   the registry's own origin (not from another one a redirect led to), and a host whose `/v2/` answers
+ *   404 is not a registry at all.
  * - A 401/403 without credentials is `authentication_failure`: Docker Hub, GHCR, Quay and GAR answer so
  *   for a missing repository and for a private one alike.
  * - Timeouts, 5xx, 429 and HTML pages are never `absent`.
@@ -45,6 +47,8 @@ export interface ResponseObservation {
   auth: AuthState;
   /** Result of `GET /v2/` when it was needed: true = 200/401 from a registry; false = 404 or HTML. */
   isRegistry?: boolean;
+  /** The host that gave this answer when a redirect led away from `host` (another origin). */
+  answeredBy?: string;
   /** For 429: the server's rate-limit headers (`ratelimit-remaining`), already redacted. */
   rateLimit?: string;
   /** For 429: the raw `Retry-After` value (the checker's circuit breaker compares it with its cap). */
@@ -138,7 +142,7 @@ function classifyNetwork(obs: NetworkObservation): RegistryCheck {
   const base = { status: 'registry_unavailable' as const, host: obs.host };
   // The run-wide deadline (max-duration) cut the check: the message is the client's, naming the setting.
   if (obs.code === 'ERR_MAX_DURATION')
-    return { ...base, message: sentence(`${obs.ref} was not checked: ${obs.message}`) };
+    return { ...base, message: sentence(`${obs.ref} was not checked at ${obs.host}: ${obs.message}`) };
   if (obs.timedOut) {
     const after = obs.timeoutMs !== undefined ? ` after ${obs.timeoutMs} ms` : '';
     return {
@@ -321,6 +325,14 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
   if (html) return notRegistry(`it answered ${obs.status} with an HTML page`);
 
   if (obs.status === 404) {
+    if (obs.isRegistry === false) return notRegistry('/v2/ does not answer like a registry');
+    if (obs.answeredBy !== undefined) {
+      return {
+        ...base,
+        bodyExcerpt: obs.bodyExcerpt,
+        message: `${obs.host} redirected the check of ${obs.ref} to ${obs.answeredBy}, which answered 404${codes.length ? ` ${codes.join(', ')}` : ''}; only the registry itself can prove an image absent, so absence is not proven: check the registry address and whatever redirects it.`,
+      };
+    }
     if (codes.some((c) => ABSENT_CODES.has(c))) {
       const what = obs.requestedDigest ? `digest ${obs.requestedDigest}` : 'tag';
       const how = authenticated
@@ -332,7 +344,6 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
         message: `${obs.ref} does not exist: ${obs.host} answered 404 ${codes.join(', ')} ${how} (the ${what} or the repository is unknown); push the image or fix the reference.`,
       };
     }
-    if (obs.isRegistry === false) return notRegistry('/v2/ does not answer like a registry');
     return {
       ...base,
       bodyExcerpt: obs.bodyExcerpt,

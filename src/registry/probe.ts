@@ -154,7 +154,9 @@ export class ProbeSession {
       challenge = get.challenge;
     }
     const obs = this.responseObservation(ep, target, res, auth, challenge);
-    if (res.status === 404 && !obs.errorCodes.length && !isHtmlContentType(obs.contentType)) {
+    // A 404 proves absence only from a registry: ask `/v2/` (once per host) whether one answers here, also
+    // when the 404 carries MANIFEST_UNKNOWN (any web server can write that body).
+    if (res.status === 404 && !isHtmlContentType(obs.contentType)) {
       obs.isRegistry = await this.ping(ep);
     }
     if (
@@ -204,6 +206,7 @@ export class ProbeSession {
     if (bodyText && (res.status < 200 || res.status >= 300 || !obs.digest))
       obs.bodyExcerpt = excerpt(bodyText, [...this.secrets]);
     if (challenge) obs.challenge = challenge;
+    if (res.url.host !== ep.host) obs.answeredBy = res.url.host;
     const remaining = headerValue(res.headers, 'ratelimit-remaining');
     if (res.status === 429) {
       const retryAfter = headerValue(res.headers, 'retry-after');

@@ -111,12 +111,18 @@ describe('manifest HEAD', () => {
     expect(f.seen.map((s) => s.method)).toEqual(['HEAD', 'GET']);
   });
 
-  it('404 MANIFEST_UNKNOWN (learned by GET) is absent', async () => {
-    const f = await fake((_req, res) => json(res, 404, manifestUnknown));
+  it('404 MANIFEST_UNKNOWN (learned by GET) from a registry is absent', async () => {
+    const f = await fake((req, res) =>
+      req.path === '/v2/' ? json(res, 200, {}) : json(res, 404, manifestUnknown),
+    );
     const run = await check(f.host, 'app', 'nope');
     expect(run.result.status).toBe('absent');
     expect(run.result.message).toContain(f.host);
-    expect(f.seen.map((s) => s.method)).toEqual(['HEAD', 'GET']);
+    expect(f.seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+      `HEAD ${manifestPath('app', 'nope')}`,
+      `GET ${manifestPath('app', 'nope')}`,
+      'GET /v2/',
+    ]);
   });
 
   it('checks each key once however many targets share it', async () => {
