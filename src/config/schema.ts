@@ -414,7 +414,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'number',
     default: 15,
     min: 1,
-    description: 'Seconds before one registry request is abandoned (then retried).',
+    description:
+      'Seconds one registry request may take in all: connect, headers and the whole body (then retried, unless the host never answered).',
     modes: BOTH,
   },
   {
