@@ -282,6 +282,14 @@ export async function checkImages(
 
   // The policy depends only on the registry as written and the options: decided once per registry.
   const decisions = new Map<string, PolicyDecision>();
+  const decisionFor = (registry: string): PolicyDecision => {
+    let decision = decisions.get(registry);
+    if (!decision) {
+      decision = decideEndpoints(registry, o);
+      decisions.set(registry, decision);
+    }
+    return decision;
+  };
   const checkOne = async (ref: ImageReference): Promise<RegistryCheck> => {
     const display = ref.normalized || ref.raw;
     const problem = referenceProblem(ref);
@@ -292,11 +300,7 @@ export async function checkImages(
         host: ref.registry,
         reason: problem,
       });
-    let decision = decisions.get(ref.registry);
-    if (!decision) {
-      decision = decideEndpoints(ref.registry, o);
-      decisions.set(ref.registry, decision);
-    }
+    const decision = decisionFor(ref.registry);
     if (!decision.ok)
       return classifyObservation({
         kind: 'refused',
@@ -324,6 +328,7 @@ export async function checkImages(
     return result as RegistryCheck;
   };
 
+  session.planRepositories(repositoriesByHost(unique.values(), (registry) => decisionFor(registry)));
   const results = new Map<string, RegistryCheck>();
   try {
     await Promise.all(
@@ -349,6 +354,25 @@ export async function checkImages(
     await client.close();
   }
   return results;
+}
+
+/** The repositories to check per endpoint host, in order, each once (for batched token requests). */
+function repositoriesByHost(
+  refs: Iterable<ImageReference>,
+  decide: (registry: string) => PolicyDecision,
+): Map<string, string[]> {
+  const byHost = new Map<string, Set<string>>();
+  for (const ref of refs) {
+    const decision = decide(ref.registry);
+    if (!decision.ok || referenceProblem(ref)) continue;
+    const repository = pullLocation(ref).repository;
+    for (const ep of decision.endpoints) {
+      const set = byHost.get(ep.host) ?? new Set<string>();
+      byHost.set(ep.host, set);
+      set.add(repository);
+    }
+  }
+  return new Map([...byHost].map(([host, set]) => [host, [...set]]));
 }
 
 /** The run-wide deadline: an AbortSignal that fires after `ms` (never when 0) and the answer it gives. */
