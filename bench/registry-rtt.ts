@@ -146,4 +146,8 @@ function report(o: RttOptions, runs: RunResult[]): void {
     `latency-bound limit = ${r.registryRequests} × ${o.rttMs} ms / ${concurrency} + ${o.repos} × ${o.rttMs} ms = ${limitMs.toFixed(0)} ms`,
   );
   console.log(`ratio measured / limit: ${(r.ms / limitMs).toFixed(2)}`);
+  const bareMs = (r.registryRequests * o.rttMs) / concurrency;
+  console.log(
+    `ratio to the bare manifest-request bound (${bareMs.toFixed(0)} ms, no token round trips at all): ${(r.ms / bareMs).toFixed(2)}`,
+  );
 }

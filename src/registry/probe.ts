@@ -357,7 +357,7 @@ export class ProbeSession {
       scope,
       credential,
       registryProtocol: this.registryProtocol(ep),
-      ...(batch && ownScope ? { alsoScopes: this.siblingScopes(ep, target.repository) } : {}),
+      ...(batch && ownScope ? { alsoScopes: () => this.siblingScopes(ep, target.repository) } : {}),
     });
     if (result.ok)
       return {

@@ -38,9 +38,10 @@ export interface TokenRequest {
   /**
    * Other scopes worth asking for in the same request (the registry's other repositories in this run):
    * the token spec lets a client repeat `scope`, so one round trip can serve many repositories. Scopes
-   * already cached or being fetched are left out.
+   * already cached or being fetched are left out. A function, called only when a request is sent, so that
+   * scopes are not used up by cache hits.
    */
-  alsoScopes?: readonly string[];
+  alsoScopes?: () => readonly string[];
 }
 
 /** Returns a stable, non-reversible identity for a credential (used only as a cache key). */
@@ -143,7 +144,8 @@ export class TokenCache {
         k,
         p.then((r) => {
           this.inflight.delete(k);
-          return r.ok ? r : this.get({ ...req, scope: extra, alsoScopes: [] });
+          const { alsoScopes: _none, ...single } = req;
+          return r.ok ? r : this.get({ ...single, scope: extra });
         }),
       );
     }
@@ -155,7 +157,7 @@ export class TokenCache {
   private extraScopes(req: TokenRequest): string[] {
     if (!req.alsoScopes || this.singleScopeRealms.has(req.challenge.realm)) return [];
     const now = this.now();
-    return req.alsoScopes.filter((s) => {
+    return req.alsoScopes().filter((s) => {
       if (s === req.scope || s.includes(' ')) return false;
       const k = cacheKey(req, s);
       const hit = this.cache.get(k);
