@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { referenceProblem } from '../../src/registry/check.js';
+import { RegistryHttpClient } from '../../src/registry/client.js';
 import { errorCodes } from '../../src/registry/probe.js';
 import { excerpt, MAX_EXCERPT_CHARS, redact } from '../../src/registry/redact.js';
-import { RegistryHttpClient } from '../../src/registry/client.js';
 import { credentialIdentity, parseTokenResponse, TokenCache } from '../../src/registry/token.js';
 import { json, ref, useFakes } from './fakes.js';
 
