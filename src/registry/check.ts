@@ -4,6 +4,7 @@
  */
 import type { lookup as dnsLookup } from 'node:dns';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { pullLocation } from '../image/reference.js';
 import type { ImageReference } from '../image/types.js';
 import { HostBreaker } from './breaker.js';
@@ -176,7 +177,8 @@ export async function checkImages(
     extraCa,
     allowLinkLocal: o.allowLinkLocal,
     random: o.random ?? Math.random,
-    sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    // The default wait ends with the run-wide deadline too, so no timer outlives the checks.
+    sleep: o.sleep ?? ((ms) => delay(ms, undefined, { signal: run.signal }).catch(() => undefined)),
     now: o.now ?? Date.now,
     logger,
     dispatcherFactory: o.dispatcherFactory,

@@ -274,3 +274,17 @@ describe("Alibaba Cloud's metadata address", () => {
     expect(d.origins.filter((o) => o.includes('100.100.100.200'))).toEqual([]);
   });
 });
+
+describe('max-duration during a wait', () => {
+  it('a Retry-After wait within the cap ends when max-duration passes', async () => {
+    const f = await fake((_req, res) => json(res, 503, {}, { 'retry-after': '30' }));
+    const { results, ms } = await checkAll([ref(f.host, 'app', 'v1')], {
+      maxDurationMs: 1000,
+      plainHttpRegistries: [f.host],
+    });
+    expect(results[0]?.status).toBe('registry_unavailable');
+    expect(results[0]?.message).toMatch(/was not checked at .*: max-duration of 1 s was reached/);
+    expect(f.seen).toHaveLength(1);
+    expect(ms).toBeLessThan(10_000);
+  });
+});
