@@ -74,6 +74,7 @@ export interface Config {
   registryConcurrency: number;
   timeout: number;
   retries: number;
+  maxDuration: number;
   onlyChanged: boolean;
   checkName: string;
   githubToken: string | null;
@@ -427,7 +428,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'number',
     default: 15,
     min: 1,
-    description: 'Seconds before one registry request is abandoned (then retried).',
+    description:
+      'Seconds one registry request may take in all: connect, headers and the whole body (then retried, unless the host never answered).',
     modes: BOTH,
   },
   {
@@ -438,6 +440,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 3,
     min: 0,
     description: 'Retries for network errors, 5xx and 429 answers (with backoff, honouring Retry-After).',
+    modes: BOTH,
+  },
+  {
+    key: 'maxDuration',
+    input: 'max-duration',
+    flag: 'max-duration',
+    type: 'number',
+    default: 600,
+    min: 0,
+    description:
+      'Seconds all registry checks of a run may take together (0 = no limit). When it passes, every image not yet checked is registry_unavailable (never absent) with a message. The default, 10 minutes, keeps a run well inside a typical CI job budget.',
     modes: BOTH,
   },
   {

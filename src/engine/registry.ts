@@ -63,6 +63,7 @@ export function createRegistryChecker(
         perRegistryConcurrency: config.registryConcurrency,
         timeoutMs: config.timeout * 1000,
         retries: config.retries,
+        maxDurationMs: config.maxDuration * 1000,
         logger: {
           debug: (m: string) => deps.logger.debug(m),
           warning: (m: string) => deps.logger.warning(m),

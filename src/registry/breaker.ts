@@ -1,6 +1,7 @@
 /**
- * A per-host circuit breaker for one check run: after a rate limit longer than the checker waits, or after
- * a few consecutive failures of the same kind, a host is "open" and its remaining images are answered at
+ * A per-host circuit breaker for one check run: after a rate limit longer than the checker waits, after
+ * a host that never answered could not be reached at all, or after a few consecutive failures of the same
+ * kind, a host is "open" and its remaining images are answered at
  * once with that status instead of each paying its own timeouts, retries and `Retry-After` waits.
  * Until a host has answered successfully (and again after each failure), its checks go one at a time, so
  * a dead host costs about `threshold × (retries + 1)` requests rather than that per image in flight.
@@ -16,6 +17,8 @@ interface HostState {
   status?: BreakerStatus;
   /** Whether the host answered successfully since its last failure. */
   healthy: boolean;
+  /** Whether the host ever answered successfully in this run. */
+  answered: boolean;
   /** Set when the breaker opened: the text that follows "was not checked: ". */
   open?: { status: BreakerStatus; why: string };
 }
@@ -26,6 +29,14 @@ export interface BreakerOptions {
   threshold: number;
   /** The longest `Retry-After` the client honours, ms; a longer one opens the host at once. */
   retryAfterCapMs: number;
+}
+
+/** What {@link HostBreaker.record} knows about one result besides its status. */
+export interface RecordFacts {
+  /** The `Retry-After` of a final 429, ms. */
+  retryAfterMs?: number;
+  /** The check failed below HTTP (no answer: refused, unreachable, DNS, TLS, timed out). */
+  unreachable?: boolean;
 }
 
 /** Per-host failure counting and the answers for the images of an open host. */
@@ -40,7 +51,7 @@ export class HostBreaker {
   private state(host: string): HostState {
     let s = this.hosts.get(host);
     if (!s) {
-      s = { failures: 0, healthy: false };
+      s = { failures: 0, healthy: false, answered: false };
       this.hosts.set(host, s);
     }
     return s;
@@ -62,11 +73,11 @@ export class HostBreaker {
   }
 
   /**
-   * Records the result of one check at `host`; `retryAfterMs` is the `Retry-After` of a final 429.
-   * Failures (`rate_limited`, `registry_unavailable`) count, anything else resets the count. Returns true
-   * when this result opened the host.
+   * Records the result of one check at `host`. Failures (`rate_limited`, `registry_unavailable`) count,
+   * anything else resets the count. Returns true when this result opened the host.
    */
-  record(host: string, result: RegistryCheck, retryAfterMs?: number): boolean {
+  record(host: string, result: RegistryCheck, facts: RecordFacts = {}): boolean {
+    const { retryAfterMs } = facts;
     if (this.options.threshold <= 0) return false;
     const s = this.state(host);
     if (s.open) return false;
@@ -75,6 +86,7 @@ export class HostBreaker {
         s.failures = 0;
         delete s.status;
         s.healthy = true;
+        s.answered = true;
       }
       return false;
     }
@@ -86,6 +98,15 @@ export class HostBreaker {
       s.open = {
         status: 'rate_limited',
         why: `${host} rate-limited an earlier check and asked to wait ${seconds(retryAfterMs)} (Retry-After), longer than the ${seconds(cap)} this check waits, so the check stopped asking it for the remaining images; authenticate to get a higher limit, use a mirror (the mirrors setting), or run again later.`,
+      };
+      return true;
+    }
+    if (facts.unreachable && !s.answered) {
+      // The host has not answered once in this run and its own request (with retries) found nobody there:
+      // the next image would wait the same timeout, so one dead host costs one check, not `threshold`.
+      s.open = {
+        status: result.status,
+        why: `${host} could not be reached by an earlier check (${(result.message ?? result.status).replace(/\.$/, '')}), so the check did not ask it again for the remaining images; fix the registry or the runner's access to it, or run again later.`,
       };
       return true;
     }

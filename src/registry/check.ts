@@ -4,11 +4,17 @@
  */
 import type { lookup as dnsLookup } from 'node:dns';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { pullLocation } from '../image/reference.js';
 import type { ImageReference } from '../image/types.js';
 import { HostBreaker } from './breaker.js';
 import { classifyObservation, type Observation } from './classify.js';
-import { type DispatcherFactory, RegistryHttpClient, type RegistryLogger } from './client.js';
+import {
+  type DispatcherFactory,
+  RegistryHttpClient,
+  type RegistryLogger,
+  RUN_DEADLINE_CODE,
+} from './client.js';
 import type { CredentialResolver, RegistryCredential } from './credentials/types.js';
 import { Semaphore } from './limit.js';
 import { parsePlatform } from './platforms.js';
@@ -49,7 +55,7 @@ export interface RegistryCheckOptions {
   concurrency?: number;
   /** Checks in flight per registry host (also the connections per origin). Default 8. */
   perRegistryConcurrency?: number;
-  /** Per-request timeout (connect, headers, body), ms. Default 15000. */
+  /** Per-request deadline covering connect, headers and the whole body, ms. Default 15000. */
   timeoutMs?: number;
   /** Retries for network errors, 5xx and 429. Default 3. */
   retries?: number;
@@ -63,6 +69,12 @@ export interface RegistryCheckOptions {
    * exceeds `retryAfterCapMs` stops a host at once. 0 disables. Default 3.
    */
   hostFailureThreshold?: number;
+  /**
+   * Run-wide deadline for all checks together, ms from the start of this call; 0 = none. When it passes,
+   * requests in flight and waits end, and every image not yet answered is `registry_unavailable` (never
+   * `absent`) with a message naming the setting. Default 600000 (10 minutes).
+   */
+  maxDurationMs?: number;
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -90,7 +102,15 @@ export const REGISTRY_CHECK_DEFAULTS = {
   retryAfterCapMs: 60_000,
   backoffBaseMs: 500,
   hostFailureThreshold: 3,
+  maxDurationMs: 600_000,
 } as const;
+
+/**
+ * Hosts contacted for the first time at once, besides the overall limit: a host's first check mostly waits
+ * (connect, or a timeout when the host is dead), so dead hosts cost about one timeout together rather
+ * than one per `concurrency` of them.
+ */
+const FIRST_CONTACTS = 128;
 
 const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^\w[\w.-]{0,127}$/;
@@ -150,6 +170,7 @@ export async function checkImages(
   const now = o.now ?? Date.now;
   const logger = o.logger ? safeLogger(o.logger, secrets) : undefined;
   const debugOn = logger !== undefined && o.logger?.debugEnabled !== false;
+  const run = runDeadline(o.maxDurationMs);
   const client = new RegistryHttpClient({
     timeoutMs: o.timeoutMs,
     retries: o.retries,
@@ -159,15 +180,18 @@ export async function checkImages(
     extraCa,
     allowLinkLocal: o.allowLinkLocal,
     random: o.random ?? Math.random,
-    sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    // The default wait ends with the run-wide deadline too, so no timer outlives the checks.
+    sleep: o.sleep ?? ((ms) => delay(ms, undefined, { signal: run.signal }).catch(() => undefined)),
     now: o.now ?? Date.now,
     logger,
     dispatcherFactory: o.dispatcherFactory,
     lookup: o.lookup,
+    runSignal: run.signal,
   });
   const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => secrets.add(s));
   const session = new ProbeSession(client, tokens, secrets, logger);
   const overall = new Semaphore(Math.max(1, o.concurrency));
+  const firstContacts = new Semaphore(Math.max(FIRST_CONTACTS, o.concurrency));
   const perHost = new Map<string, Semaphore>();
   const hostLimiter = (host: string) => {
     let s = perHost.get(host);
@@ -216,10 +240,11 @@ export async function checkImages(
   const unique = new Map<string, ImageReference>();
   for (const t of targets) if (!unique.has(t.key)) unique.set(t.key, t.ref);
 
-  const attemptAt = async (ep: Endpoint, target: ProbeTarget): Promise<RegistryCheck> => {
+  const attemptAt = async (ep: Endpoint, target: ProbeTarget, gate: Semaphore): Promise<RegistryCheck> => {
     const open = breaker.answer(ep.host, target.display);
     if (open) return open;
-    return overall.run(async () => {
+    return gate.run(async () => {
+      if (run.signal.aborted) return run.result(target.display, ep.host);
       const creds = await credentialsFor(ep.credentialHost, target.repository);
       const attempts: (RegistryCredential | undefined)[] = creds.length > 0 ? creds : [undefined];
       let result: RegistryCheck | undefined;
@@ -232,9 +257,14 @@ export async function checkImages(
           `${ep.host}: credential ${i + 1} of ${attempts.length} (${cred?.source ?? 'anonymous'}) failed; trying the next`,
         );
       }
+      if (obs?.kind === 'network' && obs.code === RUN_DEADLINE_CODE) return result as RegistryCheck;
       const retryAfterMs =
         obs?.kind === 'response' && obs.status === 429 ? parseRetryAfter(obs.retryAfter, now()) : undefined;
-      if (breaker.record(ep.host, result as RegistryCheck, retryAfterMs))
+      const facts = {
+        unreachable: obs?.kind === 'network',
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
+      if (breaker.record(ep.host, result as RegistryCheck, facts))
         logger?.warning(
           `stopped asking ${ep.host} after repeated failures (${result?.status}); its remaining images get that status without a request.`,
         );
@@ -249,14 +279,22 @@ export async function checkImages(
       let result: RegistryCheck | undefined;
       if (!breaker.healthy(ep.host)) {
         result = await probeGate(ep.host).run(async () =>
-          breaker.healthy(ep.host) ? undefined : attemptAt(ep, target),
+          breaker.healthy(ep.host) ? undefined : attemptAt(ep, target, firstContacts),
         );
       }
-      return result ?? attemptAt(ep, target);
+      return result ?? attemptAt(ep, target, overall);
     });
 
   // The policy depends only on the registry as written and the options: decided once per registry.
   const decisions = new Map<string, PolicyDecision>();
+  const decisionFor = (registry: string): PolicyDecision => {
+    let decision = decisions.get(registry);
+    if (!decision) {
+      decision = decideEndpoints(registry, o);
+      decisions.set(registry, decision);
+    }
+    return decision;
+  };
   const checkOne = async (ref: ImageReference): Promise<RegistryCheck> => {
     const display = ref.normalized || ref.raw;
     const problem = referenceProblem(ref);
@@ -267,11 +305,7 @@ export async function checkImages(
         host: ref.registry,
         reason: problem,
       });
-    let decision = decisions.get(ref.registry);
-    if (!decision) {
-      decision = decideEndpoints(ref.registry, o);
-      decisions.set(ref.registry, decision);
-    }
+    const decision = decisionFor(ref.registry);
     if (!decision.ok)
       return classifyObservation({
         kind: 'refused',
@@ -300,6 +334,7 @@ export async function checkImages(
     return result as RegistryCheck;
   };
 
+  session.planRepositories(repositoriesByHost(unique.values(), (registry) => decisionFor(registry)));
   const results = new Map<string, RegistryCheck>();
   try {
     await Promise.all(
@@ -321,9 +356,50 @@ export async function checkImages(
       }),
     );
   } finally {
+    run.stop();
     await client.close();
   }
   return results;
+}
+
+/** The repositories to check per endpoint host, in order, each once (for batched token requests). */
+function repositoriesByHost(
+  refs: Iterable<ImageReference>,
+  decide: (registry: string) => PolicyDecision,
+): Map<string, string[]> {
+  const byHost = new Map<string, Set<string>>();
+  for (const ref of refs) {
+    const decision = decide(ref.registry);
+    if (!decision.ok || referenceProblem(ref)) continue;
+    const repository = pullLocation(ref).repository;
+    for (const ep of decision.endpoints) {
+      const set = byHost.get(ep.host) ?? new Set<string>();
+      byHost.set(ep.host, set);
+      set.add(repository);
+    }
+  }
+  return new Map([...byHost].map(([host, set]) => [host, [...set]]));
+}
+
+/** The run-wide deadline: an AbortSignal that fires after `ms` (never when 0) and the answer it gives. */
+function runDeadline(ms: number): {
+  signal: AbortSignal;
+  stop: () => void;
+  result: (display: string, host: string) => RegistryCheck;
+} {
+  const controller = new AbortController();
+  const why = `max-duration of ${Math.round(ms / 1000)} s was reached before this check finished; raise max-duration (--max-duration, 0 = no limit), check fewer images, or fix the slow registries named in the other results`;
+  const timer = ms > 0 ? setTimeout(() => controller.abort(new Error(why)), ms) : undefined;
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    stop: () => clearTimeout(timer),
+    result: (display, host) => ({
+      status: 'registry_unavailable',
+      host,
+      message: `${display} was not checked at ${host}: ${why}.`,
+    }),
+  };
 }
 
 function safeLogger(logger: RegistryLogger, secrets: Set<string>): RegistryLogger {

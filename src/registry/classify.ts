@@ -5,7 +5,9 @@
  * @remarks The rules that prevent false alarms (registry-protocol.md §5, §12):
  * - `absent` needs a 404 carrying `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` (distribution answers
  *   `MANIFEST_UNKNOWN` for a missing repository too), obtained with the full Accept list from a registry
- *   that let us in: anonymously for this repository, or after we authenticated.
+ *   that let us in: anonymously for this repository, or after we authenticated. The 404 must come from
+ *   the registry's own origin (not from another one a redirect led to), and a host whose `/v2/` answers
+ *   404 is not a registry at all.
  * - A 401/403 without credentials is `authentication_failure`: Docker Hub, GHCR, Quay and GAR answer so
  *   for a missing repository and for a private one alike.
  * - Timeouts, 5xx, 429 and HTML pages are never `absent`.
@@ -45,10 +47,14 @@ export interface ResponseObservation {
   auth: AuthState;
   /** Result of `GET /v2/` when it was needed: true = 200/401 from a registry; false = 404 or HTML. */
   isRegistry?: boolean;
+  /** The host that gave this answer when a redirect led away from `host` (another origin). */
+  answeredBy?: string;
   /** For 429: the server's rate-limit headers (`ratelimit-remaining`), already redacted. */
   rateLimit?: string;
   /** For 429: the raw `Retry-After` value (the checker's circuit breaker compares it with its cap). */
   retryAfter?: string;
+  /** A 429/503 asked to wait longer than the cap (ms, cap ms, epoch ms when it may be asked again). */
+  retryAfterBeyondCap?: { ms: number; capMs: number; at: number };
   /** Platform check results when platforms were required. */
   platforms?: { available: string[]; missing: string[] };
 }
@@ -134,6 +140,9 @@ export function classifyObservation(obs: Observation): RegistryCheck {
 
 function classifyNetwork(obs: NetworkObservation): RegistryCheck {
   const base = { status: 'registry_unavailable' as const, host: obs.host };
+  // The run-wide deadline (max-duration) cut the check: the message is the client's, naming the setting.
+  if (obs.code === 'ERR_MAX_DURATION')
+    return { ...base, message: sentence(`${obs.ref} was not checked at ${obs.host}: ${obs.message}`) };
   if (obs.timedOut) {
     const after = obs.timeoutMs !== undefined ? ` after ${obs.timeoutMs} ms` : '';
     return {
@@ -228,6 +237,23 @@ function classifyToken(obs: TokenObservation): RegistryCheck {
   };
 }
 
+/**
+ * A 429 (or 503) whose `Retry-After` is longer than the checker waits: the check ends at once as
+ * `rate_limited` and says when the registry will answer again.
+ */
+function rateLimitedBeyondCap(
+  obs: ResponseObservation,
+  base: RegistryCheck,
+  wait: { ms: number; capMs: number; at: number },
+): RegistryCheck {
+  const when = new Date(wait.at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    ...base,
+    status: 'rate_limited',
+    message: `${obs.host} rate-limited the check of ${obs.ref} (${obs.status}) and asked to wait ${Math.round(wait.ms / 1000)} s (Retry-After), longer than the ${Math.round(wait.capMs / 1000)} s this check waits; run again after ${when}, authenticate to get a higher limit, or use a mirror (the mirrors setting).`,
+  };
+}
+
 function classifyResponse(obs: ResponseObservation): RegistryCheck {
   const authenticated = obs.auth.credentialsSent;
   const base: RegistryCheck = {
@@ -279,6 +305,7 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
     return ok;
   }
 
+  if (obs.retryAfterBeyondCap) return rateLimitedBeyondCap(obs, base, obs.retryAfterBeyondCap);
   if (obs.status === 429 || codes.includes('TOOMANYREQUESTS')) {
     const limit = obs.rateLimit ? ` (${obs.rateLimit})` : '';
     return {
@@ -298,6 +325,14 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
   if (html) return notRegistry(`it answered ${obs.status} with an HTML page`);
 
   if (obs.status === 404) {
+    if (obs.isRegistry === false) return notRegistry('/v2/ does not answer like a registry');
+    if (obs.answeredBy !== undefined) {
+      return {
+        ...base,
+        bodyExcerpt: obs.bodyExcerpt,
+        message: `${obs.host} redirected the check of ${obs.ref} to ${obs.answeredBy}, which answered 404${codes.length ? ` ${codes.join(', ')}` : ''}; only the registry itself can prove an image absent, so absence is not proven: check the registry address and whatever redirects it.`,
+      };
+    }
     if (codes.some((c) => ABSENT_CODES.has(c))) {
       const what = obs.requestedDigest ? `digest ${obs.requestedDigest}` : 'tag';
       const how = authenticated
@@ -309,7 +344,6 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
         message: `${obs.ref} does not exist: ${obs.host} answered 404 ${codes.join(', ')} ${how} (the ${what} or the repository is unknown); push the image or fix the reference.`,
       };
     }
-    if (obs.isRegistry === false) return notRegistry('/v2/ does not answer like a registry');
     return {
       ...base,
       bodyExcerpt: obs.bodyExcerpt,

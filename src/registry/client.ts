@@ -38,6 +38,11 @@ export interface HttpResponse {
   url: URL;
   /** Whether the final request carried an `Authorization` header. */
   sentAuthorization: boolean;
+  /**
+   * Set when a 429/503 asked to wait longer than the cap: the response came back at once instead of a
+   * wait nobody would sit through (the check reports `rate_limited` with when to come back).
+   */
+  retryAfterBeyondCap?: { ms: number; capMs: number; at: number };
 }
 
 /** A request that failed below HTTP (DNS, connect, TLS, reset, timeout, refused by policy). */
@@ -99,9 +104,19 @@ export interface HttpClientOptions {
   dispatcherFactory?: DispatcherFactory;
   /** DNS lookup used at connect time (tests); defaults to `dns.lookup`. */
   lookup?: typeof dnsLookup;
+  /**
+   * The run-wide deadline: when it aborts, requests in flight and backoff waits end at once with a
+   * {@link RegistryNetworkError} of code {@link RUN_DEADLINE_CODE} whose message is the signal's reason.
+   */
+  runSignal?: AbortSignal;
 }
 
 const DEFAULT_MAX_BODY = 64 * 1024;
+const REFUSED_CODE = 'ERR_LINK_LOCAL_REFUSED';
+/** The code of a request cut by the run-wide deadline (`max-duration`). */
+export const RUN_DEADLINE_CODE = 'ERR_MAX_DURATION';
+/** The code of a request cut by its own deadline (connect + headers + the whole body). */
+const DEADLINE_CODE = 'ERR_REQUEST_DEADLINE';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',
@@ -116,14 +131,15 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CONNECT_TIMEOUT',
+  DEADLINE_CODE,
 ]);
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CONNECT_TIMEOUT',
   'ETIMEDOUT',
+  DEADLINE_CODE,
 ]);
-const REFUSED_CODE = 'ERR_LINK_LOCAL_REFUSED';
 
 /** Whether an error means "this port does not speak TLS" (the cue for a loopback plain-HTTP fallback). */
 export function isTlsProtocolError(err: unknown): boolean {
@@ -148,6 +164,8 @@ export class RegistryHttpClient {
    */
   private readonly headCloses = new Set<string>();
   private readonly refusedHostnames = new Map<string, boolean>();
+  /** Origins that answered at least once (HTTP, any status) in this run. */
+  private readonly answered = new Set<string>();
   private readonly ca: string[] | undefined;
 
   private readonly options: HttpClientOptions;
@@ -191,7 +209,7 @@ export class RegistryHttpClient {
   }
 
   private async requestWithRetries(req: HttpRequest): Promise<HttpResponse> {
-    const { retries, backoffBaseMs, retryAfterCapMs, random, sleep, now, logger } = this.options;
+    const { retries, backoffBaseMs, retryAfterCapMs, random, now, logger } = this.options;
     const maxAttempts = req.retry === false ? 0 : retries;
     // Parse errors retried on a fresh connection: connections opened before the switch to
     // close-after-HEAD may still hold a late HEAD body, so allow a few.
@@ -215,15 +233,30 @@ export class RegistryHttpClient {
           attempt--;
           continue;
         }
-        if (attempt < maxAttempts && RETRYABLE_CODES.has(e.code) && !e.refused) {
+        if (attempt < maxAttempts && this.retryable(e, req.url.origin)) {
           const delay = backoffDelay(attempt, backoffBaseMs, random, retryAfterCapMs);
           logger?.debug(
             `${req.method} ${req.url.host}${req.url.pathname}: ${e.code}, retry ${attempt + 1}/${maxAttempts} in ${delay} ms`,
           );
-          await sleep(delay);
+          await this.wait(delay, req.url.host);
           continue;
         }
         throw e;
+      }
+      this.answered.add(req.url.origin);
+      if (isRetryableStatus(res.status)) {
+        // A wait past the cap is not shortened to the cap (the server would refuse again): answer now.
+        const retryAfter = parseRetryAfter(headerValue(res.headers, 'retry-after'), now());
+        if (
+          retryAfter !== undefined &&
+          retryAfter > retryAfterCapMs &&
+          (res.status === 429 || res.status === 503)
+        ) {
+          return {
+            ...res,
+            retryAfterBeyondCap: { ms: retryAfter, capMs: retryAfterCapMs, at: now() + retryAfter },
+          };
+        }
       }
       if (attempt < maxAttempts && isRetryableStatus(res.status)) {
         const retryAfter = parseRetryAfter(headerValue(res.headers, 'retry-after'), now());
@@ -236,11 +269,44 @@ export class RegistryHttpClient {
         logger?.debug(
           `${req.method} ${req.url.host}${req.url.pathname}: ${res.status}, retry ${attempt + 1}/${maxAttempts} in ${delay} ms`,
         );
-        await sleep(delay);
+        await this.wait(delay, req.url.host);
         continue;
       }
       return res;
     }
+  }
+
+  /**
+   * Whether a failed attempt is worth repeating. A timeout is repeated only at an origin that has answered
+   * before in this run: a host that let a whole deadline pass without ever answering is dead or
+   * black-holed, and repeating would multiply the wait by `retries + 1`.
+   */
+  private retryable(e: RegistryNetworkError, origin: string): boolean {
+    if (e.refused || !RETRYABLE_CODES.has(e.code)) return false;
+    return !e.timedOut || this.answered.has(origin);
+  }
+
+  /** A backoff wait that ends early (with the run-deadline error) when the run-wide deadline passes. */
+  private async wait(ms: number, host: string): Promise<void> {
+    const signal = this.options.runSignal;
+    if (!signal) return this.options.sleep(ms);
+    this.throwIfRunOver(host);
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.options.sleep(ms), aborted]);
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+    this.throwIfRunOver(host);
+  }
+
+  private throwIfRunOver(host: string): void {
+    const signal = this.options.runSignal;
+    if (signal?.aborted) throw runDeadlineError(signal, host);
   }
 
   private async once(req: HttpRequest): Promise<HttpResponse> {
@@ -249,28 +315,50 @@ export class RegistryHttpClient {
     if (!this.options.allowLinkLocal && this.refusedHostname(req.url.hostname)) {
       throw new RegistryNetworkError(linkLocalReason(req.url.host), REFUSED_CODE, req.url.host, false, true);
     }
+    this.throwIfRunOver(req.url.host);
     const dispatcher = this.pool(req.url, req.insecure === true);
     const headers = req.headers ?? {};
-    const res = await dispatcher.request({
-      origin: req.url.origin,
-      path: `${req.url.pathname}${req.url.search}`,
-      method: req.method,
-      headers,
-      body: req.body,
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
-      reset: req.method === 'HEAD' && !this.headCloses.has(req.url.origin) ? false : undefined,
-    });
-    const max = req.method === 'HEAD' ? 0 : (req.maxBodyBytes ?? DEFAULT_MAX_BODY);
-    const { body, truncated } = await readBounded(res.body, max);
-    return {
-      status: res.statusCode,
-      headers: res.headers,
-      body,
-      truncated,
-      url: req.url,
-      sentAuthorization: headers.authorization !== undefined,
-    };
+    // One deadline for the whole exchange: undici's headersTimeout/bodyTimeout are idle timeouts that
+    // restart with every chunk, so a registry dripping its body would otherwise never time out.
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const run = this.options.runSignal;
+    const signal = run ? AbortSignal.any([deadline, run]) : deadline;
+    try {
+      const res = await dispatcher.request({
+        origin: req.url.origin,
+        path: `${req.url.pathname}${req.url.search}`,
+        method: req.method,
+        headers,
+        body: req.body,
+        signal,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        reset: req.method === 'HEAD' && !this.headCloses.has(req.url.origin) ? false : undefined,
+      });
+      const max = req.method === 'HEAD' ? 0 : (req.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      const { body, truncated } = await readBounded(res.body, max);
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body,
+        truncated,
+        url: req.url,
+        sentAuthorization: headers.authorization !== undefined,
+      };
+    } catch (err) {
+      if (run?.aborted) throw runDeadlineError(run, req.url.host);
+      if (deadline.aborted) {
+        throw new RegistryNetworkError(
+          `no complete answer within ${this.options.timeoutMs} ms`,
+          DEADLINE_CODE,
+          req.url.host,
+          true,
+          false,
+          this.options.timeoutMs,
+        );
+      }
+      throw err;
+    }
   }
 
   /** {@link isRefusedAddress}, remembered per hostname (a run asks the same few hosts many times). */
@@ -314,6 +402,17 @@ export class RegistryHttpClient {
     this.pools.clear();
     await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
   }
+}
+
+function runDeadlineError(signal: AbortSignal, host: string): RegistryNetworkError {
+  const reason: unknown = signal.reason;
+  const message =
+    reason instanceof Error
+      ? reason.message
+      : typeof reason === 'string'
+        ? reason
+        : 'the run-wide deadline passed';
+  return new RegistryNetworkError(message, RUN_DEADLINE_CODE, host, false, false);
 }
 
 /** Whether undici failed to parse a response (its `HTTPParserError`, whose `code` may be missing). */

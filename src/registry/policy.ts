@@ -83,9 +83,18 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
+/** Alibaba Cloud's metadata service (ECS), outside 169.254.0.0/16, as 8 hex digits. */
+const ALIBABA_METADATA_HEX = '646464c8';
+
+/** Whether an IPv4 address, as 8 lower-case hex digits, is link-local or a cloud metadata endpoint. */
+function isRefusedV4Hex(hex: string): boolean {
+  return hex.startsWith('a9fe') || hex === ALIBABA_METADATA_HEX;
+}
+
 /**
- * Whether an IP address is link-local or a cloud metadata endpoint: 169.254.0.0/16 (IPv4, and embedded in
- * IPv6 as mapped, compatible, NAT64 or 6to4 addresses), fe80::/10 and `fd00:ec2::254` (AWS IMDS over IPv6).
+ * Whether an IP address is link-local or a cloud metadata endpoint: 169.254.0.0/16 and Alibaba Cloud's
+ * 100.100.100.200 (IPv4, and embedded in IPv6 as mapped, compatible, NAT64 or 6to4 addresses), fe80::/10
+ * and `fd00:ec2::254` (AWS IMDS over IPv6).
  */
 export function isRefusedAddress(address: string): boolean {
   const a = address
@@ -93,7 +102,13 @@ export function isRefusedAddress(address: string): boolean {
     .replace(/^\[|\]$/g, '')
     .replace(/%.*$/, '');
   const v = isIP(a);
-  if (v === 4) return a.startsWith('169.254.');
+  if (v === 4)
+    return isRefusedV4Hex(
+      a
+        .split('.')
+        .map((o) => Number(o).toString(16).padStart(2, '0'))
+        .join(''),
+    );
   if (v !== 6) return false;
   const full = expandIPv6(a);
   if (full === undefined) return false;
@@ -101,15 +116,15 @@ export function isRefusedAddress(address: string): boolean {
   const first = Number.parseInt(full.slice(0, 4), 16);
   if ((first & 0xffc0) === 0xfe80) return true;
   // IPv4 embedded in IPv6: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d (the last
-  // 32 bits), and 6to4 2002:AABB:CCDD:: (bits 16-47): each reaches 169.254.0.0/16 on a network that routes it.
+  // 32 bits), and 6to4 2002:AABB:CCDD:: (bits 16-47): each reaches the IPv4 address on a network that routes it.
   for (const prefix of [
     '0000:0000:0000:0000:0000:ffff:',
     '0000:0000:0000:0000:0000:0000:',
     '0064:ff9b:0000:0000:0000:0000:',
   ]) {
-    if (full.startsWith(prefix)) return full.slice(30, 34) === 'a9fe';
+    if (full.startsWith(prefix)) return isRefusedV4Hex(full.slice(30, 34) + full.slice(35, 39));
   }
-  if (full.startsWith('2002:')) return full.slice(5, 9) === 'a9fe';
+  if (full.startsWith('2002:')) return isRefusedV4Hex(full.slice(5, 9) + full.slice(10, 14));
   return false;
 }
 

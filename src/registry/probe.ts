@@ -65,11 +65,24 @@ interface HostState {
   deciding?: Promise<void>;
 }
 
-type Authorization = { header?: string; credentialsSent: boolean; scope?: string } | { failure: Observation };
+type Authorization =
+  | { header?: string; credentialsSent: boolean; scope?: string; batched?: boolean }
+  | { failure: Observation };
+
+/** Scopes asked for in one token request at most (one own, the rest other repositories of the host). */
+const TOKEN_BATCH = 16;
+
+/** The repositories of one registry host in this run, and how many were already offered to a batch. */
+interface HostRepositories {
+  list: readonly string[];
+  next: number;
+}
 
 /** Shared state of one check run: HTTP client, token cache, per-host learned scheme and challenge. */
 export class ProbeSession {
   private readonly hosts = new Map<string, HostState>();
+  /** Per endpoint host: the repositories this run will check there (for batched token requests). */
+  private readonly repositories = new Map<string, HostRepositories>();
   /** The state of each endpoint object (the checker reuses one per registry), without building the key. */
   private readonly byEndpoint = new WeakMap<Endpoint, HostState>();
 
@@ -83,6 +96,26 @@ export class ProbeSession {
     this.tokens = tokens;
     this.secrets = secrets;
     this.logger = logger;
+  }
+
+  /**
+   * Tells the session which repositories the run will check at each endpoint host, so that a token
+   * request can ask for several of them at once (one round trip instead of one per repository).
+   */
+  planRepositories(byHost: ReadonlyMap<string, readonly string[]>): void {
+    for (const [host, list] of byHost) this.repositories.set(host, { list, next: 0 });
+  }
+
+  /** Up to `TOKEN_BATCH - 1` pull scopes of other repositories at `ep`, each offered once. */
+  private siblingScopes(ep: Endpoint, repository: string): string[] {
+    const repos = this.repositories.get(ep.host);
+    if (!repos) return [];
+    const out: string[] = [];
+    while (repos.next < repos.list.length && out.length < TOKEN_BATCH - 1) {
+      const r = repos.list[repos.next++] as string;
+      if (r !== repository) out.push(`repository:${r}:pull`);
+    }
+    return out;
   }
 
   private state(ep: Endpoint): HostState {
@@ -156,7 +189,9 @@ export class ProbeSession {
       challenge = get.challenge;
     }
     const obs = this.responseObservation(ep, target, res, auth, challenge);
-    if (res.status === 404 && !obs.errorCodes.length && !isHtmlContentType(obs.contentType)) {
+    // A 404 proves absence only from a registry: ask `/v2/` (once per host) whether one answers here, also
+    // when the 404 carries MANIFEST_UNKNOWN (any web server can write that body).
+    if (res.status === 404 && !isHtmlContentType(obs.contentType)) {
       obs.isRegistry = await this.ping(ep);
     }
     if (
@@ -206,6 +241,7 @@ export class ProbeSession {
     if (bodyText && (res.status < 200 || res.status >= 300 || !obs.digest))
       obs.bodyExcerpt = excerpt(bodyText, [...this.secrets]);
     if (challenge) obs.challenge = challenge;
+    if (res.url.host !== ep.host) obs.answeredBy = res.url.host;
     const remaining = headerValue(res.headers, 'ratelimit-remaining');
     if (res.status === 429) {
       const retryAfter = headerValue(res.headers, 'retry-after');
@@ -216,6 +252,7 @@ export class ProbeSession {
       if (parts.length) obs.rateLimit = excerpt(parts.join(', '));
       if (retryAfter) obs.retryAfter = retryAfter.slice(0, 100);
     }
+    if (res.retryAfterBeyondCap) obs.retryAfterBeyondCap = res.retryAfterBeyondCap;
     return obs;
   }
 
@@ -303,6 +340,7 @@ export class ProbeSession {
     challenge: BearerChallenge | BasicChallenge,
     credential: RegistryCredential | undefined,
     scope: string,
+    batch = true,
   ): Promise<Authorization> {
     if (challenge.scheme === 'basic') {
       if (credential?.registryToken)
@@ -315,14 +353,21 @@ export class ProbeSession {
       }
       return { credentialsSent: false };
     }
+    const ownScope = scope === `repository:${target.repository}:pull`;
     const result = await this.tokens.get({
       challenge,
       scope,
       credential,
       registryProtocol: this.registryProtocol(ep),
+      ...(batch && ownScope ? { alsoScopes: () => this.siblingScopes(ep, target.repository) } : {}),
     });
     if (result.ok)
-      return { header: `Bearer ${result.token}`, credentialsSent: result.credentialsSent, scope };
+      return {
+        header: `Bearer ${result.token}`,
+        credentialsSent: result.credentialsSent,
+        scope,
+        ...(result.batched ? { batched: true } : {}),
+      };
     if (result.kind === 'refused')
       return { failure: { kind: 'refused', ref: target.display, host: ep.host, reason: result.reason } };
     const body = result.response.body.toString('utf8');
@@ -391,6 +436,34 @@ export class ProbeSession {
                 : undefined;
           }
         }
+      }
+    }
+    // A token asked for together with other repositories that this registry does not honour for this
+    // one: stop batching at its realm and ask for this repository's scope alone, once.
+    if (
+      res.status === 401 &&
+      challenge?.scheme === 'bearer' &&
+      challenge.error === 'insufficient_scope' &&
+      'batched' in authz &&
+      authz.batched === true &&
+      authz.scope !== undefined
+    ) {
+      this.tokens.singleScope({
+        challenge,
+        scope: authz.scope,
+        credential,
+        registryProtocol: this.registryProtocol(ep),
+      });
+      this.logger?.debug(
+        `${ep.host}: a token for several repositories was refused; asking one scope at a time`,
+      );
+      const single = await this.authorize(ep, target, challenge, credential, authz.scope, false);
+      if ('failure' in single) return single;
+      if (single.header !== undefined && single.header !== authz.header) {
+        authz = single;
+        res = await this.send(ep, method, path, authz.header, maxBodyBytes);
+        challenge =
+          res.status === 401 ? pickChallenge(parseChallenges(res.headers['www-authenticate'])) : undefined;
       }
     }
     // A cached token the registry no longer accepts (expired early, key rotated): fetch a fresh one once.

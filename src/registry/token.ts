@@ -15,9 +15,9 @@ const EXPIRY_MARGIN_MS = 5_000;
 /** `client_id` sent with OAuth2 requests (required by oauth.md). */
 const CLIENT_ID = 'k8s-image-check';
 
-/** A token, or why none could be had. */
+/** A token, or why none could be had. `batched`: the token was asked for together with other scopes. */
 export type TokenResult =
-  | { ok: true; token: string; credentialsSent: boolean }
+  | { ok: true; token: string; credentialsSent: boolean; batched?: boolean }
   | { ok: false; kind: 'refused'; reason: string }
   | { ok: false; kind: 'http'; response: HttpResponse; credentialsSent: boolean; noToken?: boolean };
 
@@ -25,6 +25,7 @@ interface CacheEntry {
   token: string;
   expiresAt: number;
   credentialsSent: boolean;
+  batched: boolean;
 }
 
 /** What a token request needs. */
@@ -34,6 +35,13 @@ export interface TokenRequest {
   credential?: RegistryCredential;
   /** Protocol the registry was reached with, for realm hardening. */
   registryProtocol: 'https:' | 'http:';
+  /**
+   * Other scopes worth asking for in the same request (the registry's other repositories in this run):
+   * the token spec lets a client repeat `scope`, so one round trip can serve many repositories. Scopes
+   * already cached or being fetched are left out. A function, called only when a request is sent, so that
+   * scopes are not used up by cache hits.
+   */
+  alsoScopes?: () => readonly string[];
 }
 
 /** Returns a stable, non-reversible identity for a credential (used only as a cache key). */
@@ -77,6 +85,8 @@ export class TokenCache {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly failures = new Map<string, TokenResult>();
   private readonly inflight = new Map<string, Promise<TokenResult>>();
+  /** Realms whose batched tokens a registry did not accept for every scope: one scope per request there. */
+  private readonly singleScopeRealms = new Set<string>();
 
   private readonly client: RegistryHttpClient;
   private readonly now: () => number;
@@ -103,15 +113,16 @@ export class TokenCache {
       return { ok: true, token: credential.registryToken, credentialsSent: true };
     const refused = checkRealm(challenge.realm, req.registryProtocol, this.allowLinkLocal);
     if (refused) return { ok: false, kind: 'refused', reason: refused };
-    const key = `${challenge.realm}\n${challenge.service ?? ''}\n${scope}\n${credentialIdentity(credential)}`;
+    const key = cacheKey(req, scope);
     const hit = this.cache.get(key);
     if (hit && hit.expiresAt - EXPIRY_MARGIN_MS > this.now())
-      return { ok: true, token: hit.token, credentialsSent: hit.credentialsSent };
+      return { ok: true, token: hit.token, credentialsSent: hit.credentialsSent, batched: hit.batched };
     const failed = this.failures.get(key);
     if (failed) return failed;
     const running = this.inflight.get(key);
     if (running) return running;
-    const p = this.fetch(req)
+    const extras = this.extraScopes(req);
+    const p = this.fetch(req, extras)
       .then((r) => {
         if (
           !r.ok &&
@@ -126,20 +137,53 @@ export class TokenCache {
       })
       .finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
+    for (const extra of extras) {
+      // A failed batch proves nothing about the other scopes: each then asks on its own.
+      const k = cacheKey(req, extra);
+      this.inflight.set(
+        k,
+        p.then((r) => {
+          this.inflight.delete(k);
+          const { alsoScopes: _none, ...single } = req;
+          return r.ok ? r : this.get({ ...single, scope: extra });
+        }),
+      );
+    }
     const result = await p;
     return result;
   }
 
-  /** Drops a cached token (after the registry rejected it). */
-  invalidate(req: TokenRequest): void {
-    this.cache.delete(
-      `${req.challenge.realm}\n${req.challenge.service ?? ''}\n${req.scope}\n${credentialIdentity(req.credential)}`,
-    );
+  /** The scopes of `req.alsoScopes` not cached, failed or being fetched (none for a single-scope realm). */
+  private extraScopes(req: TokenRequest): string[] {
+    if (!req.alsoScopes || this.singleScopeRealms.has(req.challenge.realm)) return [];
+    const now = this.now();
+    return req.alsoScopes().filter((s) => {
+      if (s === req.scope || s.includes(' ')) return false;
+      const k = cacheKey(req, s);
+      const hit = this.cache.get(k);
+      if (hit && hit.expiresAt - EXPIRY_MARGIN_MS > now) return false;
+      return !this.failures.has(k) && !this.inflight.has(k);
+    });
   }
 
-  private async fetch(req: TokenRequest): Promise<TokenResult> {
-    const { challenge, scope, credential } = req;
-    const key = `${challenge.realm}\n${challenge.service ?? ''}\n${scope}\n${credentialIdentity(credential)}`;
+  /**
+   * Stops batching at `realm` (a registry refused a batched token for one of its scopes) and drops the
+   * cached token of `req`, so that the next request fetches a token for its scope alone.
+   */
+  singleScope(req: TokenRequest): void {
+    this.singleScopeRealms.add(req.challenge.realm);
+    for (const [k, entry] of this.cache) if (entry.batched) this.cache.delete(k);
+    this.invalidate(req);
+  }
+
+  /** Drops a cached token (after the registry rejected it). */
+  invalidate(req: TokenRequest): void {
+    this.cache.delete(cacheKey(req, req.scope));
+  }
+
+  private async fetch(req: TokenRequest, extras: readonly string[]): Promise<TokenResult> {
+    const { challenge, credential } = req;
+    const scope = [req.scope, ...extras].join(' ').trim();
     let res: HttpResponse | undefined;
     let credentialsSent = false;
     if (credential?.identityToken) {
@@ -177,7 +221,14 @@ export class TokenCache {
     const parsed = parseTokenResponse(res.body.toString('utf8'), this.now());
     if (!parsed) return { ok: false, kind: 'http', response: res, credentialsSent, noToken: true };
     this.onSecret(parsed.token);
-    this.cache.set(key, { token: parsed.token, expiresAt: parsed.expiresAt, credentialsSent });
-    return { ok: true, token: parsed.token, credentialsSent };
+    const batched = extras.length > 0;
+    const entry = { token: parsed.token, expiresAt: parsed.expiresAt, credentialsSent, batched };
+    for (const s of [req.scope, ...extras]) this.cache.set(cacheKey(req, s), entry);
+    return { ok: true, token: parsed.token, credentialsSent, batched };
   }
+}
+
+/** The cache key of a token for `scope`: realm, service, scope and credential identity. */
+function cacheKey(req: TokenRequest, scope: string): string {
+  return `${req.challenge.realm}\n${req.challenge.service ?? ''}\n${scope}\n${credentialIdentity(req.credential)}`;
 }

@@ -38,6 +38,11 @@ export interface StartRegistryOptions {
   issuer?: string;
   /** Basic auth realm (default `test-basic-realm`). */
   realm?: string;
+  /**
+   * Token auth: the realm the registry's challenge names, given the token server's own `<url>/token`
+   * (default: that realm). Lets a proxy (e.g. a delay proxy) sit in front of the token server.
+   */
+  tokenRealm?: (ownRealm: string) => string | Promise<string>;
 }
 
 /** A running registry. */
@@ -229,7 +234,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       });
       const bundle = join(dir, 'token', 'bundle.pem');
       await writeFile(bundle, signer.certPem);
-      token = { realm: tokenServer.realm, service: tokenServer.service, issuer: tokenServer.issuer, bundle };
+      const realm = options.tokenRealm ? await options.tokenRealm(tokenServer.realm) : tokenServer.realm;
+      token = { realm, service: tokenServer.service, issuer: tokenServer.issuer, bundle };
     }
     await mkdir(join(dir, 'data'), { recursive: true });
 

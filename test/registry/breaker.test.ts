@@ -75,18 +75,31 @@ describe('HostBreaker', () => {
 
   it('a 429 asking to wait longer than the cap opens at once as rate_limited', () => {
     const b = new HostBreaker({ threshold: 3, retryAfterCapMs: 60_000 });
-    expect(b.record('h', limited, 60_000)).toBe(false);
+    expect(b.record('h', limited, { retryAfterMs: 60_000 })).toBe(false);
     expect(b.record('h', ok)).toBe(false);
-    expect(b.record('h', limited, 21_600_000)).toBe(true);
+    expect(b.record('h', limited, { retryAfterMs: 21_600_000 })).toBe(true);
     expect(b.answer('h', 'h/app:v1')?.status).toBe('rate_limited');
     expect(b.answer('h', 'h/app:v1')?.message).toMatch(
       /^h\/app:v1 was not checked: h rate-limited an earlier check and asked to wait 21600 s \(Retry-After\), longer than the 60 s this check waits/,
     );
   });
 
+  it('an unreachable host that never answered opens at once; one that answered before needs the threshold', () => {
+    const b = new HostBreaker({ threshold: 3, retryAfterCapMs: 60_000 });
+    const down: RegistryCheck = { status: 'registry_unavailable', message: 'dead could not be reached.' };
+    expect(b.record('dead', down, { unreachable: true })).toBe(true);
+    expect(b.answer('dead', 'dead/app:v1')?.message).toBe(
+      "dead/app:v1 was not checked: dead could not be reached by an earlier check (dead could not be reached), so the check did not ask it again for the remaining images; fix the registry or the runner's access to it, or run again later.",
+    );
+    expect(b.record('h', ok)).toBe(false);
+    expect(b.record('h', down, { unreachable: true })).toBe(false);
+    expect(b.record('h', down, { unreachable: true })).toBe(false);
+    expect(b.record('h', down, { unreachable: true })).toBe(true);
+  });
+
   it('threshold 0 disables it', () => {
     const b = new HostBreaker({ threshold: 0, retryAfterCapMs: 1 });
-    for (let i = 0; i < 5; i++) expect(b.record('h', limited, 10_000)).toBe(false);
+    for (let i = 0; i < 5; i++) expect(b.record('h', limited, { retryAfterMs: 10_000 })).toBe(false);
     expect(b.answer('h', 'x')).toBeUndefined();
     expect(b.healthy('h')).toBe(true);
   });
@@ -109,8 +122,9 @@ describe('checkImages stops asking a failing host', () => {
     const f = await fake((_req, res) => json(res, 429, {}, { 'retry-after': '21600' }));
     const run = await checkMany(f.host, 24, { retries: 2, retryAfterCapMs: 1000 });
     expect(run.results.map((r) => r.status)).toEqual(Array(24).fill('rate_limited'));
-    expect(f.seen.length).toBe(3);
-    expect(run.sleeps).toEqual([1000, 1000]);
+    // The first answer already asks for more than the cap: no wait, no retry, and the host is closed.
+    expect(f.seen.length).toBe(1);
+    expect(run.sleeps).toEqual([]);
     expect(run.results[5]?.message).toMatch(/asked to wait 21600 s \(Retry-After\), longer than the 1 s/);
   });
 

@@ -111,12 +111,18 @@ describe('manifest HEAD', () => {
     expect(f.seen.map((s) => s.method)).toEqual(['HEAD', 'GET']);
   });
 
-  it('404 MANIFEST_UNKNOWN (learned by GET) is absent', async () => {
-    const f = await fake((_req, res) => json(res, 404, manifestUnknown));
+  it('404 MANIFEST_UNKNOWN (learned by GET) from a registry is absent', async () => {
+    const f = await fake((req, res) =>
+      req.path === '/v2/' ? json(res, 200, {}) : json(res, 404, manifestUnknown),
+    );
     const run = await check(f.host, 'app', 'nope');
     expect(run.result.status).toBe('absent');
     expect(run.result.message).toContain(f.host);
-    expect(f.seen.map((s) => s.method)).toEqual(['HEAD', 'GET']);
+    expect(f.seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+      `HEAD ${manifestPath('app', 'nope')}`,
+      `GET ${manifestPath('app', 'nope')}`,
+      'GET /v2/',
+    ]);
   });
 
   it('checks each key once however many targets share it', async () => {
@@ -147,14 +153,20 @@ describe('retries', () => {
     expect(run.sleeps).toEqual([2000]);
   });
 
-  it('Retry-After is capped', async () => {
+  it('a Retry-After past the cap ends the check at once as rate_limited, saying when to come back', async () => {
     let n = 0;
     const f = await fake((req, res) => {
       if (n++ === 0) return json(res, 429, {}, { 'retry-after': '86400' });
       manifest(req, res, MANIFEST_BODY, OCI_MANIFEST);
     });
-    const run = await check(f.host, 'app', 'v1', { retryAfterCapMs: 1234 });
-    expect(run.sleeps).toEqual([1234]);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const run = await check(f.host, 'app', 'v1', { retryAfterCapMs: 1234, now: () => now });
+    expect(run.sleeps).toEqual([]);
+    expect(f.seen).toHaveLength(1);
+    expect(run.result.status).toBe('rate_limited');
+    expect(run.result.message).toContain(
+      'asked to wait 86400 s (Retry-After), longer than the 1 s this check waits; run again after 2026-01-02T00:00:00Z',
+    );
   });
 
   it('429 after all retries is rate_limited, never absent', async () => {
@@ -217,7 +229,31 @@ describe('retries', () => {
     });
     expect(run.result.status).toBe('registry_unavailable');
     expect(run.result.message).toMatch(/did not answer/);
-    expect(f.seen.length).toBe(2);
+    // A host that never answered is not asked again within the check: one deadline, not retries + 1.
+    expect(f.seen.length).toBe(1);
+  });
+
+  it('a timeout at a host that has answered before is retried', async () => {
+    let n = 0;
+    const f = await fake((req, res) => {
+      if (n++ === 1) return new Promise<void>(() => undefined);
+      manifest(req, res, MANIFEST_BODY, OCI_MANIFEST);
+    });
+    const r1 = ref(f.host, 'app', 'v1');
+    const r2 = ref(f.host, 'app', 'v2');
+    const all = await checkImages(
+      [r1, r2].map((r) => ({ key: key(r), ref: r })),
+      {
+        credentials: async () => [],
+        concurrency: 1,
+        timeoutMs: 300,
+        retries: 1,
+        backoffBaseMs: 1,
+        plainHttpRegistries: [f.host],
+      },
+    );
+    expect([...all.values()].map((c) => c.status)).toEqual(['available', 'available']);
+    expect(f.seen).toHaveLength(3);
   });
 });
 

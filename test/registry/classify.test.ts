@@ -80,6 +80,27 @@ const cases: [string, Observation, CheckStatus, RegExp?][] = [
     /not a registry/,
   ],
   [
+    '404 MANIFEST_UNKNOWN from a host whose /v2/ answers 404',
+    resp({ status: 404, errorCodes: ['MANIFEST_UNKNOWN'], isRegistry: false }),
+    'registry_unavailable',
+    /not a registry: \/v2\/ does not answer like a registry/,
+  ],
+  [
+    '404 MANIFEST_UNKNOWN from another origin after a redirect',
+    resp({ status: 404, errorCodes: ['MANIFEST_UNKNOWN'], isRegistry: true, answeredBy: 'cdn.example.net' }),
+    'unknown_error',
+    /redirected the check of reg\.example\.com\/app:v1 to cdn\.example\.net, which answered 404 MANIFEST_UNKNOWN.*absence is not proven/,
+  ],
+  [
+    '429 with a Retry-After past the cap',
+    resp({
+      status: 429,
+      retryAfterBeyondCap: { ms: 3_600_000, capMs: 60_000, at: Date.parse('2026-01-01T01:00:00Z') },
+    }),
+    'rate_limited',
+    /asked to wait 3600 s \(Retry-After\), longer than the 60 s this check waits; run again after 2026-01-01T01:00:00Z/,
+  ],
+  [
     '404 HTML page',
     resp({ status: 404, contentType: 'text/html', errorCodes: [] }),
     'registry_unavailable',
@@ -179,6 +200,20 @@ const cases: [string, Observation, CheckStatus, RegExp?][] = [
     },
     'registry_unavailable',
     /reg\.example\.com could not be reached/,
+  ],
+  [
+    'run-wide deadline (max-duration)',
+    {
+      kind: 'network',
+      ref: 'r',
+      host: 'reg.example.com',
+      code: 'ERR_MAX_DURATION',
+      message:
+        'max-duration of 5 s was reached before this check finished; raise max-duration (--max-duration, 0 = no limit)',
+      timedOut: false,
+    },
+    'registry_unavailable',
+    /^r was not checked at reg\.example\.com: max-duration of 5 s was reached.*raise max-duration/,
   ],
   [
     'DNS',

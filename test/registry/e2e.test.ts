@@ -304,7 +304,7 @@ describe('Bearer token registry', () => {
     await reg?.stop();
   });
 
-  it('reader: available for every tag with one token; a missing tag or repository is absent', async () => {
+  it('reader: available for every tag with one token for both repositories; a missing tag or repository is absent', async () => {
     const ts = reg.tokenServer!;
     ts.reset();
     const reader = creds({
@@ -326,8 +326,30 @@ describe('Bearer token registry', () => {
     ]);
     expect(r[0]?.digest).toBe(pushed.digest);
     const issued = ts.requests.filter((q) => q.status === 200).map((q) => q.scopes.join(' '));
-    expect(issued).toEqual(['repository:e2e/token:pull', 'repository:e2e/missing:pull']);
+    // One token request with several `scope` parameters serves both repositories (one round trip).
+    expect(issued).toEqual(['repository:e2e/token:pull repository:e2e/missing:pull']);
     expect(ts.requests.every((q) => q.username === 'reader')).toBe(true);
+  });
+
+  it('a batched token that lacks one repository falls back to one scope per request, with the same answers', async () => {
+    const ts = reg.tokenServer!;
+    ts.reset();
+    const other = creds({
+      [reg.host]: [{ username: 'other', password: OTHER_PASS, source: 'e2e other' }],
+    });
+    const r = await run(
+      [
+        { registry: reg.host, repository: 'e2e/token', tag: 'v1' },
+        { registry: reg.host, repository: 'elsewhere/app', tag: 'v1' },
+      ],
+      { credentials: other, concurrency: 1 },
+    );
+    expect(r.map((c) => c.status)).toEqual(['authorization_failure', 'absent']);
+    expect(ts.requests.filter((q) => q.status === 200).map((q) => q.scopes.join(' '))).toEqual([
+      'repository:e2e/token:pull repository:elsewhere/app:pull',
+      'repository:e2e/token:pull',
+      'repository:elsewhere/app:pull',
+    ]);
   });
 
   it('other user: insufficient_scope is authorization_failure', async () => {

@@ -47,6 +47,16 @@ describe('isRefusedAddress', () => {
     ['::', false],
     ['::1', false],
     ['metadata.google.internal', false],
+    // Alibaba Cloud's metadata service, outside 169.254.0.0/16.
+    ['100.100.100.200', true],
+    ['100.100.100.201', false],
+    ['100.100.100.199', false],
+    ['::ffff:100.100.100.200', true],
+    ['::ffff:6464:64c8', true],
+    ['::6464:64c8', true],
+    ['64:ff9b::100.100.100.200', true],
+    ['2002:6464:64c8::1', true],
+    ['2002:6464:64c9::1', false],
   ];
   for (const [a, want] of cases) it(`${a} → ${want}`, () => expect(isRefusedAddress(a)).toBe(want));
 });
@@ -157,6 +167,24 @@ describe('decideEndpoints', () => {
     });
     const allowed = decideEndpoints('0xa9fea9fe:80', { ...base, allowLinkLocal: true });
     expect(allowed.ok && allowed.endpoints[0]?.host).toBe('169.254.169.254:80');
+  });
+  it("refuses Alibaba Cloud's metadata address 100.100.100.200 in every spelling", () => {
+    for (const h of [
+      '100.100.100.200',
+      '100.100.100.200:80',
+      '1684301000',
+      '0x646464c8:80',
+      '0144.0144.0144.0310',
+      '100.100.100.200.',
+      '[::ffff:6464:64c8]',
+      '[64:ff9b::100.100.100.200]:80',
+    ]) {
+      const d = decideEndpoints(h, base);
+      expect(d.ok, h).toBe(false);
+      expect(!d.ok && d.reason, h).toMatch(/link-local or cloud-metadata.*allow-link-local/);
+    }
+    expect(decideEndpoints('100.100.100.201', base).ok).toBe(true);
+    expect(checkRealm('http://100.100.100.200/latest/meta-data', 'http:', false)).toMatch(/link-local/);
   });
   it('a mirror with a non-canonical metadata spelling is dropped', () => {
     for (const m of ['0251.0376.0251.0376:80', '2852039166', 'http://0xa9fea9fe:80/']) {

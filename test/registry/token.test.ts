@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { referenceProblem } from '../../src/registry/check.js';
+import { RegistryHttpClient } from '../../src/registry/client.js';
 import { errorCodes } from '../../src/registry/probe.js';
 import { excerpt, MAX_EXCERPT_CHARS, redact } from '../../src/registry/redact.js';
-import { credentialIdentity, parseTokenResponse } from '../../src/registry/token.js';
-import { ref } from './fakes.js';
+import { credentialIdentity, parseTokenResponse, TokenCache } from '../../src/registry/token.js';
+import { json, ref, useFakes } from './fakes.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
@@ -121,4 +122,75 @@ describe('referenceProblem', () => {
       else expect(p).toBeUndefined();
     });
   }
+});
+
+describe('TokenCache batching', () => {
+  const fake = useFakes();
+  const client = () =>
+    new RegistryHttpClient({
+      timeoutMs: 5000,
+      retries: 0,
+      retryAfterCapMs: 10,
+      backoffBaseMs: 1,
+      connections: 4,
+      allowLinkLocal: false,
+      random: () => 0.5,
+      sleep: async () => undefined,
+      now: () => NOW,
+    });
+
+  it('one request for several scopes serves them all from the cache', async () => {
+    const f = await fake((req, res) => json(res, 200, { token: `t-${req.path.length}`, expires_in: 300 }));
+    const http = client();
+    const cache = new TokenCache(
+      http,
+      () => NOW,
+      false,
+      () => undefined,
+    );
+    const challenge = { scheme: 'bearer' as const, realm: `${f.url}/token`, service: 'svc' };
+    const base = { challenge, registryProtocol: 'http:' as const };
+    const first = await cache.get({
+      ...base,
+      scope: 'repository:a:pull',
+      alsoScopes: () => ['repository:b:pull', 'repository:c:pull'],
+    });
+    const b = await cache.get({ ...base, scope: 'repository:b:pull' });
+    const c = await cache.get({ ...base, scope: 'repository:c:pull' });
+    await http.close();
+    expect(first).toMatchObject({ ok: true, batched: true });
+    expect(b).toEqual(first);
+    expect(c).toEqual(first);
+    expect(f.seen).toHaveLength(1);
+    expect(new URL(f.seen[0]?.path ?? '', f.url).searchParams.getAll('scope')).toEqual([
+      'repository:a:pull',
+      'repository:b:pull',
+      'repository:c:pull',
+    ]);
+  });
+
+  it('a failed batch proves nothing about the other scopes: each then asks alone', async () => {
+    const f = await fake((req, res) => {
+      const scopes = new URL(req.path, f.url).searchParams.getAll('scope');
+      if (scopes.length > 1) return json(res, 400, { errors: [{ code: 'DENIED' }] });
+      json(res, 200, { token: `t-${scopes[0]}` });
+    });
+    const http = client();
+    const cache = new TokenCache(
+      http,
+      () => NOW,
+      false,
+      () => undefined,
+    );
+    const challenge = { scheme: 'bearer' as const, realm: `${f.url}/token`, service: 'svc' };
+    const base = { challenge, registryProtocol: 'http:' as const };
+    const [a, b] = await Promise.all([
+      cache.get({ ...base, scope: 'repository:a:pull', alsoScopes: () => ['repository:b:pull'] }),
+      cache.get({ ...base, scope: 'repository:b:pull' }),
+    ]);
+    await http.close();
+    expect(a).toMatchObject({ ok: false, kind: 'http' });
+    expect(b).toEqual({ ok: true, token: 't-repository:b:pull', credentialsSent: false, batched: false });
+    expect(f.seen).toHaveLength(2);
+  });
 });
