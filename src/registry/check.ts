@@ -14,6 +14,7 @@ import { Semaphore } from './limit.js';
 import { parsePlatform } from './platforms.js';
 import { decideEndpoints, type Endpoint, type PolicyDecision } from './policy.js';
 import { ProbeSession, type ProbeTarget } from './probe.js';
+import { registerSecret } from '../secrets.js';
 import { redact } from './redact.js';
 import { parseRetryAfter } from './retry.js';
 import { TokenCache } from './token.js';
@@ -162,7 +163,11 @@ export async function checkImages(
     dispatcherFactory: o.dispatcherFactory,
     lookup: o.lookup,
   });
-  const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => secrets.add(s));
+  // Bearer tokens join the run's registry at once: a later message anywhere must not print them.
+  const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => {
+    secrets.add(s);
+    registerSecret(s);
+  });
   const session = new ProbeSession(client, tokens, secrets, logger);
   const overall = new Semaphore(Math.max(1, o.concurrency));
   const perHost = new Map<string, Semaphore>();
