@@ -142,7 +142,9 @@ export function createSecretRegistry(): SecretRegistry {
   return {
     add(...values) {
       for (const v of values) {
-        if (typeof v !== 'string' || v.length < MIN_SECRET_LENGTH || given.has(v)) continue;
+        // A value already known as a form of another (the base64 `auth` of a known user and password) adds
+        // nothing: skipping it keeps the runner's mask list short.
+        if (typeof v !== 'string' || v.length < MIN_SECRET_LENGTH || given.has(v) || forms.has(v)) continue;
         given.add(v);
         addForms(secretForms(v));
       }
