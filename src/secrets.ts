@@ -55,7 +55,13 @@ function base64Forms(s: string): string[] {
 }
 
 function htmlEscaped(s: string): string {
-  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  const entities: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+  };
   return s.replace(/[&<>"']/g, (c) => entities[c] ?? c);
 }
 
@@ -92,22 +98,28 @@ export function credentialForms(c: UserSecret): string[] {
 // quantifiers), so hostile text cannot make redaction slow. Order matters: a scheme keeps its name
 // (`Bearer ***`) before a `key: value` rule could eat it.
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,1024}@/gi;
-const AUTH_SCHEME = /\b(Basic|Bearer|Token)[ \t]{1,16}[A-Za-z0-9._~+/=-]{6,}/gi;
+// A whole header value, whatever its scheme (`token ghs_…`, `Basic …`): up to the end of the line or quote.
+const AUTH_HEADER = /\b((?:proxy-)?authorization)([ \t]*[:=][ \t]*)[^\r\n"',;}]{1,4096}/gi;
+// A scheme and its credentials, not a challenge's parameters (`Basic realm="…"`).
+const AUTH_SCHEME = /\b(Basic|Bearer|BASIC|BEARER|basic|bearer)[ \t]{1,16}(?![A-Za-z_-]+=")[A-Za-z0-9._~+/-]{8,}=*/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const JSON_FIELD =
   /("(?:token|access_token|refresh_token|id_token|password|passwd|secret|auth|identitytoken|registrytoken|client_secret|client-key-data|authorization)"\s*:\s*")(?:[^"\\]|\\.)*(")/gi;
+// `password=x`, `token: x`, `"secret": 'x'`; a colon needs a space or a quote after it, so an image
+// reference such as `acme/token:1.0` is left alone.
 const KEY_VALUE =
-  /\b(password|passwd|pwd|token|secret|authorization|auth|api[_-]?key|access[_-]?token|client[_-]?secret)(["']?[ \t]*[:=][ \t]*["']?)[^\s"',;}&]+/gi;
+  /\b(password|passwd|pwd|token|secret|auth|api[_-]?key|access[_-]?token|client[_-]?secret)(["']?[ \t]*(?:=[ \t]*|:[ \t]+|:(?=["']))["']?)[^\s"',;}&]+/gi;
 
 /**
  * Returns `text` with token-looking values replaced by `***` (no registered secrets needed): URL userinfo
- * (`https://***@host`), `Basic`/`Bearer`/`Token` values (`Bearer ***`), JWTs, secret JSON fields
+ * (`https://***@host`), `Authorization` header values, `Basic`/`Bearer` values (`Bearer ***`), JWTs, secret JSON fields
  * (`"token": "***"`) and `password=***`-style pairs. Pure.
  */
 export function redactPatterns(text: string): string {
   return text
     .replace(URL_USERINFO, `$1${REDACTED}@`)
     .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
+    .replace(AUTH_HEADER, `$1$2${REDACTED}`)
     .replace(JWT, REDACTED)
     .replace(JSON_FIELD, `$1${REDACTED}$2`)
     .replace(KEY_VALUE, `$1$2${REDACTED}`);
@@ -224,7 +236,10 @@ export function describeError(err: unknown, debug = false): string {
   } catch {
     message = 'an error that cannot be printed';
   }
-  const line = redact(message).split(/\r\n|\r|\n/)[0]?.trim() || 'unknown error';
+  const line =
+    redact(message)
+      .split(/\r\n|\r|\n/)[0]
+      ?.trim() || 'unknown error';
   const bounded = line.length > 500 ? `${line.slice(0, 500)}…` : line;
   if (debug && err instanceof Error && err.stack) return `${bounded}\n${redact(err.stack)}`;
   return bounded;

@@ -36,7 +36,13 @@ describe('secret registry', () => {
 
   it('registers each long line of a multi-line secret, ignores short and empty values', () => {
     const r = createSecretRegistry();
-    r.add('-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END KEY-----', '', null, undefined, 'abc');
+    r.add(
+      '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END KEY-----',
+      '',
+      null,
+      undefined,
+      'abc',
+    );
     expect(r.redact('line MIIEvQIBADANBgkqhkiG9w0BAQEFAASC end')).toBe('line *** end');
     expect(r.redact('abc stays')).toBe('abc stays');
   });
@@ -57,9 +63,11 @@ describe('secret registry', () => {
     expect(redactPatterns('pull https://bob:hunter2@registry.example/v2/ failed')).toBe(
       'pull https://***@registry.example/v2/ failed',
     );
-    expect(redactPatterns('Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.abc')).toBe('Authorization: *** ***');
+    expect(redactPatterns('Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.abc')).toBe('Authorization: ***');
+    expect(redactPatterns('{"echo":"authorization: token ghs_abcdef123"}')).toBe('{"echo":"authorization: ***"}');
     expect(redactPatterns('header Bearer eyJhbGciOiJSUzI1NiJ9.abc sent')).toBe('header Bearer *** sent');
-    expect(redactPatterns('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: *** ***');
+    expect(redactPatterns('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: ***');
+    expect(redactPatterns('got Basic dXNlcjpwYXNzd29yZA== back')).toBe('got Basic *** back');
     expect(redactPatterns('token eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJyZWFkZXIifQ.c2lnbmF0dXJl end')).toBe(
       'token *** end',
     );
@@ -68,11 +76,19 @@ describe('secret registry', () => {
     expect(redactPatterns('{"ServerURL":"s","Username":"u","Secret":"p\\"q"}')).toBe(
       '{"ServerURL":"s","Username":"u","Secret":"***"}',
     );
-    expect(redactPatterns('{"access_token":"def","other":"keep"}')).toBe('{"access_token":"***","other":"keep"}');
-    // Words, not assignments: kept.
-    expect(redactPatterns('secret "db-creds" not found; authentication required')).toBe(
-      'secret "db-creds" not found; authentication required',
+    expect(redactPatterns('{"access_token":"def","other":"keep"}')).toBe(
+      '{"access_token":"***","other":"keep"}',
     );
+    // Words, challenges and image references, not credentials: kept.
+    for (const kept of [
+      'secret "db-creds" not found; authentication required',
+      'The token server 127.0.0.1:5000 refused an anonymous token',
+      'WWW-Authenticate: Bearer realm="https://auth.example/token",service="registry"',
+      'Basic realm="fake-registry"',
+      'image acme/token:1.0 and ghcr.io/x/secret:latest',
+    ])
+      expect(redactPatterns(kept)).toBe(kept);
+    expect(redactPatterns('token: abc123 and password:"x"')).toBe('token: *** and password:"***"');
   });
 
   it('is linear on hostile text (no catastrophic backtracking)', () => {

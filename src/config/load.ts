@@ -3,11 +3,11 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { registerSecret } from '../secrets.js';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';
 import { settingsFromFile } from './from-file.js';
 import { secretInputs, settingsFromInputs } from './from-inputs.js';
 import { ConfigError, type RawSetting, resolveConfig } from './resolve.js';
-import { registerSecret } from '../secrets.js';
 import { type Config, OPTIONS, type OptionMode, optionFor } from './schema.js';
 
 /** A loaded configuration with the root directory that report paths are relative to. */

@@ -9,9 +9,9 @@ import { computeDrift, DEFAULT_LIVE_TAG_RULES } from '../cluster/drift.js';
 import { readDumpFile } from '../cluster/dump.js';
 import {
   type KubeAccess,
+  kubeconfigSecrets,
   type ListScope,
   listProbeEvents,
-  kubeconfigSecrets,
   loadKubeConfig,
   type PullSecretData,
   type PullSecretRequest,

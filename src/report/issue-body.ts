@@ -12,8 +12,8 @@ import type {
   WorkloadImageCheck,
   WorkloadReport,
 } from '../cluster/types.js';
-import { type IssueState, renderMarker } from './issue-marker.js';
 import { redact } from '../secrets.js';
+import { type IssueState, renderMarker } from './issue-marker.js';
 import { REMEDY_BY_CLASS, REMEDY_BY_DRIFT, REMEDY_BY_IMAGE_STATUS } from './issue-remedies.js';
 
 /** GitHub rejects bodies over 65,536 characters; stay well below. */

@@ -2,13 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  code,
-  issueLabels,
-  issueTitle,
-  renderIssueBody,
-  text,
-} from '../../src/report/issue-body.js';
+import { code, issueLabels, issueTitle, renderIssueBody, text } from '../../src/report/issue-body.js';
 import { parseMarker, renderMarker, replaceMarker } from '../../src/report/issue-marker.js';
 import { renderIssueSummary } from '../../src/report/issue-summary.js';
 import { type ExistingIssue, type PlanIssuesOptions, planIssues } from '../../src/report/issues.js';

@@ -30,7 +30,11 @@ const MAX_STDERR_EXCERPT = 200;
 
 /** One line of stderr, redacted and bounded: never stdout, which may hold the secret. */
 function stderrExcerpt(stderr: string): string {
-  const line = redact(stderr).trim().split(/\r\n|\r|\n/)[0]?.trim() ?? '';
+  const line =
+    redact(stderr)
+      .trim()
+      .split(/\r\n|\r|\n/)[0]
+      ?.trim() ?? '';
   return line.length > MAX_STDERR_EXCERPT ? `${line.slice(0, MAX_STDERR_EXCERPT)}…` : line;
 }
 
