@@ -101,7 +101,8 @@ const URL_USERINFO = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,1
 // A whole header value, whatever its scheme (`token ghs_…`, `Basic …`): up to the end of the line or quote.
 const AUTH_HEADER = /\b((?:proxy-)?authorization)([ \t]*[:=][ \t]*)[^\r\n"',;}]{1,4096}/gi;
 // A scheme and its credentials, not a challenge's parameters (`Basic realm="…"`).
-const AUTH_SCHEME = /\b(Basic|Bearer|BASIC|BEARER|basic|bearer)[ \t]{1,16}(?![A-Za-z_-]+=")[A-Za-z0-9._~+/-]{8,}=*/g;
+const AUTH_SCHEME =
+  /\b(Basic|Bearer|BASIC|BEARER|basic|bearer)[ \t]{1,16}(?![A-Za-z_-]+=")[A-Za-z0-9._~+/-]{8,}=*/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const JSON_FIELD =
   /("(?:token|access_token|refresh_token|id_token|password|passwd|secret|auth|identitytoken|registrytoken|client_secret|client-key-data|authorization)"\s*:\s*")(?:[^"\\]|\\.)*(")/gi;

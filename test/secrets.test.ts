@@ -64,7 +64,9 @@ describe('secret registry', () => {
       'pull https://***@registry.example/v2/ failed',
     );
     expect(redactPatterns('Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.abc')).toBe('Authorization: ***');
-    expect(redactPatterns('{"echo":"authorization: token ghs_abcdef123"}')).toBe('{"echo":"authorization: ***"}');
+    expect(redactPatterns('{"echo":"authorization: token ghs_abcdef123"}')).toBe(
+      '{"echo":"authorization: ***"}',
+    );
     expect(redactPatterns('header Bearer eyJhbGciOiJSUzI1NiJ9.abc sent')).toBe('header Bearer *** sent');
     expect(redactPatterns('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: ***');
     expect(redactPatterns('got Basic dXNlcjpwYXNzd29yZA== back')).toBe('got Basic *** back');
