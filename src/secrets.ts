@@ -21,8 +21,8 @@ export const REDACTED = '***';
 /** Shorter values are not registered: redacting every `abc` in a report would garble it and hide nothing. */
 export const MIN_SECRET_LENGTH = 4;
 
-/** A multi-line secret (a kubeconfig, a PEM key) also has each line this long or longer registered. */
-const MIN_LINE_LENGTH = 8;
+/** A multi-line secret (a PEM key) also has each line this long or longer, without spaces, registered. */
+const MIN_LINE_LENGTH = 16;
 
 /** Called with every new form as it is registered (the action's `core.setSecret`). */
 export type SecretSink = (form: string) => void;
@@ -67,7 +67,7 @@ function htmlEscaped(s: string): string {
 
 /**
  * Returns every form a secret can be printed in: as is, base64 (standard, unpadded, URL-safe),
- * percent-encoded, JSON-escaped, HTML-escaped, and each long line of a multi-line value. Pure.
+ * percent-encoded, JSON-escaped, HTML-escaped, and each long line without spaces of a multi-line value. Pure.
  */
 export function secretForms(value: string): string[] {
   const out = new Set<string>([value, ...base64Forms(value)]);
@@ -78,10 +78,12 @@ export function secretForms(value: string): string[] {
   }
   out.add(JSON.stringify(value).slice(1, -1));
   out.add(htmlEscaped(value));
+  // Lines of a PEM key or a base64 blob, not `kind: Config` or `server: https://…` of a kubeconfig (whose
+  // tokens and keys are registered on their own when it is parsed).
   if (/[\r\n]/.test(value))
     for (const line of value.split(/\r\n|\r|\n/)) {
       const t = line.trim();
-      if (t.length >= MIN_LINE_LENGTH) out.add(t);
+      if (t.length >= MIN_LINE_LENGTH && !/\s/.test(t) && !t.startsWith('-----')) out.add(t);
     }
   return [...out].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
