@@ -4,7 +4,7 @@
  * `<repo>/broken` 404 without a registry error code (its body is quoted in the check's message),
  * `<repo>/failing` 500; everything else exists. `/v2/` asks for Basic credentials.
  */
-import { type FakeServer, type RecordedRequest, startFakeServer } from './fake-server.js';
+import { type FakeReply, type FakeServer, type RecordedRequest, startFakeServer } from './fake-server.js';
 
 /** The manifest every existing image serves. */
 const MANIFEST = JSON.stringify({
@@ -28,7 +28,7 @@ function echoed(req: RecordedRequest): string {
 /** Starts the echoing registry. */
 export async function startEchoRegistry(): Promise<FakeServer> {
   const reg = await startFakeServer();
-  const handler = (req: RecordedRequest) => {
+  const handler = (req: RecordedRequest): FakeReply => {
     const rest = req.params['*'] ?? '';
     if (rest === '')
       return req.headers.authorization
