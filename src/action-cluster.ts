@@ -20,6 +20,7 @@ import { type PublishResult, publishClusterReport } from './engine/cluster-publi
 import { runClusterMode } from './engine/drift.js';
 import { scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
+import { redact } from './secrets.js';
 
 /** Returns the cluster-mode outputs of a report and what publishing did. */
 export function clusterOutputs(report: DriftReport, published: PublishResult | null): Record<string, string> {
@@ -60,7 +61,8 @@ export function logUntrusted(text: string, write: (line: string) => void = core.
 export async function runClusterAction(io: ActionIo): Promise<void> {
   const root = io.env.GITHUB_WORKSPACE || io.cwd;
   const { config } = await loadActionConfig(io.env, root);
-  // The kubeconfig text and passwords are masked by runAction (secret inputs); mask derived secrets too.
+  // Secret inputs, kubeconfig tokens and registry credentials join the run's secret registry as they are
+  // read (runAction installed core.setSecret as its sink); every channel below is redacted through it.
   const logger = actionLogger();
   let report: DriftReport;
   try {
@@ -69,20 +71,20 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
       env: io.env,
       logger,
       scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH),
-      onSecrets: (secrets) => {
-        for (const s of secrets) core.setSecret(s);
-      },
     });
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {
-      core.setFailed(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`);
+      core.setFailed(
+        redact(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`),
+      );
       return;
     }
     throw err;
   }
-  for (const message of new Set(report.errors.map((e) => e.message))) core.warning(message);
-  logUntrusted(renderDriftText(report));
-  if (config.jsonFile) await writeFile(resolve(root, config.jsonFile), renderDriftJson(report));
+  for (const message of new Set(report.errors.map((e) => e.message))) core.warning(redact(message));
+  // Pod messages quote the cluster, and a pull error may quote a credential: redacted like an issue body.
+  logUntrusted(redact(renderDriftText(report)));
+  if (config.jsonFile) await writeFile(resolve(root, config.jsonFile), redact(renderDriftJson(report)));
 
   const ctx = readContext(io.env, await readEventPayload(io.env));
   const token = config.githubToken ?? io.env.GITHUB_TOKEN ?? null;
@@ -123,9 +125,11 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
       published.issueSummary,
     ].join('\n');
     try {
-      await core.summary.addRaw(md, true).write();
+      await core.summary.addRaw(redact(md), true).write();
     } catch (err: unknown) {
-      core.warning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
+      core.warning(
+        redact(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`),
+      );
     }
   }
   const failed = driftShouldFail(report, config.failOn);

@@ -1,5 +1,19 @@
 /** Process entry of the action bundle (`dist/action/index.js`): runs {@link runAction} with the real process. */
-import { runAction } from './action.js';
+import * as core from '@actions/core';
+import { EXIT_ERROR, failRun, runAction } from './action.js';
+
+// Last resort: an error escaping every handler (a stream callback, a rejected promise nobody awaited) is one
+// redacted error line and exit code 2, never Node's stack trace and exit 1 (which means "findings").
+const crash = (err: unknown) => {
+  try {
+    failRun({ setExitCode: () => undefined }, err);
+  } catch {
+    core.error('k8s-image-check failed: internal error.');
+  }
+  process.exit(EXIT_ERROR);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 await runAction({
   env: process.env,

@@ -15,7 +15,6 @@ import { type CheckImagesFn, type EngineLogger, runScan } from './engine/scan.js
 import { listChangedFiles } from './github/changed-files.js';
 import { type RunContext, readPullRequestContext } from './github/context.js';
 import { createOctokit, type GitHubClient, proxyFromEnv } from './github/octokit.js';
-import { createRedactor } from './redact.js';
 import type { RegistryCheck } from './registry/types.js';
 import { renderAnnotation } from './report/annotations.js';
 import { BaselineError } from './report/baseline.js';
@@ -27,6 +26,7 @@ import { filterReportToChangedFiles } from './report/only-changed.js';
 import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
 import { renderSummary } from './report/summary.js';
 import { renderText } from './report/text.js';
+import { describeError, redact, setSecretSink } from './secrets.js';
 
 /**
  * Workflow-command annotations shown per step and level: "10 warning, 10 error and 10 notice annotations
@@ -41,11 +41,44 @@ export interface ActionIo {
   cwd: string;
   /** Extra mode handlers (cluster mode is wired by its own module). */
   modes?: Partial<Record<Config['mode'], (io: ActionIo) => Promise<void>>>;
+  /** Sets the exit code of a run that could not do its work; default `process.exitCode`. */
+  setExitCode?: (code: number) => void;
 }
 
-/** Returns the logger of both modes: the runner's log, with debug lines only when step debugging is on. */
+/**
+ * Exit code of a run that could not do its work (a configuration or internal error). 1 is kept for
+ * "findings at or above fail-on", so a crash never reads as findings.
+ */
+export const EXIT_ERROR = 2;
+
+/**
+ * Returns the logger of both modes: the runner's log, every line redacted through the run's secret
+ * registry, with debug lines only when step debugging is on.
+ */
 export function actionLogger(): EngineLogger {
-  return { debug: core.debug, info: core.info, warning: core.warning, debugEnabled: core.isDebug() };
+  const debugEnabled = core.isDebug();
+  return {
+    debug: (m) => {
+      if (debugEnabled) core.debug(redact(m));
+    },
+    info: (m) => core.info(redact(m)),
+    warning: (m) => core.warning(redact(m)),
+    debugEnabled,
+  };
+}
+
+/**
+ * Ends a run that could not do its work: one redacted line as an error annotation (the stack only in the
+ * debug log) and exit code {@link EXIT_ERROR}, never 1.
+ */
+export function failRun(io: Pick<ActionIo, 'setExitCode'>, err: unknown): void {
+  const message =
+    err instanceof ConfigError || err instanceof BaselineError
+      ? describeError(err)
+      : `k8s-image-check failed: internal error: ${describeError(err)}. Please report this with the workflow run.`;
+  core.error(message);
+  if (core.isDebug() && err instanceof Error && err.stack) core.debug(redact(err.stack));
+  (io.setExitCode ?? ((code: number) => (process.exitCode = code)))(EXIT_ERROR);
 }
 
 /** Returns the reason and message of a registry check that could not authenticate on a restricted run. */
@@ -96,7 +129,9 @@ export async function readEventPayload(env: Record<string, string | undefined>):
     return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as unknown;
   } catch (err: unknown) {
     core.warning(
-      `Cannot read the event payload at GITHUB_EVENT_PATH (${err instanceof Error ? err.message : String(err)}); reporting on GITHUB_SHA without pull request details.`,
+      redact(
+        `Cannot read the event payload at GITHUB_EVENT_PATH (${err instanceof Error ? err.message : String(err)}); reporting on GITHUB_SHA without pull request details.`,
+      ),
     );
     return {};
   }
@@ -106,20 +141,18 @@ export function readContext(env: Record<string, string | undefined>, payload: un
   try {
     return readPullRequestContext(env, payload);
   } catch (err: unknown) {
-    core.info(`${err instanceof Error ? err.message : String(err)} No check run will be created.`);
+    core.info(redact(`${err instanceof Error ? err.message : String(err)} No check run will be created.`));
     return null;
   }
 }
 
 /** Runs the action (PR mode, or a mode handler from `io.modes`); failures end in `core.setFailed`. */
 export async function runAction(io: ActionIo): Promise<void> {
-  let redact = (s: string) => s;
+  // Every secret the run learns (inputs, docker config, helpers, tokens) is masked for the runner too.
+  setSecretSink(core.setSecret);
   try {
     const root = io.env.GITHUB_WORKSPACE || io.cwd;
-    const loaded = await loadActionConfig(io.env, root);
-    for (const s of loaded.secrets) core.setSecret(s);
-    redact = createRedactor(loaded.secrets);
-    const { config } = loaded;
+    const { config } = await loadActionConfig(io.env, root);
     if (config.mode !== 'pr') {
       const handler = io.modes?.[config.mode];
       if (!handler)
@@ -127,23 +160,13 @@ export async function runAction(io: ActionIo): Promise<void> {
       await handler(io);
       return;
     }
-    await runPrMode(io, config, root, loaded.secrets, (r) => {
-      redact = r;
-    });
+    await runPrMode(io, config, root);
   } catch (err: unknown) {
-    const message = err instanceof Error ? err.message : String(err);
-    const known = err instanceof ConfigError || err instanceof BaselineError;
-    core.setFailed(redact(known ? message : `k8s-image-check failed: ${message}`));
+    failRun(io, err);
   }
 }
 
-async function runPrMode(
-  io: ActionIo,
-  config: Config,
-  root: string,
-  secrets: string[],
-  setRedactor: (r: (s: string) => string) => void,
-): Promise<void> {
+async function runPrMode(io: ActionIo, config: Config, root: string): Promise<void> {
   const ctx = readContext(io.env, await readEventPayload(io.env));
   const token = config.githubToken ?? io.env.GITHUB_TOKEN ?? null;
   const octokit: GitHubClient | null =
@@ -157,22 +180,8 @@ async function runPrMode(
       : null;
 
   const logger = actionLogger();
-  const redact = createRedactor(secrets);
-  const checker = config.offline
-    ? null
-    : createRegistryChecker(config, {
-        env: io.env,
-        logger,
-        onSecret: (s) => {
-          core.setSecret(s);
-          redact.add(s);
-        },
-      });
-  for (const s of checker?.secrets ?? []) {
-    core.setSecret(s);
-    redact.add(s);
-  }
-  setRedactor(redact);
+  // Credentials join the run's secret registry (and the runner's mask) as the checker reads them.
+  const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
 
   // Fork and Dependabot PRs get no secrets: a registry that wants credentials was not judged.
   const restricted = ctx?.restrictedReason ?? null;
@@ -217,7 +226,7 @@ async function runPrMode(
     headSha: ctx?.headSha || 'HEAD',
   };
   const reportFiles = { json: config.jsonFile, sarif: config.sarifFile };
-  const { checkRunUrl, fallbackNote } = await publishFindings(report, config, ctx, octokit, redact, {
+  const { checkRunUrl, fallbackNote } = await publishFindings(report, config, ctx, octokit, {
     summary: () => renderSummary(report, { ...links, reportFiles, maxBytes: MAX_OUTPUT_CHARS - 1024 }),
     text: filesNote,
     noToken: ctx !== null && !token,
@@ -251,7 +260,6 @@ async function publishFindings(
   config: Config,
   ctx: RunContext | null,
   octokit: GitHubClient | null,
-  redact: (s: string) => string,
   extra: { summary: () => string; text: string; noToken: boolean },
 ): Promise<{ checkRunUrl: string | null; fallbackNote: string | null }> {
   let fallbackReason: string | null = extra.noToken
@@ -273,7 +281,9 @@ async function publishFindings(
       });
       if (res.published) {
         core.info(
-          `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s) ${res.htmlUrl ?? ''}`,
+          redact(
+            `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s) ${res.htmlUrl ?? ''}`,
+          ),
         );
         if (res.incomplete) core.warning(redact(res.incomplete));
         return { checkRunUrl: res.htmlUrl, fallbackNote: null };
@@ -323,7 +333,9 @@ async function changedFilesFor(
     return files;
   } catch (err: unknown) {
     core.warning(
-      `only-changed: cannot list the files of pull request #${ctx.number} (${err instanceof Error ? err.message : String(err)}); reporting every file.`,
+      redact(
+        `only-changed: cannot list the files of pull request #${ctx.number} (${err instanceof Error ? err.message : String(err)}); reporting every file.`,
+      ),
     );
     return null;
   }
@@ -340,6 +352,8 @@ async function writeJobSummary(env: Record<string, string | undefined>, markdown
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (err: unknown) {
-    core.warning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
+    core.warning(
+      redact(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`),
+    );
   }
 }

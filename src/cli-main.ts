@@ -17,6 +17,22 @@ if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
   process.exit(2);
 }
 
+// Last resort: an error escaping every handler (a stream callback, a rejected promise nobody awaited) is one
+// redacted line and exit code 2, never Node's stack trace and exit 1 (which means "findings").
+const { describeError } = await import('./secrets.js');
+const debug = process.env.K8S_IMAGE_CHECK_DEBUG === '1' || process.env.RUNNER_DEBUG === '1';
+const crash = (err: unknown) => {
+  try {
+    process.stderr.write(
+      `k8s-image-check: internal error: ${describeError(err, debug)}\nPlease report this with the command you ran.\n`,
+    );
+  } finally {
+    process.exit(2);
+  }
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 // A reader that stops early (`| head`, `| jq` failing) closes the pipe: that is not an error of ours,
 // and must not turn into a stack trace or an exit code that means "findings".
 for (const stream of [process.stdout, process.stderr]) {

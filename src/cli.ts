@@ -19,7 +19,6 @@ import { createRegistryChecker } from './engine/registry.js';
 import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
-import { createRedactor } from './redact.js';
 import { renderAnnotations } from './report/annotations.js';
 import { BaselineError, DEFAULT_BASELINE_FILE, parseBaseline, renderBaseline } from './report/baseline.js';
 import { shouldFail } from './report/findings.js';
@@ -28,6 +27,7 @@ import { renderJunit } from './report/junit.js';
 import type { FailOn, Report } from './report/model.js';
 import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
 import { renderText } from './report/text.js';
+import { describeError, redact } from './secrets.js';
 import { VERSION } from './version.js';
 
 /** Streams and environment the CLI runs with (injectable for tests). */
@@ -127,12 +127,9 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
     return 0;
   }
   const { config, root } = loaded;
-  const redact = createRedactor(loaded.secrets);
-  const logger = createCliLogger(io.env, io.stderr, redact);
-  const checker = config.offline
-    ? null
-    : createRegistryChecker(config, { env: io.env, logger, onSecret: (s) => redact.add(s) });
-  for (const s of checker?.secrets ?? []) redact.add(s);
+  // Secret settings, credentials and tokens join the run's secret registry as they are read.
+  const logger = createCliLogger(io.env, io.stderr);
+  const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
   // The baseline command reads the old baseline itself (a named file may not exist yet).
   const report = await runScan(mode === 'baseline' ? { ...config, baseline: null } : config, {
     pathEnv: io.env.PATH,
@@ -156,22 +153,12 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
 }
 
 async function checkCommand(argv: string[], io: CliIo): Promise<number> {
-  const redact = createRedactor([]);
-  const logger = createCliLogger(io.env, io.stderr, redact);
+  // Secret settings and credentials join the run's secret registry as they are read (commands/check.ts).
+  const logger = createCliLogger(io.env, io.stderr);
   return runCheckCommand(argv, {
     ...io,
     redact,
-    createChecker: (config) => {
-      if (config.registryCredentials) redact.add(config.registryCredentials);
-      const checker = createRegistryChecker(config, {
-        env: io.env,
-        logger,
-        onSecret: (s) => redact.add(s),
-        listPlatforms: true,
-      });
-      for (const s of checker.secrets) redact.add(s);
-      return checker;
-    },
+    createChecker: (config) => createRegistryChecker(config, { env: io.env, logger, listPlatforms: true }),
   });
 }
 
@@ -255,14 +242,30 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DiscoveryError || err instanceof BaselineError) {
-      io.stderr.write(`k8s-image-check: ${err.message}\n`);
-      return 2;
-    }
-    const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    io.stderr.write(
-      `k8s-image-check: internal error: ${msg}\nPlease report this with the command you ran.\n`,
-    );
-    return 2;
+    return reportError(err, io);
   }
+}
+
+/** Exit code of a usage, configuration or internal error (1 means findings). */
+export const EXIT_ERROR = 2;
+
+/** Whether debug output is on (`K8S_IMAGE_CHECK_DEBUG=1` or the runner's `RUNNER_DEBUG=1`). */
+export function debugEnabled(env: Record<string, string | undefined>): boolean {
+  return env.K8S_IMAGE_CHECK_DEBUG === '1' || env.RUNNER_DEBUG === '1';
+}
+
+/**
+ * Writes one redacted line for an error that ended a command (the stack only with debug on) and returns
+ * {@link EXIT_ERROR}: a crash must never exit 1, which means "findings".
+ */
+export function reportError(err: unknown, io: Pick<CliIo, 'stderr' | 'env'>): number {
+  const debug = debugEnabled(io.env);
+  if (err instanceof ConfigError || err instanceof DiscoveryError || err instanceof BaselineError) {
+    io.stderr.write(`k8s-image-check: ${describeError(err)}\n`);
+    return EXIT_ERROR;
+  }
+  io.stderr.write(
+    `k8s-image-check: internal error: ${describeError(err, debug)}\nPlease report this with the command you ran${debug ? '' : ' (K8S_IMAGE_CHECK_DEBUG=1 shows the stack trace)'}.\n`,
+  );
+  return EXIT_ERROR;
 }

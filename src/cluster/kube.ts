@@ -88,6 +88,23 @@ export function loadKubeConfig(access: KubeAccess = {}): KubeConfig {
   return kc;
 }
 
+/**
+ * Returns every secret a kubeconfig holds, for the run's secret registry: users' tokens, passwords and client
+ * keys (as written, base64, and decoded), and the tokens of auth-provider blocks. Pure.
+ */
+export function kubeconfigSecrets(kc: KubeConfig): string[] {
+  const out: string[] = [];
+  for (const user of kc.getUsers()) {
+    out.push(user.token ?? '', user.password ?? '');
+    if (user.keyData) out.push(user.keyData, Buffer.from(user.keyData, 'base64').toString('utf8'));
+    const config: unknown = (user.authProvider as { config?: unknown } | undefined)?.config;
+    if (config && typeof config === 'object')
+      for (const [key, value] of Object.entries(config))
+        if (typeof value === 'string' && /token|secret|password/i.test(key)) out.push(value);
+  }
+  return out.filter((s) => s.length > 0);
+}
+
 /** Resources cluster mode lists, as plural API names. */
 export type ListedResource =
   | 'events'

@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { settingsFromArgv } from '../config/from-argv.js';
 import { settingsFromFile } from '../config/from-file.js';
-import { checkNamedFiles } from '../config/load.js';
+import { checkNamedFiles, registerRawSecrets, secretSettingValues } from '../config/load.js';
 import { ConfigError, resolveConfig } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import type { RegistryChecker } from '../engine/registry.js';
@@ -17,6 +17,7 @@ import type { RegistryCheck } from '../registry/types.js';
 import { severityOf, shouldFail } from '../report/findings.js';
 import type { Finding } from '../report/model.js';
 import { ruleForCheckStatus } from '../report/rules.js';
+import { registerSecret } from '../secrets.js';
 
 /** One image's answer, as `check --format json` prints it (an array of these). */
 export interface CheckResult {
@@ -78,7 +79,9 @@ async function loadConfig(argv: readonly string[], io: CheckCommandIo) {
   const { settings, extras } = settingsFromArgv(argv, 'scan', io.env);
   const explicitFile = settings.find((s) => s.spec.key === 'configFile');
   const fileSettings = await settingsFromFile(io.cwd, explicitFile ? String(explicitFile.value) : null);
+  registerRawSecrets(settings);
   const config = resolveConfig([...fileSettings, ...settings]);
+  registerSecret(...secretSettingValues(config));
   if (config.format && config.format !== 'text' && config.format !== 'json')
     throw new ConfigError(`--format ${config.format} is not available for check; use text or json.`);
   if (config.offline)

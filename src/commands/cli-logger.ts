@@ -1,11 +1,12 @@
 /** The CLI's logger: messages to stderr, redacted; debug lines only with K8S_IMAGE_CHECK_DEBUG=1 or RUNNER_DEBUG=1. */
 import type { EngineLogger } from '../engine/scan.js';
+import { redact as redactSecrets } from '../secrets.js';
 
 /** Returns the logger every CLI command uses. */
 export function createCliLogger(
   env: Record<string, string | undefined>,
   stderr: NodeJS.WritableStream,
-  redact: (s: string) => string,
+  redact: (s: string) => string = redactSecrets,
 ): EngineLogger {
   const debug = env.K8S_IMAGE_CHECK_DEBUG === '1' || env.RUNNER_DEBUG === '1';
   return {

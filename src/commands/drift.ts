@@ -20,7 +20,7 @@ import type { Config } from '../config/schema.js';
 import type { PublishResult } from '../engine/cluster-publish.js';
 import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
 import type { EngineLogger } from '../engine/scan.js';
-import { createRedactor } from '../redact.js';
+import { redact } from '../secrets.js';
 import { createCliLogger } from './cli-logger.js';
 
 /** Streams and environment the command runs with (the CLI's own `CliIo`). */
@@ -121,9 +121,9 @@ export async function runDriftCommand(
   const { config, root } = loaded;
   if (config.format === 'sarif' || config.format === 'github' || config.format === 'junit')
     throw new ConfigError(`--format ${config.format} is only available for scan; drift prints text or json.`);
-  const secrets = [...loaded.secrets, ...(config.kubeconfigData ? [config.kubeconfigData] : [])];
-  let redact = createRedactor(secrets);
-  const logger = createCliLogger(io.env, io.stderr, (s) => redact(s));
+  // Secret settings (the kubeconfig text included), kubeconfig tokens and registry credentials join the
+  // run's secret registry as they are read; everything printed or written is redacted through it.
+  const logger = createCliLogger(io.env, io.stderr);
   try {
     const report = await runClusterMode(config, {
       root,
@@ -132,10 +132,6 @@ export async function runDriftCommand(
       scanManifests: deps.scanManifests,
       ...(deps.createChecker ? { createChecker: deps.createChecker } : {}),
       ...(deps.clock ? { clock: deps.clock } : {}),
-      onSecrets: (more) => {
-        secrets.push(...more);
-        redact = createRedactor(secrets);
-      },
     });
     for (const message of new Set(report.errors.map((e) => e.message))) logger.warning(message);
     const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));

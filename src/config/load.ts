@@ -4,18 +4,34 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { notifySecretParts } from '../cluster/notify-deliver.js';
+import { registerSecret } from '../secrets.js';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';
 import { settingsFromFile } from './from-file.js';
 import { secretInputs, settingsFromInputs } from './from-inputs.js';
 import { ConfigError, type RawSetting, resolveConfig } from './resolve.js';
-import { type Config, type OptionMode, optionFor } from './schema.js';
+import { type Config, OPTIONS, type OptionMode, optionFor } from './schema.js';
 
 /** A loaded configuration with the root directory that report paths are relative to. */
 export interface LoadedConfig {
   config: Config;
   root: string;
-  /** Secret values to mask. */
+  /** Values of the settings the schema marks secret (already in the run's secret registry). */
   secrets: string[];
+}
+
+/** Returns the value of every setting the schema marks `secret` (the one list of secret settings). */
+export function secretSettingValues(config: Config): string[] {
+  return OPTIONS.filter((o) => o.secret)
+    .map((o) => config[o.key])
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/**
+ * Registers secret settings before they are resolved: a setting that fails validation must not have its
+ * value quoted by the error.
+ */
+export function registerRawSecrets(settings: readonly RawSetting[]): void {
+  for (const s of settings) if (s.spec.secret && typeof s.value === 'string') registerSecret(s.value);
 }
 
 /**
@@ -114,12 +130,12 @@ export async function loadCliConfig(
     mode === 'scan' && extras.positionals.length && pathFlag.length === 0
       ? [{ spec: optionFor('paths'), value: paths, source: 'flag', label: 'path arguments' }]
       : [];
+  registerRawSecrets(settings);
   const config = resolveConfig([...fileSettings, ...settings, ...positional]);
   if (!extras.help) await checkNamedFiles(config, root, cwd);
-  const secrets = [
-    ...[config.registryCredentials, config.pushgatewayPassword].filter((s): s is string => !!s),
-    ...config.notifyUrls.flatMap(notifySecretParts),
-  ];
+  // A notify URL's path, query and userinfo are masked on their own too (a log may quote just the path).
+  const secrets = [...secretSettingValues(config), ...config.notifyUrls.flatMap(notifySecretParts)];
+  registerSecret(...secrets);
   return { config, root, secrets, extras };
 }
 
@@ -128,11 +144,14 @@ export async function loadActionConfig(
   env: Record<string, string | undefined>,
   root: string,
 ): Promise<LoadedConfig> {
+  registerSecret(...secretInputs(env));
   const inputs = settingsFromInputs(env);
   const explicitFile = inputs.find((s) => s.spec.key === 'configFile');
   const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
   const config = resolveConfig([...fileSettings, ...inputs]);
   await checkNamedFiles(config, root, root);
   // A notify URL's path, query and userinfo are masked on their own too (a log may quote just the path).
-  return { config, root, secrets: [...secretInputs(env), ...config.notifyUrls.flatMap(notifySecretParts)] };
+  const secrets = [...secretSettingValues(config), ...config.notifyUrls.flatMap(notifySecretParts)];
+  registerSecret(...secrets);
+  return { config, root, secrets };
 }

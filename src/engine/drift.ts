@@ -9,6 +9,7 @@ import { computeDrift, DEFAULT_LIVE_TAG_RULES } from '../cluster/drift.js';
 import { readDumpFile } from '../cluster/dump.js';
 import {
   type KubeAccess,
+  kubeconfigSecrets,
   type ListScope,
   listProbeEvents,
   loadKubeConfig,
@@ -42,6 +43,7 @@ import type { ImageUse, ParseProblem } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
 import { readPreviousRestarts } from '../report/pushgateway.js';
 import { RULES_BY_ID } from '../report/rules.js';
+import { registerSecret } from '../secrets.js';
 import { createRegistryChecker } from './registry.js';
 import type { CheckImagesFn, EngineLogger } from './scan.js';
 
@@ -412,6 +414,8 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
       ...(config.context ? { context: config.context } : {}),
     });
+    // The kubeconfig's tokens and keys join the run's registry before any request can echo them.
+    registerSecret(...kubeconfigSecrets(kc));
     clusterName ??= kc.getCurrentContext() || 'default';
     loadLive = liveFromKube(kc, {
       namespaces: config.namespaces,

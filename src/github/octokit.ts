@@ -6,6 +6,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { redactDeep, registerSecret } from '../secrets.js';
 
 /** The public GitHub API; GitHub Enterprise Server runners set `GITHUB_API_URL` to `https://HOST/api/v3`. */
 export const GITHUB_DOTCOM_API_URL = 'https://api.github.com';
@@ -132,7 +133,8 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
       return true;
     };
   const proxy = opts.proxy ? new EnvHttpProxyAgent(opts.proxy) : null;
-  return new ClientWithPlugins({
+  registerSecret(opts.token);
+  const client = new ClientWithPlugins({
     ...(proxy
       ? {
           request: {
@@ -160,6 +162,23 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
     },
     retry: { retries: opts.retries ?? 3, retryAfterBaseValue: baseMs },
   });
+  client.hook.before('request', redactRequestFields);
+  return client;
+}
+
+/** Request options Octokit uses to route and send a request; every other field becomes the body or query. */
+const ROUTING_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'request', 'mediaType']);
+
+/**
+ * Redacts, in place, every field of a request that becomes its body or query (check-run output and
+ * annotations, issue titles, bodies and comments), so no text the tool sends to GitHub can carry a
+ * registered secret or a token-looking value, whichever module built it.
+ */
+export function redactRequestFields(options: Record<string, unknown>): void {
+  for (const key of Object.keys(options)) {
+    if (ROUTING_FIELDS.has(key)) continue;
+    options[key] = redactDeep(options[key]);
+  }
 }
 
 /** A request failure's HTTP status and message, narrowed from `unknown` (Octokit throws `RequestError`). */

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pullLocation } from '../image/reference.js';
 import type { ImageReference } from '../image/types.js';
+import { registerSecret } from '../secrets.js';
 import { HostBreaker } from './breaker.js';
 import { classifyObservation, type Observation } from './classify.js';
 import {
@@ -188,7 +189,11 @@ export async function checkImages(
     lookup: o.lookup,
     runSignal: run.signal,
   });
-  const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => secrets.add(s));
+  // Bearer tokens join the run's registry at once: a later message anywhere must not print them.
+  const tokens = new TokenCache(client, o.now ?? Date.now, o.allowLinkLocal, (s) => {
+    secrets.add(s);
+    registerSecret(s);
+  });
   const session = new ProbeSession(client, tokens, secrets, logger);
   const overall = new Semaphore(Math.max(1, o.concurrency));
   const firstContacts = new Semaphore(Math.max(FIRST_CONTACTS, o.concurrency));

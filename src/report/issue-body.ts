@@ -12,6 +12,7 @@ import type {
   WorkloadImageCheck,
   WorkloadReport,
 } from '../cluster/types.js';
+import { redact } from '../secrets.js';
 import { type IssueState, renderMarker } from './issue-marker.js';
 import { REMEDY_BY_CLASS, REMEDY_BY_DRIFT, REMEDY_BY_IMAGE_STATUS } from './issue-remedies.js';
 
@@ -57,23 +58,12 @@ export interface IssueBodyContext {
   resolveRuns: number;
 }
 
-/** Removes credentials that a message could carry (URL userinfo, auth headers, password-like pairs). */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, '$1***@')
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***')
-    .replace(
-      /\b(password|passwd|token|secret|authorization|auth)(["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi,
-      '$1$2***',
-    );
-}
-
 /**
  * One line, redacted, bounded, and unable to open or close an HTML comment: a pod message holding
  * `<!-- k8s-image-check:v1 {...} -->` must never pass for the hidden marker (a zero-width non-joiner breaks it).
  */
 function clean(text: string, max = MAX_MESSAGE_CHARS): string {
-  const one = redactSecrets(text)
+  const one = redact(text)
     .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/<!--/g, '<!\u200c--')
     .replace(/--!?>/g, (m) => `--\u200c${m.slice(2)}`)

@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { DriftReport } from '../cluster/types.js';
+import { redact, registerCredential } from '../secrets.js';
 import { renderMetrics } from './metrics-text.js';
 
 /** Content type of the text exposition format; the gateway also accepts a missing or form content type. */
@@ -76,6 +77,8 @@ function parseGatewayUrl(raw: string): { base: URL; username?: string; password?
   const base = new URL(raw);
   const username = base.username ? decodeURIComponent(base.username) : undefined;
   const password = base.password ? decodeURIComponent(base.password) : undefined;
+  // Userinfo credentials join the run's registry like the pushgateway-password setting.
+  registerCredential({ username, secret: password });
   base.username = '';
   base.password = '';
   base.search = '';
@@ -90,7 +93,8 @@ function describeFailure(
   group: string,
   authSent: boolean,
 ): string {
-  const excerpt = bodyText.trim().slice(0, MAX_BODY_EXCERPT);
+  // A gateway (or a proxy in front of it) may echo the request's Authorization header: redact, then cut.
+  const excerpt = redact(bodyText.trim().slice(0, MAX_BODY_EXCERPT * 4)).slice(0, MAX_BODY_EXCERPT);
   const said = excerpt ? `: ${excerpt}` : '';
   if (status === 400) {
     return (
@@ -126,6 +130,7 @@ export async function pushMetrics(options: PushMetricsOptions): Promise<PushResu
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   const username = options.username ?? urlUser;
   const password = options.password ?? urlPassword;
+  registerCredential({ username, secret: password });
   const authSent = username !== undefined || password !== undefined;
   if (authSent) {
     headers.authorization = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64')}`;
@@ -154,7 +159,7 @@ export async function pushMetrics(options: PushMetricsOptions): Promise<PushResu
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const what = timedOut
       ? `did not answer within ${options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS} ms`
-      : `could not be reached (${cause})`;
+      : `could not be reached (${redact(cause)})`;
     return {
       ok: false,
       status: null,
@@ -343,6 +348,6 @@ async function readGatewayApi(
     return { ok: true, answer: await response.json() };
   } catch (err: unknown) {
     const why = err instanceof Error ? err.message : String(err);
-    return { ok: false, message: `Pushgateway ${base.host} could not be read (${why})` };
+    return { ok: false, message: `Pushgateway ${base.host} could not be read (${redact(why)})` };
   }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOctokit, isPermissionDenied, proxyFromEnv } from '../../src/github/octokit.js';
+import { registerSecret } from '../../src/secrets.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 
 describe('createOctokit', () => {
@@ -19,6 +20,40 @@ describe('createOctokit', () => {
     expect(res.data).toEqual([{ number: 1, path: '/api/v3/repos/a/b/issues' }]);
     expect(gh.server.requests[0]!.headers.authorization).toBe('token ghs_x');
     expect(gh.server.requests[0]!.headers['user-agent']).toMatch(/^k8s-image-check/);
+  });
+
+  it('redacts every body field it sends: registered secrets and token-looking values, in nested fields too', async () => {
+    gh = await startFakeGitHub();
+    registerSecret('octokit-body-secret-1');
+    const octokit = createOctokit({ token: 'ghs_bodytoken123', baseUrl: gh.url, unspacedWrites: true });
+    await octokit.rest.checks.create({
+      owner: 'o',
+      repo: 'r',
+      name: 'n',
+      head_sha: 'a'.repeat(40),
+      output: {
+        title: 'registry said octokit-body-secret-1',
+        summary: 'echo: Authorization: Basic dXNlcjpodW50ZXIy and ghs_bodytoken123',
+        annotations: [
+          {
+            path: 'a.yaml',
+            start_line: 1,
+            end_line: 1,
+            annotation_level: 'failure',
+            message: `b64 ${Buffer.from('octokit-body-secret-1').toString('base64')}`,
+          },
+        ],
+      },
+    });
+    const sent = JSON.stringify(gh.server.requests.map((r) => r.body));
+    expect(sent).toContain('registry said ***');
+    expect(sent).not.toContain('octokit-body-secret-1');
+    expect(sent).not.toContain(Buffer.from('octokit-body-secret-1').toString('base64'));
+    expect(sent).not.toContain('dXNlcjpodW50ZXIy');
+    expect(sent).not.toContain('ghs_bodytoken123');
+    // Routing and auth are untouched.
+    expect(gh.server.requests[0]!.path).toBe('/repos/o/r/check-runs');
+    expect(gh.server.requests[0]!.headers.authorization).toBe('token ghs_bodytoken123');
   });
 
   it('retries a secondary rate limit a bounded number of times, then gives up with a log line', async () => {

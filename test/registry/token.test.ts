@@ -63,14 +63,14 @@ describe('redact', () => {
   it('removes known secrets in plain, base64 and URL-encoded form', () => {
     const s = 'pa ss/w:rd';
     const text = `x ${s} y ${Buffer.from(s).toString('base64')} z ${encodeURIComponent(s)}`;
-    expect(redact(text, [s])).toBe('x [redacted] y [redacted] z [redacted]');
+    expect(redact(text, [s])).toBe('x *** y *** z ***');
   });
   it('removes JWTs, Authorization values and token fields', () => {
     const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJyZWFkZXIifQ.c2lnbmF0dXJl';
-    expect(redact(`token ${jwt} end`)).toBe('token [redacted] end');
-    expect(redact('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: [redacted]');
+    expect(redact(`token ${jwt} end`)).toBe('token *** end');
+    expect(redact('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: ***');
     expect(redact('{"token":"abc","access_token":"def","other":"keep"}')).toBe(
-      '{"token":"[redacted]","access_token":"[redacted]","other":"keep"}',
+      '{"token":"***","access_token":"***","other":"keep"}',
     );
   });
   it('excerpt is bounded and collapses whitespace', () => {

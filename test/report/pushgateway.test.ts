@@ -253,3 +253,44 @@ describe('scope grouping label', () => {
     expect(body).not.toContain('k8s_image_check_last_success_timestamp_seconds ');
   });
 });
+
+describe('pushMetrics against a gateway that echoes the request', () => {
+  it('never repeats the Basic credentials (or the password) a 400/500 body echoes', async () => {
+    const { startFakeServer } = await import('../helpers/fake-server.js');
+    const gw = await startFakeServer();
+    try {
+      const echo = (status: number) => (req: { headers: Record<string, unknown> }) => ({
+        status,
+        body: `bad request from ${String(req.headers.authorization)} password=pg-echo-pass-9 (${Buffer.from('pg-echo-pass-9').toString('base64')})`,
+      });
+      gw.route('PUT', '/metrics/job/a', echo(400));
+      gw.route('PUT', '/metrics/job/b', echo(500));
+      for (const job of ['a', 'b']) {
+        const res = await pushMetrics({
+          url: gw.url,
+          job,
+          username: 'pusher',
+          password: 'pg-echo-pass-9',
+          body: 'x 1\n',
+        });
+        expect(res.ok).toBe(false);
+        const message = res.ok ? '' : (res.message ?? '');
+        expect(message).toContain('Pushgateway');
+        expect(message).not.toContain('pg-echo-pass-9');
+        expect(message).not.toContain(Buffer.from('pusher:pg-echo-pass-9').toString('base64'));
+        expect(message).not.toContain(Buffer.from('pg-echo-pass-9').toString('base64'));
+        expect(message).toContain('Basic ***');
+      }
+      // Credentials in the URL's userinfo are sent as Basic auth and redacted the same way.
+      const u = new URL(gw.url);
+      u.username = 'urluser';
+      u.password = 'url-pass-secret-4';
+      const res = await pushMetrics({ url: u.toString(), job: 'b', body: 'x 1\n' });
+      const message = res.ok ? '' : (res.message ?? '');
+      expect(message).not.toContain(Buffer.from('urluser:url-pass-secret-4').toString('base64'));
+      expect(message).not.toContain('url-pass-secret-4');
+    } finally {
+      await gw.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { redact, registerCredential, registerSecret } from '../../secrets.js';
 import {
   type DockerConfig,
   findAuthEntry,
@@ -98,6 +99,12 @@ function readDockerSources(options: CredentialResolverOptions, warnings: string[
   return sources;
 }
 
+/** Registers a credential's secrets in the run's registry, with the `user:password` forms. */
+function registerFields(fields: CredentialFields): void {
+  registerCredential({ username: fields.username, secret: fields.password });
+  registerSecret(fields.identityToken, fields.registryToken);
+}
+
 function credential(fields: CredentialFields, source: string): RegistryCredential {
   return { ...fields, source };
 }
@@ -125,7 +132,11 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
     }
   };
   const seen = new Set<string>();
-  const addSecrets = (values: string[]) => {
+  // Every credential joins the run's registry (src/secrets.ts) as soon as it is read: fields first (so the
+  // Basic `user:password` forms are known), then the raw strings (an `auth` that did not decode).
+  const addSecrets = (values: string[], fields: (CredentialFields | undefined)[] = []) => {
+    for (const f of fields) if (f) registerFields(f);
+    registerSecret(...values);
     for (const s of values) {
       if (!s || seen.has(s)) continue;
       seen.add(s);
@@ -135,19 +146,28 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
   };
 
   const explicit = parseExplicitCredentials(options.explicit ?? '');
-  addSecrets(explicit.secrets);
+  addSecrets(
+    explicit.secrets,
+    explicit.entries.map((e) => e.fields),
+  );
   warn(...explicit.warnings);
 
   const readWarnings: string[] = [];
   const dockerSources = readDockerSources(options, readWarnings);
   warn(...readWarnings);
   for (const d of dockerSources) {
-    addSecrets(d.config.secrets);
+    addSecrets(
+      d.config.secrets,
+      d.config.auths.map((a) => a.fields),
+    );
     warn(...d.config.warnings);
   }
 
   const pulled = parsePullSecrets(options.pullSecrets ?? []);
-  addSecrets(pulled.secrets);
+  addSecrets(
+    pulled.secrets,
+    pulled.inputs.map((i) => i.value.fields),
+  );
   warn(...pulled.warnings);
   const keyring: KeyringKey<PullSecretCredential>[] = buildKeyring(pulled.inputs);
 
@@ -164,13 +184,16 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
     if (!call) {
       call = runHelper(helper, serverUrl).then(
         (result) => {
-          if (result) addSecrets(secretsOf({ password: result.secret }));
+          if (result)
+            addSecrets(secretsOf({ username: result.username, password: result.secret }), [
+              { username: result.username, password: result.secret },
+            ]);
           return result;
         },
         (err: unknown) => {
           const message = err instanceof Error ? err.message : String(err);
           // A failing helper must not leak what it printed if that happens to be a known secret.
-          const masked = secrets.reduce((m, s) => (s.length >= 4 ? m.split(s).join('***') : m), message);
+          const masked = redact(message);
           warn(
             `${label}: credential helper "${helper}" for ${serverUrl} failed: ${masked}. Continuing without its credentials.`,
           );
