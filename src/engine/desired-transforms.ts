@@ -190,8 +190,8 @@ function parametersYaml(params: { name: string; value: string }[]): string {
     const keys = p.name.split('.');
     let node = root;
     for (const k of keys.slice(0, -1)) {
-      const next = node[k];
-      node = (typeof next === 'object' && next !== null ? next : (node[k] = {})) as Record<string, unknown>;
+      if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+      node = node[k] as Record<string, unknown>;
     }
     node[keys.at(-1)!] = p.value;
   }

@@ -135,7 +135,10 @@ function readFlux(spec: YAMLMap, ctx: ReadContext): void {
   const pathNode = spec.get('path', true);
   const raw = scalarString(pathNode) ?? './';
   const rel = repoPath(raw);
-  if (rel === null) return refuse(ctx, ctx.pos(pathNode), `${id}: spec.path`, raw);
+  if (rel === null) {
+    refuse(ctx, ctx.pos(pathNode), `${id}: spec.path`, raw);
+    return;
+  }
   const sourceRef = spec.get('sourceRef', true);
   const sourceKind = isMap(sourceRef) ? scalarString(sourceRef.get('kind', true)) : null;
   if (sourceKind && sourceKind !== 'GitRepository')
