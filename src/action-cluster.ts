@@ -11,7 +11,7 @@ import * as core from '@actions/core';
 import { type ActionIo, actionLogger, readContext, readEventPayload } from './action.js';
 import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
-import { markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
+import { countWorkloads, markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
 import { driftShouldFail } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
@@ -23,6 +23,7 @@ import { createOctokit } from './github/octokit.js';
 
 /** Returns the cluster-mode outputs of a report and what publishing did. */
 export function clusterOutputs(report: DriftReport, published: PublishResult | null): Record<string, string> {
+  const counts = countWorkloads(report);
   const count = (sev: string) => report.workloads.filter((w) => w.severity === sev).length;
   const out: Record<string, string> = {
     errors: String(count('critical')),
@@ -30,7 +31,9 @@ export function clusterOutputs(report: DriftReport, published: PublishResult | n
     notices: String(count('info')),
     images: String(report.images?.length ?? 0),
     drifted: String(report.drift.filter((d) => d.status !== 'in_sync').length),
-    'unhealthy-workloads': String(report.workloads.filter((w) => w.unhealthy).length),
+    // Pod health and drift apart: a workload only in git is drift, not an unhealthy workload.
+    'unhealthy-workloads': String(counts.unhealthy),
+    'drifted-workloads': String(counts.drifted),
     'issues-opened': String(
       published?.issues.filter((r) => r.ok && !r.dryRun && r.action.type === 'create').length ?? 0,
     ),

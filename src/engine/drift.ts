@@ -5,7 +5,13 @@
  */
 
 import { KubeConfig } from '@kubernetes/client-node';
-import { computeDrift, DEFAULT_LIVE_TAG_RULES } from '../cluster/drift.js';
+import {
+  COMPARABLE_KINDS,
+  computeDrift,
+  DEFAULT_LIVE_TAG_RULES,
+  type EntryPointUses,
+  judgeEntryPoints,
+} from '../cluster/drift.js';
 import { readDumpFile } from '../cluster/dump.js';
 import {
   type KubeAccess,
@@ -93,6 +99,8 @@ export interface DriftRunOptions {
 export interface DriftDeps {
   /** Desired image uses from the manifests (the same scanner as PR mode). */
   desired: readonly ImageUse[];
+  /** The entry points the desired uses come from: collisions and "another environment" are said, not guessed. */
+  entryPoints?: readonly EntryPointUses[];
   /** Lists the cluster (or reads dumps); throws when nothing can be seen. */
   loadLive: () => Promise<LiveSnapshot>;
   /** Registry checker for live images; omitted → no image checks. */
@@ -202,6 +210,26 @@ function inScope(ns: string, options: Pick<DriftRunOptions, 'namespaces' | 'excl
   );
 }
 
+const CONTROLLER_RESOURCES = ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'replicasets'];
+
+/**
+ * Returns why drift was not compared (no controller kind was listed anywhere, or git describes no workload),
+ * or null when it was: the headline then says so instead of "0 with drift".
+ */
+export function driftNotCompared(
+  errors: readonly ClusterError[],
+  desired: readonly ImageUse[],
+): string | null {
+  const unlisted = CONTROLLER_RESOURCES.filter((r) =>
+    errors.some((e) => e.kind === r && e.namespace === undefined),
+  );
+  if (unlisted.length === CONTROLLER_RESOURCES.length)
+    return 'the workloads (deployments, statefulsets, …) were not listed';
+  if (!desired.some((u) => COMPARABLE_KINDS.has(u.kind) && u.name && u.container))
+    return 'the manifests describe no workload (check `manifests`)';
+  return null;
+}
+
 /** Runs cluster mode once and returns the report. Throws (changing nothing) when the cluster cannot be seen. */
 export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promise<DriftReport> {
   const clock = deps.clock ?? Date.now;
@@ -277,7 +305,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     !live.errors.some(
       (e) => e.kind === resourceOfKind(kind) && (e.namespace === undefined || e.namespace === ns),
     );
-  const drift = computeDrift(deps.desired, workloads, {
+  const computed = computeDrift(deps.desired, workloads, {
     defaultNamespace: options.defaultNamespace,
     rolloutGrace: options.rolloutGrace,
     now,
@@ -287,6 +315,12 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     ...(groupOf ? { checksFor: (key: string) => groupOf?.get(key)?.checks } : {}),
     ...(options.tagPolicy ? { tagPolicy: options.tagPolicy } : {}),
   });
+  const judged = deps.entryPoints
+    ? judgeEntryPoints(computed, deps.entryPoints, options.defaultNamespace)
+    : { drift: computed, warnings: [] };
+  const drift = judged.drift;
+  const warnings = [...judged.warnings, ...(live.warnings ?? [])];
+  const notCompared = driftNotCompared(live.errors, deps.desired);
 
   const index = buildOwnerIndex(controllers);
   const settled = settleJobFailures(
@@ -356,7 +390,8 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     pods: health,
     workloads: reports,
     ...(options.checkLiveImages && (grouped || deps.checkImages) ? { images } : {}),
-    ...(live.warnings?.length ? { warnings: live.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
+    ...(notCompared ? { driftNotCompared: notCompared } : {}),
     errors: live.errors,
     complete: live.complete,
   };
@@ -373,7 +408,9 @@ export interface ClusterModeDeps {
     config: Config,
     root: string,
     logger: EngineLogger,
-  ) => Promise<ImageUse[] | { uses: ImageUse[]; errors: ParseProblem[] }>;
+  ) => Promise<
+    ImageUse[] | { uses: ImageUse[]; errors: ParseProblem[]; entryPoints?: readonly EntryPointUses[] }
+  >;
   /** Registry checker factory; default `createRegistryChecker`. */
   createChecker?: (
     config: Config,
@@ -420,6 +457,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
   }
   const scanned = await deps.scanManifests(config, deps.root, deps.logger);
   const desired = Array.isArray(scanned) ? scanned : scanned.uses;
+  const entryPoints = Array.isArray(scanned) ? undefined : scanned.entryPoints;
   const manifestErrors: ClusterError[] = (Array.isArray(scanned) ? [] : scanned.errors).map((e) => ({
     kind: 'manifest',
     message: `${e.file}:${e.line}:${e.column}: ${e.message} The workloads of this file are missing from the desired state: fix the manifest.`,
@@ -482,6 +520,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
   const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
   const report = await runDrift(options, {
     desired,
+    ...(entryPoints ? { entryPoints } : {}),
     loadLive,
     ...(checkImages ? { checkImages } : {}),
     ...pull,
