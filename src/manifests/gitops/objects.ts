@@ -141,10 +141,14 @@ function readFlux(spec: YAMLMap, ctx: ReadContext): void {
   }
   const sourceRef = spec.get('sourceRef', true);
   const sourceKind = isMap(sourceRef) ? scalarString(sourceRef.get('kind', true)) : null;
-  if (sourceKind && sourceKind !== 'GitRepository')
+  if (sourceKind && sourceKind !== 'GitRepository') {
+    // spec.path is then relative to that artifact (OCIRepository, Bucket, ExternalArtifact), not to this repository.
+    const sourceName = isMap(sourceRef) ? scalarString(sourceRef.get('name', true)) : null;
     ctx.out.notes.push(
-      `${ctx.file}:${ctx.line}: ${id} deploys from ${sourceKind}; it is followed in this repository at ${rel}, which may not be what the source holds.`,
+      `${ctx.file}:${ctx.line}: ${id} deploys ${raw} of ${sourceKind} ${sourceName ?? '?'}, not of this repository; it is not followed (add the folder that source is built from to manifests).`,
     );
+    return;
+  }
   const tn = spec.get('targetNamespace', true);
   const postBuild = spec.get('postBuild', true);
   const substitute = new Map<string, { value: string; line: number; column: number }>();
