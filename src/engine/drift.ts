@@ -4,6 +4,7 @@
  * Adapters come in through `deps`, so tests and the CLI/action supply their own.
  */
 
+import { resolve as resolvePath } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   COMPARABLE_KINDS,
@@ -12,7 +13,7 @@ import {
   type EntryPointUses,
   judgeEntryPoints,
 } from '../cluster/drift.js';
-import { readDumpFile } from '../cluster/dump.js';
+import { DUMP_RESOURCES, DumpError, type ParsedDump, readDumpFile } from '../cluster/dump.js';
 import {
   type KubeAccess,
   type ListScope,
@@ -155,8 +156,38 @@ export function liveFromKube(access: KubeAccess | KubeConfig, scope: ListScope):
     const kc = access instanceof KubeConfig ? access : loadKubeConfig(access);
     const snap = await snapshotCluster(kc, scope);
     const probes = await listProbeEvents(kc, scope);
-    return { ...snap, source: snap.server, events: probes.events, warnings: probes.warnings };
+    const warnings = [...(snap.warnings ?? []), ...(probes.warnings ?? [])];
+    return { ...snap, source: snap.server, events: probes.events, warnings };
   };
+}
+
+/**
+ * Reads the dump files, refusing what would count twice or be misread: the same file as both, a pods dump as
+ * `--objects-file`, controllers in `--pods-file`. Pods in an objects dump next to a pods dump are left out.
+ */
+async function readDumps(files: { podsFile: string | null; objectsFile: string | null }): Promise<ParsedDump[]> {
+  const { podsFile, objectsFile } = files;
+  if (podsFile && objectsFile && resolvePath(podsFile) === resolvePath(objectsFile))
+    throw new DumpError(
+      `--pods-file and --objects-file are the same file (${podsFile}); pass kubectl get pods -A -o json as --pods-file and kubectl get ${DUMP_RESOURCES} -A -o json as --objects-file.`,
+    );
+  const pods = podsFile ? await readDumpFile(podsFile) : null;
+  const objects = objectsFile ? await readDumpFile(objectsFile) : null;
+  if (pods && pods.controllers.length > 0)
+    throw new DumpError(
+      `--pods-file ${podsFile} holds ${pods.controllers.length} controller(s) (${[...new Set(pods.controllers.map((c) => c.kind))].join(', ')}), not only pods; pass controllers as --objects-file (kubectl get ${DUMP_RESOURCES} -A -o json) and only pods as --pods-file.`,
+    );
+  if (objects && objects.controllers.length === 0 && objects.pods.length > 0)
+    throw new DumpError(
+      `--objects-file ${objectsFile} holds only pods; pass it as --pods-file, and the controllers (kubectl get ${DUMP_RESOURCES} -A -o json) as --objects-file.`,
+    );
+  if (pods && objects && objects.pods.length > 0) {
+    objects.warnings.push(
+      `--objects-file ${objectsFile} also holds ${objects.pods.length} pod(s); the pods of --pods-file ${podsFile} are used, not these (they would count twice).`,
+    );
+    objects.pods = [];
+  }
+  return [pods, objects].filter((d): d is ParsedDump => d !== null);
 }
 
 /**
@@ -177,13 +208,13 @@ export function liveFromFiles(files: {
       source: '',
     };
     const newest: string[] = [];
-    for (const file of [files.podsFile, files.objectsFile]) {
-      if (!file) continue;
-      const dump = await readDumpFile(file);
+    const dumps = await readDumps(files);
+    for (const dump of dumps) {
       snapshot.pods.push(...dump.pods);
       snapshot.controllers.push(...dump.controllers);
       snapshot.events = [...(snapshot.events ?? []), ...dump.events];
       if (dump.newest) newest.push(dump.newest);
+      if (dump.warnings.length) snapshot.warnings = [...(snapshot.warnings ?? []), ...dump.warnings];
     }
     snapshot.source = [files.podsFile, files.objectsFile].filter(Boolean).join(' and ');
     snapshot.newest = newest.sort().at(-1) ?? null;
@@ -448,6 +479,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
       ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
       ...(config.context ? { context: config.context } : {}),
+      env: deps.env,
     });
     clusterName ??= kc.getCurrentContext() || 'default';
     loadLive = liveFromKube(kc, {
