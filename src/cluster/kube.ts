@@ -59,7 +59,9 @@ export function missingDefaultKubeconfig(env: Record<string, string | undefined>
   const home = join(env.HOME || homedir(), '.kube', 'config');
   if (listed.length === 0 && existsSync(home)) return null;
   if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) return null;
-  const kubeconfigVar = listed.length ? `$KUBECONFIG (${listed.join(delimiter)}: not found)` : '$KUBECONFIG (unset)';
+  const kubeconfigVar = listed.length
+    ? `$KUBECONFIG (${listed.join(delimiter)}: not found)`
+    : '$KUBECONFIG (unset)';
   const homeText = listed.length ? `${home} (not read while $KUBECONFIG is set)` : `${home} (not found)`;
   return `No kubeconfig found. Looked at --kubeconfig (not given), ${kubeconfigVar}, ${homeText} and in-cluster (KUBERNETES_SERVICE_HOST is unset). Pass --kubeconfig FILE (or the kubeconfig input), or judge dumps offline: --pods-file pods.json (kubectl get pods -A -o json) and --objects-file objects.json.`;
 }

@@ -165,7 +165,10 @@ export function liveFromKube(access: KubeAccess | KubeConfig, scope: ListScope):
  * Reads the dump files, refusing what would count twice or be misread: the same file as both, a pods dump as
  * `--objects-file`, controllers in `--pods-file`. Pods in an objects dump next to a pods dump are left out.
  */
-async function readDumps(files: { podsFile: string | null; objectsFile: string | null }): Promise<ParsedDump[]> {
+async function readDumps(files: {
+  podsFile: string | null;
+  objectsFile: string | null;
+}): Promise<ParsedDump[]> {
   const { podsFile, objectsFile } = files;
   if (podsFile && objectsFile && resolvePath(podsFile) === resolvePath(objectsFile))
     throw new DumpError(
