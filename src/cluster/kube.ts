@@ -7,6 +7,10 @@
  * `ClusterError` naming the missing permission and the rest goes on; not being able to reach or authenticate
  * to the server, or every list failing, throws a `KubeAccessError` so the run fails and changes nothing.
  */
+
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import {
   ApiException,
   AppsV1Api,
@@ -15,9 +19,6 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { describeListError, type ListFailure } from './kube-errors.js';
 import {
   CONTROLLER_KINDS,
