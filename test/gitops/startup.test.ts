@@ -135,3 +135,14 @@ describe('API servers', () => {
     expect(legacy.inner.requests.some((r) => r.path.startsWith('/apis/batch/v1beta1/cronjobs'))).toBe(true);
   });
 });
+
+describe('counts', () => {
+  it('never says "0 with drift" when drift was not compared', async () => {
+    const { stdout } = await drift(['--pods-file', PODS]);
+    const headline = stdout.split('\n')[0]!;
+    expect(headline).toContain(
+      'drift not compared: the workloads (deployments, statefulsets, …) were not listed.',
+    );
+    expect(headline).not.toMatch(/with drift/);
+  });
+});

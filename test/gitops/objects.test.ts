@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { readGitOpsObjects, repoPath, sameRepo } from '../../src/manifests/gitops/objects.js';
+
+const flux = (path: string) =>
+  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+
+describe('GitOps paths are hostile input', () => {
+  it('refuses spec.path escapes with a problem naming the file and line, and follows nothing', () => {
+    for (const p of ['../outside', './apps/../../etc', '/../../etc']) {
+      const r = readGitOpsObjects('clusters/prod/apps.yaml', flux(p));
+      expect(r.deployments).toEqual([]);
+      expect(r.problems).toEqual([
+        expect.objectContaining({
+          file: 'clusters/prod/apps.yaml',
+          line: 7,
+          message: expect.stringContaining('leaves the repository root; it is not followed'),
+        }),
+      ]);
+    }
+  });
+
+  it('keeps in-repository paths relative to the repository root (a leading / is the root)', () => {
+    expect(repoPath('./apps/prod/')).toBe('apps/prod');
+    expect(repoPath('/apps')).toBe('apps');
+    expect(repoPath('./')).toBe('.');
+    expect(repoPath('apps/../base')).toBe('base');
+    expect(repoPath('..')).toBeNull();
+    expect(repoPath('a\0b')).toBeNull();
+  });
+
+  it('refuses Argo CD valueFiles that leave the repository', () => {
+    const app = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    repoURL: https://github.com/x/y\n    path: charts/a\n    helm:\n      valueFiles:\n        - ../../../../etc/passwd\n        - values-prod.yaml\n  destination:\n    name: prod\n`;
+    const r = readGitOpsObjects('argocd/a.yaml', app);
+    expect(r.deployments[0]?.helm?.valueFiles).toEqual(['charts/a/values-prod.yaml']);
+    expect(r.problems[0]?.message).toContain(
+      'helm.valueFiles entry "../../../../etc/passwd" leaves the repository root',
+    );
+  });
+
+  it('does not follow an Application of another repository when the repository URL is known', () => {
+    const app = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    repoURL: https://github.com/other/repo.git\n    path: deploy\n`;
+    const r = readGitOpsObjects('argocd/a.yaml', app, ['git@github.com:me/fleet.git']);
+    expect(r.deployments).toEqual([]);
+    expect(r.notes[0]).toContain('another repository; it is not followed');
+    expect(sameRepo('git@github.com:me/fleet.git', 'https://github.com/me/fleet')).toBe(true);
+  });
+});
