@@ -13,7 +13,7 @@ import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
 import { countWorkloads, markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
-import { driftShouldFail } from './commands/drift.js';
+import { driftShouldFail, issuePlanCounts } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
 import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
 import { type PublishResult, publishClusterReport } from './engine/cluster-publish.js';
@@ -123,7 +123,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
       shown,
       fence,
       '',
-      published.issueSummary,
+      published.issueSummary ? `${issuePlanCounts(report)}\n\n${published.issueSummary}` : '',
     ].join('\n');
     try {
       await core.summary.addRaw(md, true).write();

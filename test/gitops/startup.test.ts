@@ -146,3 +146,23 @@ describe('counts', () => {
     expect(headline).not.toMatch(/with drift/);
   });
 });
+
+describe('issue plan', () => {
+  it('counts pod health apart from drift', async () => {
+    const { issuePlanCounts } = await import('../../src/commands/drift.js');
+    const fake = await startFakeKube({ objects: liveObjects([]) });
+    try {
+      const file = join(dir, 'empty-kubeconfig');
+      writeFileSync(file, fake.kubeconfig('cert'));
+      const { stdout } = await drift(['--kubeconfig', file, '--format', 'json']);
+      const report = JSON.parse(stdout) as DriftReport;
+      // An empty cluster: both prod workloads only in git, so drift, not pod health.
+      expect(report.workloads.filter((w) => w.unhealthy)).toHaveLength(2);
+      expect(issuePlanCounts(report)).toBe(
+        '2 workload(s) need an issue: 0 for pod health or live images, 2 for drift only.',
+      );
+    } finally {
+      await fake.close();
+    }
+  });
+});
