@@ -14,7 +14,9 @@ import { findConsumed, kustomizationDirsOf } from '../manifests/gitops/consumed.
 import { type GitOpsDeployment, mayHoldGitOps, readGitOpsObjects } from '../manifests/gitops/objects.js';
 import { findCharts } from '../manifests/helm/chart.js';
 import { detectGitOpsPointers } from '../manifests/helm/gitops.js';
+import { type KustomizeBinary, renderViewWithBinary } from '../manifests/kustomize/binary.js';
 import { KustomizeBuilder } from '../manifests/kustomize/build.js';
+import { planRendering } from '../manifests/kustomize/render-plan.js';
 import { loadResources, type RenderedResource, toViewUses } from '../manifests/kustomize/resources.js';
 import type { ImageUse, ManifestFile, ParseProblem } from '../manifests/types.js';
 import { applyDeploymentTransforms, renderHelmDeployment } from './desired-transforms.js';
@@ -52,13 +54,15 @@ export interface DesiredState {
 /** At most this many GitOps objects are followed (a repository cannot make the run unbounded). */
 const MAX_DEPLOYMENTS = 500;
 
-type Settings = Pick<Config, 'manifests' | 'exclude' | 'maxFileSize' | 'helmValues' | 'clusterName'>;
+type Settings = Pick<Config, 'manifests' | 'exclude' | 'maxFileSize' | 'helmValues' | 'clusterName'> &
+  Partial<Pick<Config, 'render'>>;
 
 /** Reads the desired state under `config.manifests`, following the GitOps objects found there. */
 export async function scanDesiredState(
   config: Settings,
   root: string,
   logger: EngineLogger,
+  pathEnv?: string | undefined,
 ): Promise<DesiredState> {
   const state: DesiredState = { uses: [], errors: [], entryPoints: [], notes: [] };
   const absRoot = path.resolve(root);
@@ -92,7 +96,11 @@ export async function scanDesiredState(
     const entry = await deployedByObject(d, { absRoot, all, builder, read, inside, covered, config, state });
     if (entry) state.entryPoints.push(entry);
   }
-  await addStandaloneEntries({ absRoot, all, builder, read, inside, covered, config, state });
+  // `render: kustomize`: the kustomizations `manifests` names are rendered by the binary (mapped back to lines).
+  const plan = config.render === 'kustomize' ? await planRendering('kustomize', pathEnv) : null;
+  state.notes.push(...(plan?.notes ?? []));
+  const binary = plan?.kustomize ?? null;
+  await addStandaloneEntries({ absRoot, all, builder, read, inside, covered, config, state, binary });
   for (const e of state.entryPoints) {
     const unfilled = e.uses.filter((u) => /\$\{[A-Za-z_]/.test(u.raw));
     for (const u of unfilled)
@@ -197,6 +205,7 @@ interface BuildContext {
   covered: Set<string>;
   config: Settings;
   state: DesiredState;
+  binary?: KustomizeBinary | null;
 }
 
 const relOf = (absRoot: string, abs: string) => path.relative(absRoot, abs).split(path.sep).join('/') || '.';
@@ -293,9 +302,26 @@ async function addStandaloneEntries(ctx: BuildContext): Promise<void> {
     const loaded = await ctx.builder.loadKustomization(dir);
     if (loaded === null || ('k' in loaded && loaded.k.kind === 'Component')) continue;
     const built = await ctx.builder.build(dir);
-    ctx.state.errors.push(...built.errors);
     const rel = relOf(ctx.absRoot, dir);
-    ctx.state.entryPoints.push({ path: rel, via: 'kustomize', uses: toViewUses(built.resources, rel) });
+    let uses = toViewUses(built.resources, rel);
+    let errors = built.errors;
+    if (ctx.binary && loaded && 'file' in loaded) {
+      const native = {
+        dir: rel,
+        kustomizationFile: loaded.file.path,
+        uses,
+        skipped: built.skipped,
+        errors,
+        remote: built.hasRemote,
+      };
+      const view = await renderViewWithBinary(native, dir, { binary: ctx.binary, extract: extractFile });
+      uses = view.uses;
+      errors = view.errors;
+      for (const s of view.skipped.slice(built.skipped.length))
+        ctx.state.notes.push(`${s.file}: ${s.reason}`);
+    }
+    ctx.state.errors.push(...errors);
+    ctx.state.entryPoints.push({ path: rel, via: 'kustomize', uses });
   }
   const chartDirs = findCharts(ctx.all).map((c) => c.dir);
   const inChart = (p: string) => chartDirs.some((c) => c === '.' || p.startsWith(`${c}/`));

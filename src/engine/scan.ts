@@ -103,9 +103,9 @@ export async function scanDesiredUses(
   config: Config,
   root: string,
   logger: EngineLogger,
-  _pathEnv?: string | undefined,
+  pathEnv?: string | undefined,
 ): Promise<DesiredState> {
-  return scanDesiredState(config, root, logger);
+  return scanDesiredState(config, root, logger, pathEnv);
 }
 
 /** Parses, ignores and applies tag policy to every use (pure). */

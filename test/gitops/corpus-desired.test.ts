@@ -136,3 +136,29 @@ describe.skipIf(!existsSync(CORPUS))('corpus repositories as desired state', () 
     );
   });
 });
+
+describe('render: kustomize', () => {
+  it('renders the entry points with kubectl kustomize and keeps the identities and deciding lines', async () => {
+    const root = new URL('../../fixtures/gitops/overlays', import.meta.url).pathname;
+    const settings = {
+      manifests: ['.'],
+      exclude: [],
+      maxFileSize: 5_000_000,
+      helmValues: [],
+      clusterName: null,
+    };
+    const native = await scanDesiredState(settings, root, quiet);
+    const viaBinary = await scanDesiredState(
+      { ...settings, render: 'kustomize' },
+      root,
+      quiet,
+      process.env.PATH,
+    );
+    expect(viaBinary.notes).toEqual([]);
+    const at = (s: DesiredState) => s.uses.map((u) => `${identity(u)} @${u.file}:${u.line}`).sort();
+    expect(at(viaBinary)).toEqual(at(native));
+    expect(at(native)).toContain(
+      'Deployment shop-prod/web-prod/web = registry.example.com/shop/web:1.0.1 @prod/kustomization.yaml:9',
+    );
+  });
+});
