@@ -45,3 +45,30 @@ describe('GitOps paths are hostile input', () => {
     expect(sameRepo('git@github.com:me/fleet.git', 'https://github.com/me/fleet')).toBe(true);
   });
 });
+
+describe('Flux HelmRelease of a chart in this repository', () => {
+  it('deploys the chart with spec.values as the release, at the values line', async () => {
+    const { scanDesiredState } = await import('../../src/engine/desired.js');
+    const root = new URL('../../fixtures/gitops/flux-helm', import.meta.url).pathname;
+    const quiet = { debug() {}, info() {}, warning() {} };
+    const state = await scanDesiredState(
+      {
+        manifests: ['clusters/prod'],
+        exclude: [],
+        maxFileSize: 5_000_000,
+        helmValues: [],
+        clusterName: null,
+      },
+      root,
+      quiet,
+    );
+    expect(state.entryPoints.map((e) => `${e.via} ${e.path} ${e.object?.id}`)).toEqual([
+      'flux charts/app Flux HelmRelease shop/app',
+    ]);
+    expect(
+      state.uses.map(
+        (u) => `${u.kind} ${u.namespace}/${u.name}/${u.container} ${u.raw} @${u.file}:${u.line}`,
+      ),
+    ).toEqual(['StatefulSet shop/app/redis registry.example.com/shop/app:1.0.3 @clusters/prod/app.yaml:17']);
+  });
+});

@@ -67,7 +67,11 @@ export interface GitOpsObjects {
 
 /** Returns true when a text may hold a GitOps object (a cheap test before parsing). */
 export function mayHoldGitOps(text: string): boolean {
-  return text.includes('kustomize.toolkit.fluxcd.io') || text.includes('argoproj.io');
+  return (
+    text.includes('kustomize.toolkit.fluxcd.io') ||
+    text.includes('argoproj.io') ||
+    text.includes('helm.toolkit.fluxcd.io')
+  );
 }
 
 /** Reads the Flux Kustomizations and Argo CD Applications of one file. */
@@ -96,6 +100,8 @@ export function readGitOpsObjects(
     const ctx = { file, line: pos(root).line, pos, text, out, name, ns };
     if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
       readFlux(spec, ctx);
+    else if (kind === 'HelmRelease' && apiVersion.startsWith('helm.toolkit.fluxcd.io/'))
+      readHelmRelease(spec, ctx);
     else if (kind === 'Application' && apiVersion.startsWith('argoproj.io/'))
       readArgo(spec, { ...ctx, kind, repoUrls });
     else if (kind === 'ApplicationSet' && apiVersion.startsWith('argoproj.io/'))
@@ -175,6 +181,64 @@ function readFlux(spec: YAMLMap, ctx: ReadContext): void {
     helm: null,
     destination: null,
     recurse: true,
+  });
+}
+
+/**
+ * A Flux HelmRelease whose chart is a path of this repository (`chart: ./charts/app` from a GitRepository):
+ * the chart is deployed with `spec.values` and `valuesFiles`, as release `releaseName` (default: its name) in
+ * `targetNamespace` (default: its own namespace). Charts from Helm repositories are reported elsewhere.
+ */
+function readHelmRelease(spec: YAMLMap, ctx: ReadContext): void {
+  const chartSpec = spec.getIn(['chart', 'spec'], true);
+  if (!isMap(chartSpec)) return;
+  const chartNode = chartSpec.get('chart', true);
+  const chart = scalarString(chartNode);
+  const sourceRef = chartSpec.get('sourceRef', true);
+  const sourceKind = isMap(sourceRef) ? scalarString(sourceRef.get('kind', true)) : null;
+  if (!chart || sourceKind !== 'GitRepository') return;
+  const id = `Flux HelmRelease ${ctx.ns ? `${ctx.ns}/` : ''}${ctx.name}`;
+  const rel = repoPath(chart);
+  if (rel === null) {
+    refuse(ctx, ctx.pos(chartNode), `${id}: chart`, chart);
+    return;
+  }
+  const helm: GitOpsHelm = {
+    releaseName: scalarString(spec.get('releaseName', true)) ?? ctx.name,
+    valueFiles: [],
+    inline: [],
+    parameters: [],
+  };
+  const files = chartSpec.get('valuesFiles', true);
+  if (isSeq(files))
+    for (const item of files.items) {
+      const v = scalarString(item);
+      const relFile = v ? repoPath(v) : null;
+      if (v && relFile === null) refuse(ctx, ctx.pos(item), `${id}: valuesFiles entry`, v);
+      else if (relFile) helm.valueFiles.push(relFile);
+    }
+  const values = spec.get('values', true);
+  if (isMap(values) && values.range) {
+    const [start, , end] = values.range;
+    helm.inline.push({ text: ctx.text.slice(lineStart(ctx.text, start), end), line: ctx.pos(values).line });
+  }
+  const tn = positioned(spec.get('targetNamespace', true), ctx);
+  ctx.out.deployments.push({
+    id,
+    tool: 'flux',
+    name: ctx.name,
+    file: ctx.file,
+    line: ctx.line,
+    path: rel,
+    namespace: tn ?? (ctx.ns ? { value: ctx.ns, line: ctx.line, column: 1 } : null),
+    namespaceFillOnly: false,
+    images: [],
+    substitute: new Map(),
+    substituteFrom: false,
+    patches: [],
+    helm,
+    destination: null,
+    recurse: false,
   });
 }
 
