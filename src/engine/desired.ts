@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { discoverFiles } from '../manifests/discover.js';
+import { escapeControl } from '../manifests/escape.js';
 import { extractFile } from '../manifests/extract.js';
 import { findConsumed, kustomizationDirsOf } from '../manifests/gitops/consumed.js';
 import { type GitOpsDeployment, mayHoldGitOps, readGitOpsObjects } from '../manifests/gitops/objects.js';
@@ -110,6 +111,9 @@ export async function scanDesiredState(
     if (unfilled.length) e.uses = e.uses.filter((u) => !unfilled.includes(u));
   }
   state.uses = state.entryPoints.flatMap((e) => e.uses);
+  // Notes and problems quote repository text (paths, names, values): one line each.
+  state.notes = [...new Set(state.notes.map(escapeControl))];
+  for (const e of state.errors) e.message = escapeControl(e.message);
   for (const n of state.notes) logger.warning(n);
   return state;
 }

@@ -72,3 +72,35 @@ describe('Flux HelmRelease of a chart in this repository', () => {
     ).toEqual(['StatefulSet shop/app/redis registry.example.com/shop/app:1.0.3 @clusters/prod/app.yaml:17']);
   });
 });
+
+describe('hostile text in GitOps objects', () => {
+  it('keeps notes and problems on one line', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { scanDesiredState } = await import('../../src/engine/desired.js');
+    const root = mkdtempSync(join(tmpdir(), 'gitops-hostile-'));
+    try {
+      mkdirSync(join(root, 'clusters'));
+      writeFileSync(
+        join(root, 'clusters', 'apps.yaml'),
+        flux('"../x\\n::error::pwned"').replace(
+          'kind: GitRepository',
+          'kind: "OCIRepository\\n::warning::x"',
+        ),
+      );
+      writeFileSync(join(root, 'clusters', 'up.yaml'), flux('"../\\n::stop-commands::t"'));
+      const warnings: string[] = [];
+      const state = await scanDesiredState(
+        { manifests: ['clusters'], exclude: [], maxFileSize: 5_000_000, helmValues: [], clusterName: null },
+        root,
+        { debug() {}, info() {}, warning: (m: string) => warnings.push(m) },
+      );
+      expect(warnings.length + state.errors.length).toBeGreaterThan(0);
+      for (const text of [...warnings, ...state.errors.map((e) => e.message)])
+        expect(text).not.toMatch(/[\r\n]/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
