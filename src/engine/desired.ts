@@ -218,7 +218,7 @@ const relOf = (absRoot: string, abs: string) => path.relative(absRoot, abs).spli
 async function deployedByObject(d: GitOpsDeployment, ctx: BuildContext): Promise<EntryPoint | null> {
   const absDir = path.join(ctx.absRoot, d.path);
   const object = { id: d.id, file: d.file, line: d.line };
-  const chart = findCharts(ctx.all).find((c) => c.dir === d.path);
+  const chart = chartDirsOf(ctx).includes(d.path);
   if (chart || d.helm) {
     const uses = await renderHelmDeployment(d, {
       root: ctx.absRoot,
@@ -244,6 +244,18 @@ async function deployedByObject(d: GitOpsDeployment, ctx: BuildContext): Promise
   }
   applyDeploymentTransforms(resources, d, ctx.state);
   return { path: d.path, via: d.tool, object, uses: toViewUses(resources, d.path) };
+}
+
+const chartDirCache = new WeakMap<ManifestFile[], string[]>();
+
+/** The chart directories of the set, found once (there may be hundreds of GitOps objects). */
+function chartDirsOf(ctx: BuildContext): string[] {
+  let dirs = chartDirCache.get(ctx.all);
+  if (!dirs) {
+    dirs = findCharts(ctx.all).map((c) => c.dir);
+    chartDirCache.set(ctx.all, dirs);
+  }
+  return dirs;
 }
 
 function markCovered(ctx: BuildContext, paths: string[]): void {
@@ -327,7 +339,7 @@ async function addStandaloneEntries(ctx: BuildContext): Promise<void> {
     ctx.state.errors.push(...errors);
     ctx.state.entryPoints.push({ path: rel, via: 'kustomize', uses });
   }
-  const chartDirs = findCharts(ctx.all).map((c) => c.dir);
+  const chartDirs = chartDirsOf(ctx);
   const inChart = (p: string) => chartDirs.some((c) => c === '.' || p.startsWith(`${c}/`));
   const byDir = new Map<string, ImageUse[]>();
   for (const f of ctx.all) {
