@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { discoverFiles } from '../manifests/discover.js';
+import { DiscoveryError, discoverFiles } from '../manifests/discover.js';
 import { escapeControl } from '../manifests/escape.js';
 import { extractFile } from '../manifests/extract.js';
 import { findConsumed, kustomizationDirsOf } from '../manifests/gitops/consumed.js';
@@ -158,6 +158,7 @@ async function followGitOps(ctx: {
   const queue = [...ctx.files.values()];
   const seenFiles = new Set<string>();
   const seenPaths = new Set<string>();
+  const failedPaths = new Set<string>();
   while (queue.length > 0 && out.length < MAX_DEPLOYMENTS) {
     const file = queue.shift()!;
     if (seenFiles.has(file.absPath) || !/\.(ya?ml|json)$/i.test(file.path)) continue;
@@ -174,10 +175,27 @@ async function followGitOps(ctx: {
         );
         continue;
       }
+      if (failedPaths.has(d.path)) continue;
       out.push(d);
       if (seenPaths.has(d.path)) continue;
       seenPaths.add(d.path);
-      for (const f of await ctx.discover([d.path])) {
+      let found: ManifestFile[];
+      try {
+        found = await ctx.discover([d.path]);
+      } catch (err: unknown) {
+        // A path the repository does not have (another repository's, or a typo): that object only.
+        if (!(err instanceof DiscoveryError)) throw err;
+        ctx.state.errors.push({
+          file: d.file,
+          line: d.line,
+          column: 1,
+          message: `${d.file}:${d.line}: ${d.id} deploys ${d.path}, which is not in this repository; fix the path, or leave that object out of manifests.`,
+        });
+        failedPaths.add(d.path);
+        out.pop();
+        continue;
+      }
+      for (const f of found) {
         if (ctx.files.has(f.absPath)) continue;
         ctx.files.set(f.absPath, f);
         queue.push(f);

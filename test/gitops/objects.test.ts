@@ -104,3 +104,33 @@ describe('hostile text in GitOps objects', () => {
     }
   });
 });
+
+describe('a GitOps path the repository does not have', () => {
+  it('is one problem naming the object, and the rest of the run goes on', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { scanDesiredState } = await import('../../src/engine/desired.js');
+    const root = mkdtempSync(join(tmpdir(), 'gitops-missing-'));
+    try {
+      mkdirSync(join(root, 'clusters'));
+      mkdirSync(join(root, 'apps'));
+      writeFileSync(join(root, 'clusters', 'a.yaml'), `${flux('./nowhere')}---\n${flux('./apps')}`);
+      writeFileSync(
+        join(root, 'apps', 'web.yaml'),
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n',
+      );
+      const state = await scanDesiredState(
+        { manifests: ['clusters'], exclude: [], maxFileSize: 5_000_000, helmValues: [], clusterName: null },
+        root,
+        { debug() {}, info() {}, warning() {} },
+      );
+      expect(state.errors.map((e) => e.message)).toEqual([
+        'clusters/a.yaml:1: Flux Kustomization flux-system/apps deploys nowhere, which is not in this repository; fix the path, or leave that object out of manifests.',
+      ]);
+      expect(state.uses.map((u) => `${u.name}/${u.container} ${u.raw}`)).toEqual(['web/web nginx:1.27']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
