@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterOutputs } from '../../src/action-cluster.js';
 import type { DriftEntry, DriftReport } from '../../src/cluster/types.js';
 import { type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -110,6 +111,12 @@ describe('base + overlays (manifests: the folder holding base/, staging/ and pro
       'missing_in_cluster CronJob shop-prod/report-prod/report git=registry.example.com/shop/report:v1 live=null @base/cronjob.yaml:14',
     ]);
     expect(headline).toMatch(/0 unhealthy workload\(s\), 1 with drift \(1 missing in the cluster\)\.$/);
+    const outputs = clusterOutputs(report, null);
+    expect([outputs['unhealthy-workloads'], outputs['drifted-workloads'], outputs.drifted]).toEqual([
+      '0',
+      '1',
+      '1',
+    ]);
   });
 
   it('pointing manifests at the prod overlay gives the same identities and no note', async () => {
