@@ -59,6 +59,12 @@ export function logUntrusted(text: string, write: (line: string) => void = core.
   write(`::${token}::`);
 }
 
+/** This repository's URL from the workflow environment, so Argo CD sources of other repositories are left out. */
+export function repositoryUrls(env: Record<string, string | undefined>): string[] {
+  if (!env.GITHUB_REPOSITORY) return [];
+  return [`${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}`];
+}
+
 /** Runs cluster mode inside the action; failures end in `core.setFailed`. */
 export async function runClusterAction(io: ActionIo): Promise<void> {
   const root = io.env.GITHUB_WORKSPACE || io.cwd;
@@ -71,7 +77,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
       root,
       env: io.env,
       logger,
-      scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH),
+      scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH, repositoryUrls(io.env)),
       onSecrets: (secrets) => {
         for (const s of secrets) core.setSecret(s);
       },

@@ -56,7 +56,10 @@ export interface DesiredState {
 const MAX_DEPLOYMENTS = 500;
 
 type Settings = Pick<Config, 'manifests' | 'exclude' | 'maxFileSize' | 'helmValues' | 'clusterName'> &
-  Partial<Pick<Config, 'render'>>;
+  Partial<Pick<Config, 'render'>> & {
+    /** URLs of this repository (e.g. from GITHUB_SERVER_URL/GITHUB_REPOSITORY): Argo CD sources of others are left out. */
+    repoUrls?: readonly string[];
+  };
 
 /** Reads the desired state under `config.manifests`, following the GitOps objects found there. */
 export async function scanDesiredState(
@@ -165,7 +168,7 @@ async function followGitOps(ctx: {
     seenFiles.add(file.absPath);
     const text = await ctx.reader.read(file.absPath);
     if (text === null || !mayHoldGitOps(text)) continue;
-    const objects = readGitOpsObjects(file.path, text);
+    const objects = readGitOpsObjects(file.path, text, ctx.config.repoUrls ?? []);
     ctx.state.errors.push(...objects.problems);
     ctx.state.notes.push(...objects.notes);
     for (const d of objects.deployments) {

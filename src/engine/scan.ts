@@ -104,8 +104,9 @@ export async function scanDesiredUses(
   root: string,
   logger: EngineLogger,
   pathEnv?: string | undefined,
+  repoUrls?: readonly string[],
 ): Promise<DesiredState> {
-  return scanDesiredState(config, root, logger, pathEnv);
+  return scanDesiredState({ ...config, ...(repoUrls ? { repoUrls } : {}) }, root, logger, pathEnv);
 }
 
 /** Parses, ignores and applies tag policy to every use (pure). */

@@ -134,3 +134,15 @@ describe('a GitOps path the repository does not have', () => {
     }
   });
 });
+
+describe('repository URL of the action', () => {
+  it('comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY', async () => {
+    const { repositoryUrls } = await import('../../src/action-cluster.js');
+    expect(repositoryUrls({ GITHUB_REPOSITORY: 'me/fleet' })).toEqual(['https://github.com/me/fleet']);
+    expect(
+      repositoryUrls({ GITHUB_REPOSITORY: 'me/fleet', GITHUB_SERVER_URL: 'https://ghe.example.com' }),
+    ).toEqual(['https://ghe.example.com/me/fleet']);
+    expect(repositoryUrls({})).toEqual([]);
+    expect(sameRepo('https://ghe.example.com/me/fleet', 'git@ghe.example.com:me/fleet.git')).toBe(true);
+  });
+});
