@@ -11,9 +11,9 @@ import * as core from '@actions/core';
 import { type ActionIo, actionLogger, readContext, readEventPayload } from './action.js';
 import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
-import { markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
+import { countWorkloads, markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
-import { driftShouldFail } from './commands/drift.js';
+import { driftShouldFail, issuePlanCounts } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
 import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
 import { type PublishResult, publishClusterReport } from './engine/cluster-publish.js';
@@ -24,6 +24,7 @@ import { redact } from './secrets.js';
 
 /** Returns the cluster-mode outputs of a report and what publishing did. */
 export function clusterOutputs(report: DriftReport, published: PublishResult | null): Record<string, string> {
+  const counts = countWorkloads(report);
   const count = (sev: string) => report.workloads.filter((w) => w.severity === sev).length;
   const out: Record<string, string> = {
     errors: String(count('critical')),
@@ -31,7 +32,9 @@ export function clusterOutputs(report: DriftReport, published: PublishResult | n
     notices: String(count('info')),
     images: String(report.images?.length ?? 0),
     drifted: String(report.drift.filter((d) => d.status !== 'in_sync').length),
-    'unhealthy-workloads': String(report.workloads.filter((w) => w.unhealthy).length),
+    // Pod health and drift apart: a workload only in git is drift, not an unhealthy workload.
+    'unhealthy-workloads': String(counts.unhealthy),
+    'drifted-workloads': String(counts.drifted),
     'issues-opened': String(
       published?.issues.filter((r) => r.ok && !r.dryRun && r.action.type === 'create').length ?? 0,
     ),
@@ -57,6 +60,12 @@ export function logUntrusted(text: string, write: (line: string) => void = core.
   write(`::${token}::`);
 }
 
+/** This repository's URL from the workflow environment, so Argo CD sources of other repositories are left out. */
+export function repositoryUrls(env: Record<string, string | undefined>): string[] {
+  if (!env.GITHUB_REPOSITORY) return [];
+  return [`${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}`];
+}
+
 /** Runs cluster mode inside the action; failures end in `core.setFailed`. */
 export async function runClusterAction(io: ActionIo): Promise<void> {
   const root = io.env.GITHUB_WORKSPACE || io.cwd;
@@ -70,7 +79,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
       root,
       env: io.env,
       logger,
-      scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH),
+      scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH, repositoryUrls(io.env)),
     });
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {
@@ -122,7 +131,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
       shown,
       fence,
       '',
-      published.issueSummary,
+      published.issueSummary ? `${issuePlanCounts(report)}\n\n${published.issueSummary}` : '',
     ].join('\n');
     try {
       await core.summary.addRaw(redact(md), true).write();

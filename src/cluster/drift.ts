@@ -252,3 +252,78 @@ function entry(
   if (tags) e.tagFindings = tags;
   return e;
 }
+
+/** An entry point of the desired state, as {@link judgeEntryPoints} needs it. */
+export interface EntryPointUses {
+  path: string;
+  uses: readonly ImageUse[];
+}
+
+/** What {@link judgeEntryPoints} changed: the drift entries kept, and one sentence per ambiguity. */
+export interface EntryPointJudgement {
+  drift: DriftEntry[];
+  warnings: string[];
+}
+
+const HOW_TO_CHOOSE =
+  "point `manifests` at this cluster's overlay or its clusters/<name> folder (or set cluster-name for Argo CD destinations)";
+
+/**
+ * Says ambiguity instead of guessing: (1) an identity two entry points deploy with different images is named
+ * with both paths; (2) an entry point whose every workload is missing from the cluster (while another entry
+ * point is there) looks like another environment: one warning instead of a `missing_in_cluster` per
+ * container. Pure.
+ */
+export function judgeEntryPoints(
+  drift: readonly DriftEntry[],
+  entryPoints: readonly EntryPointUses[],
+  defaultNamespace: string,
+): EntryPointJudgement {
+  const keysOf = entryPoints.map(
+    (e) => new Set(e.uses.map((u) => desiredKey(u, defaultNamespace)).filter((k): k is string => k !== null)),
+  );
+  const warnings = collisionWarnings(entryPoints, defaultNamespace);
+  const byKey = new Map(drift.map((d) => [`${workloadKey(d.namespace, d.kind, d.name)}/${d.container}`, d]));
+  const absent = keysOf.map(
+    (keys) => keys.size > 0 && [...keys].every((k) => byKey.get(k)?.status === 'missing_in_cluster'),
+  );
+  // Only when something else of the set is in the cluster: an empty cluster is not "another environment".
+  if (!absent.some((a, i) => !a && keysOf[i]!.size > 0)) return { drift: [...drift], warnings };
+  const dropped = new Set<string>();
+  entryPoints.forEach((e, i) => {
+    if (!absent[i]) return;
+    const keys = [...keysOf[i]!];
+    // A key another present entry point also deploys stays a finding of that one.
+    const own = keys.filter((k) => keysOf.every((other, j) => j === i || absent[j] || !other.has(k)));
+    for (const k of own) dropped.add(k);
+    const workloads = new Set(keys.map((k) => k.slice(0, k.lastIndexOf('/')))).size;
+    warnings.push(
+      `Entry point ${e.path} looks like another environment: none of its ${workloads} workload(s) is in this cluster, so they are not reported as missing_in_cluster; ${HOW_TO_CHOOSE}.`,
+    );
+  });
+  const kept = drift.filter(
+    (d) => !dropped.has(`${workloadKey(d.namespace, d.kind, d.name)}/${d.container}`),
+  );
+  return { drift: kept, warnings };
+}
+
+function collisionWarnings(entryPoints: readonly EntryPointUses[], defaultNamespace: string): string[] {
+  const seen = new Map<string, { path: string; use: ImageUse }[]>();
+  for (const e of entryPoints)
+    for (const u of e.uses) {
+      const key = desiredKey(u, defaultNamespace);
+      if (!key) continue;
+      const list = seen.get(key) ?? [];
+      if (!list.some((x) => x.path === e.path)) list.push({ path: e.path, use: u });
+      seen.set(key, list);
+    }
+  const out: string[] = [];
+  for (const [key, list] of seen) {
+    if (list.length < 2 || new Set(list.map((x) => normalizeImage(x.use.raw))).size < 2) continue;
+    const which = list.map((x) => `${x.path} (${x.use.raw} at ${x.use.file}:${x.use.line})`).join(' and ');
+    out.push(
+      `${key} is deployed by ${list.length} entry points with different images: ${which}; ${HOW_TO_CHOOSE}.`,
+    );
+  }
+  return out;
+}

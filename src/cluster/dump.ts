@@ -30,6 +30,8 @@ export interface ParsedDump {
   newest: string | null;
   /** Items of kinds cluster mode does not use (Services, ConfigMaps...), by kind. */
   ignored: Record<string, number>;
+  /** Items that were skipped because they are not objects (`null` in `items`), said once per file. */
+  warnings: string[];
 }
 
 /** Thrown for a dump file that is not a Kubernetes object or List. */
@@ -116,9 +118,14 @@ export function parseDump(text: string, name: string): ParsedDump {
   }
   const itemKind = LIST_KIND_TO_KIND[root.kind];
   const items: unknown[] = Array.isArray(root.items) ? root.items : root.kind.endsWith('List') ? [] : [root];
-  const out: ParsedDump = { pods: [], controllers: [], events: [], newest: null, ignored: {} };
+  const out: ParsedDump = { pods: [], controllers: [], events: [], newest: null, ignored: {}, warnings: [] };
   const best = { ms: -Infinity };
-  for (const item of items) {
+  const notObjects: number[] = [];
+  for (const [index, item] of items.entries()) {
+    if (!asObj(item)) {
+      notObjects.push(index);
+      continue;
+    }
     const kind = (item as { kind?: unknown }).kind;
     const k = typeof kind === 'string' ? kind : itemKind;
     if (k === 'Pod') out.pods.push(compactPod(item));
@@ -133,6 +140,10 @@ export function parseDump(text: string, name: string): ParsedDump {
     }
     newestIn(item, best);
   }
+  if (notObjects.length > 0)
+    out.warnings.push(
+      `${name}: ${notObjects.length} item(s) of items are not objects (null or a scalar, at index ${notObjects.slice(0, 5).join(', ')}${notObjects.length > 5 ? ', …' : ''}); they were skipped.`,
+    );
   if (Number.isFinite(best.ms)) out.newest = new Date(best.ms).toISOString().replace('.000Z', 'Z');
   return out;
 }

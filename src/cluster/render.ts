@@ -4,6 +4,7 @@
  */
 import { severityRank } from './pod-health.js';
 import type { DriftReport, HealthSeverity, WorkloadReport } from './types.js';
+import { CHECK_SEVERITY } from './workloads.js';
 
 /** The cluster name of a run from dump files without `--cluster-name` (the JSON `cluster` value). */
 export const DUMP_CLUSTER_NAME = 'offline';
@@ -25,6 +26,7 @@ export function renderDriftJson(report: DriftReport): string {
     now: report.now,
     complete: report.complete,
     ...(report.warnings ? { warnings: report.warnings } : {}),
+    ...(report.driftNotCompared ? { driftNotCompared: report.driftNotCompared } : {}),
     errors: report.errors,
     drift: report.drift,
     pods: report.pods,
@@ -87,16 +89,39 @@ function workloadLines(w: WorkloadReport): string[] {
 }
 
 /**
+ * Counts workloads apart: `unhealthy` by their pods and live images (pod health), `drifted` by git versus the
+ * cluster (drifted, missing_in_cluster, rollout_stuck, not_in_git), `missing` those only in git.
+ */
+export function countWorkloads(report: Pick<DriftReport, 'workloads'>): {
+  unhealthy: number;
+  drifted: number;
+  missing: number;
+} {
+  const bad = (s: HealthSeverity) => s === 'critical' || s === 'warning';
+  let unhealthy = 0;
+  let drifted = 0;
+  let missing = 0;
+  for (const w of report.workloads) {
+    if (w.classes.some((k) => bad(k.severity)) || w.images.some((i) => bad(CHECK_SEVERITY[i.status])))
+      unhealthy++;
+    const d = w.drift.filter((e) => e.status !== 'in_sync');
+    if (d.length) drifted++;
+    if (d.length && d.every((e) => e.status === 'missing_in_cluster')) missing++;
+  }
+  return { unhealthy, drifted, missing };
+}
+
+/**
  * Returns a text summary: a headline, list errors, then every workload that is not plainly healthy. Every
  * message and reason is collapsed to one line (`oneLine`).
  */
 export function renderDriftText(report: DriftReport): string {
-  const unhealthy = report.workloads.filter((w) => w.unhealthy).length;
-  const drifted = new Set(
-    report.drift.filter((d) => d.status !== 'in_sync').map((d) => `${d.namespace}/${d.kind}/${d.name}`),
-  ).size;
+  const c = countWorkloads(report);
+  const drift = report.driftNotCompared
+    ? `drift not compared: ${report.driftNotCompared}`
+    : `${c.drifted} with drift${c.missing ? ` (${c.missing} missing in the cluster)` : ''}`;
   const lines = [
-    `${clusterHeading(report.cluster)} as of ${report.now}: ${report.workloads.length} workload(s), ${report.pods.length} pod(s); ${unhealthy} unhealthy workload(s), ${drifted} with drift.`,
+    `${clusterHeading(report.cluster)} as of ${report.now}: ${report.workloads.length} workload(s), ${report.pods.length} pod(s); ${c.unhealthy} unhealthy workload(s), ${drift}.`,
   ];
   if (!report.complete)
     lines.push(

@@ -292,6 +292,8 @@ export interface DriftReport {
   images?: LiveImageReport[];
   /** Notes that do not make the run incomplete (e.g. events could not be read for probe details). */
   warnings?: string[];
+  /** Why drift was not compared (no workload kind listed, no workload in git); absent when it was. */
+  driftNotCompared?: string;
   /** Partial failures; namespaces/kinds named here were not seen, so nothing about them may be resolved. */
   errors: ClusterError[];
   /**

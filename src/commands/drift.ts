@@ -14,6 +14,7 @@ import { KubeAccessError } from '../cluster/kube.js';
 import { severityRank } from '../cluster/pod-health.js';
 import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
+import { CHECK_SEVERITY } from '../cluster/workloads.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
@@ -111,6 +112,19 @@ export function driftShouldFail(report: DriftReport, failOn: string): boolean {
   return report.workloads.some((w) => severityRank(w.severity) >= severityRank(level));
 }
 
+/**
+ * Returns the first line of the issue plan: how many workloads need an issue, pod health (pods, live images)
+ * counted apart from drift (a workload only in git, or running another image than git says).
+ */
+export function issuePlanCounts(report: DriftReport): string {
+  const needing = report.workloads.filter((w) => w.unhealthy);
+  const bad = (s: HealthSeverity) => s === 'critical' || s === 'warning';
+  const health = needing.filter(
+    (w) => w.classes.some((c) => bad(c.severity)) || w.images.some((i) => bad(CHECK_SEVERITY[i.status])),
+  ).length;
+  return `${needing.length} workload(s) need an issue: ${health} for pod health or live images, ${needing.length - health} for drift only.`;
+}
+
 /** Runs `drift` with the given arguments and returns the exit code. */
 export async function runDriftCommand(
   args: string[],
@@ -143,7 +157,7 @@ export async function runDriftCommand(
       const plan = published?.issueSummary ? redact(published.issueSummary) : '';
       io.stderr.write(
         plan
-          ? `dry-run: nothing was written. The issue plan:\n\n${plan}\n`
+          ? `dry-run: nothing was written. The issue plan: ${issuePlanCounts(report)}\n\n${plan}\n`
           : 'dry-run: nothing was written; no issue plan (issues are off, or no GITHUB_TOKEN and GITHUB_REPOSITORY).\n',
       );
     }

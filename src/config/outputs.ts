@@ -40,7 +40,13 @@ export const OUTPUTS: readonly OutputSpec[] = [
   },
   {
     name: 'unhealthy-workloads',
-    description: 'Number of workloads with unhealthy pods.',
+    description: 'Number of workloads with unhealthy pods or live images (drift is counted apart).',
+    modes: ['cluster'],
+  },
+  {
+    name: 'drifted-workloads',
+    description:
+      'Number of workloads that differ from git (drifted, missing_in_cluster, rollout_stuck, not_in_git).',
     modes: ['cluster'],
   },
   { name: 'issues-opened', description: 'Issues opened in this run.', modes: ['cluster'] },

@@ -549,7 +549,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: 'manifests',
     type: 'list',
     default: ['.'],
-    description: 'Manifest paths that describe the desired state (the default branch checkout).',
+    description:
+      "Where this cluster's desired state starts (the default branch checkout): its overlay, its Flux `clusters/<name>` folder or its Argo CD Applications; Flux/Argo CD objects there are followed.",
     modes: CLUSTER,
   },
   {

@@ -4,9 +4,16 @@
  * Adapters come in through `deps`, so tests and the CLI/action supply their own.
  */
 
+import { resolve as resolvePath } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { computeDrift, DEFAULT_LIVE_TAG_RULES } from '../cluster/drift.js';
-import { readDumpFile } from '../cluster/dump.js';
+import {
+  COMPARABLE_KINDS,
+  computeDrift,
+  DEFAULT_LIVE_TAG_RULES,
+  type EntryPointUses,
+  judgeEntryPoints,
+} from '../cluster/drift.js';
+import { DUMP_RESOURCES, DumpError, type ParsedDump, readDumpFile } from '../cluster/dump.js';
 import {
   type KubeAccess,
   kubeconfigSecrets,
@@ -95,6 +102,8 @@ export interface DriftRunOptions {
 export interface DriftDeps {
   /** Desired image uses from the manifests (the same scanner as PR mode). */
   desired: readonly ImageUse[];
+  /** The entry points the desired uses come from: collisions and "another environment" are said, not guessed. */
+  entryPoints?: readonly EntryPointUses[];
   /** Lists the cluster (or reads dumps); throws when nothing can be seen. */
   loadLive: () => Promise<LiveSnapshot>;
   /** Registry checker for live images; omitted → no image checks. */
@@ -149,8 +158,41 @@ export function liveFromKube(access: KubeAccess | KubeConfig, scope: ListScope):
     const kc = access instanceof KubeConfig ? access : loadKubeConfig(access);
     const snap = await snapshotCluster(kc, scope);
     const probes = await listProbeEvents(kc, scope);
-    return { ...snap, source: snap.server, events: probes.events, warnings: probes.warnings };
+    const warnings = [...(snap.warnings ?? []), ...(probes.warnings ?? [])];
+    return { ...snap, source: snap.server, events: probes.events, warnings };
   };
+}
+
+/**
+ * Reads the dump files, refusing what would count twice or be misread: the same file as both, a pods dump as
+ * `--objects-file`, controllers in `--pods-file`. Pods in an objects dump next to a pods dump are left out.
+ */
+async function readDumps(files: {
+  podsFile: string | null;
+  objectsFile: string | null;
+}): Promise<ParsedDump[]> {
+  const { podsFile, objectsFile } = files;
+  if (podsFile && objectsFile && resolvePath(podsFile) === resolvePath(objectsFile))
+    throw new DumpError(
+      `--pods-file and --objects-file are the same file (${podsFile}); pass kubectl get pods -A -o json as --pods-file and kubectl get ${DUMP_RESOURCES} -A -o json as --objects-file.`,
+    );
+  const pods = podsFile ? await readDumpFile(podsFile) : null;
+  const objects = objectsFile ? await readDumpFile(objectsFile) : null;
+  if (pods && pods.controllers.length > 0)
+    throw new DumpError(
+      `--pods-file ${podsFile} holds ${pods.controllers.length} controller(s) (${[...new Set(pods.controllers.map((c) => c.kind))].join(', ')}), not only pods; pass controllers as --objects-file (kubectl get ${DUMP_RESOURCES} -A -o json) and only pods as --pods-file.`,
+    );
+  if (objects && objects.controllers.length === 0 && objects.pods.length > 0)
+    throw new DumpError(
+      `--objects-file ${objectsFile} holds only pods; pass it as --pods-file, and the controllers (kubectl get ${DUMP_RESOURCES} -A -o json) as --objects-file.`,
+    );
+  if (pods && objects && objects.pods.length > 0) {
+    objects.warnings.push(
+      `--objects-file ${objectsFile} also holds ${objects.pods.length} pod(s); the pods of --pods-file ${podsFile} are used, not these (they would count twice).`,
+    );
+    objects.pods = [];
+  }
+  return [pods, objects].filter((d): d is ParsedDump => d !== null);
 }
 
 /**
@@ -171,13 +213,13 @@ export function liveFromFiles(files: {
       source: '',
     };
     const newest: string[] = [];
-    for (const file of [files.podsFile, files.objectsFile]) {
-      if (!file) continue;
-      const dump = await readDumpFile(file);
+    const dumps = await readDumps(files);
+    for (const dump of dumps) {
       snapshot.pods.push(...dump.pods);
       snapshot.controllers.push(...dump.controllers);
       snapshot.events = [...(snapshot.events ?? []), ...dump.events];
       if (dump.newest) newest.push(dump.newest);
+      if (dump.warnings.length) snapshot.warnings = [...(snapshot.warnings ?? []), ...dump.warnings];
     }
     snapshot.source = [files.podsFile, files.objectsFile].filter(Boolean).join(' and ');
     snapshot.newest = newest.sort().at(-1) ?? null;
@@ -202,6 +244,26 @@ function inScope(ns: string, options: Pick<DriftRunOptions, 'namespaces' | 'excl
     (options.namespaces.length === 0 || options.namespaces.includes(ns)) &&
     !options.excludeNamespaces.includes(ns)
   );
+}
+
+const CONTROLLER_RESOURCES = ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'replicasets'];
+
+/**
+ * Returns why drift was not compared (no controller kind was listed anywhere, or git describes no workload),
+ * or null when it was: the headline then says so instead of "0 with drift".
+ */
+export function driftNotCompared(
+  errors: readonly ClusterError[],
+  desired: readonly ImageUse[],
+): string | null {
+  const unlisted = CONTROLLER_RESOURCES.filter((r) =>
+    errors.some((e) => e.kind === r && e.namespace === undefined),
+  );
+  if (unlisted.length === CONTROLLER_RESOURCES.length)
+    return 'the workloads (deployments, statefulsets, …) were not listed';
+  if (!desired.some((u) => COMPARABLE_KINDS.has(u.kind) && u.name && u.container))
+    return 'the manifests describe no workload (check `manifests`)';
+  return null;
 }
 
 /** Runs cluster mode once and returns the report. Throws (changing nothing) when the cluster cannot be seen. */
@@ -279,7 +341,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     !live.errors.some(
       (e) => e.kind === resourceOfKind(kind) && (e.namespace === undefined || e.namespace === ns),
     );
-  const drift = computeDrift(deps.desired, workloads, {
+  const computed = computeDrift(deps.desired, workloads, {
     defaultNamespace: options.defaultNamespace,
     rolloutGrace: options.rolloutGrace,
     now,
@@ -289,6 +351,12 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     ...(groupOf ? { checksFor: (key: string) => groupOf?.get(key)?.checks } : {}),
     ...(options.tagPolicy ? { tagPolicy: options.tagPolicy } : {}),
   });
+  const judged = deps.entryPoints
+    ? judgeEntryPoints(computed, deps.entryPoints, options.defaultNamespace)
+    : { drift: computed, warnings: [] };
+  const drift = judged.drift;
+  const warnings = [...judged.warnings, ...(live.warnings ?? [])];
+  const notCompared = driftNotCompared(live.errors, deps.desired);
 
   const index = buildOwnerIndex(controllers);
   const settled = settleJobFailures(
@@ -358,7 +426,8 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
     pods: health,
     workloads: reports,
     ...(options.checkLiveImages && (grouped || deps.checkImages) ? { images } : {}),
-    ...(live.warnings?.length ? { warnings: live.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
+    ...(notCompared ? { driftNotCompared: notCompared } : {}),
     errors: live.errors,
     complete: live.complete,
   };
@@ -375,7 +444,9 @@ export interface ClusterModeDeps {
     config: Config,
     root: string,
     logger: EngineLogger,
-  ) => Promise<ImageUse[] | { uses: ImageUse[]; errors: ParseProblem[] }>;
+  ) => Promise<
+    ImageUse[] | { uses: ImageUse[]; errors: ParseProblem[]; entryPoints?: readonly EntryPointUses[] }
+  >;
   /** Registry checker factory; default `createRegistryChecker`. */
   createChecker?: (
     config: Config,
@@ -413,6 +484,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
       ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
       ...(config.context ? { context: config.context } : {}),
+      env: deps.env,
     });
     // The kubeconfig's tokens and keys join the run's registry before any request can echo them.
     registerSecret(...kubeconfigSecrets(kc));
@@ -424,6 +496,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
   }
   const scanned = await deps.scanManifests(config, deps.root, deps.logger);
   const desired = Array.isArray(scanned) ? scanned : scanned.uses;
+  const entryPoints = Array.isArray(scanned) ? undefined : scanned.entryPoints;
   const manifestErrors: ClusterError[] = (Array.isArray(scanned) ? [] : scanned.errors).map((e) => ({
     kind: 'manifest',
     message: `${e.file}:${e.line}:${e.column}: ${e.message} The workloads of this file are missing from the desired state: fix the manifest.`,
@@ -486,6 +559,7 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
   const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
   const report = await runDrift(options, {
     desired,
+    ...(entryPoints ? { entryPoints } : {}),
     loadLive,
     ...(checkImages ? { checkImages } : {}),
     ...pull,

@@ -12,13 +12,14 @@ import { extractFiles } from '../manifests/extract.js';
 import { combineWithViews } from '../manifests/kustomize/views.js';
 import { createRootedReader } from '../manifests/read.js';
 import { HELM_TEMPLATE_REASON } from '../manifests/templated.js';
-import type { ExtractResult, ImageUse, ParseProblem, TemplatedValue } from '../manifests/types.js';
+import type { ExtractResult, ImageUse, TemplatedValue } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
 import type { AnalyzedUse } from '../report/findings.js';
 import { buildReport } from '../report/findings.js';
 import type { Report, ReportView } from '../report/model.js';
 import { VERSION } from '../version.js';
 import { withBaseline } from './baseline.js';
+import { type DesiredState, scanDesiredState } from './desired.js';
 import { type RenderedViews, renderViews } from './views.js';
 
 /** Messages the engine emits while it works (the CLI prints them to stderr, the action to the log). */
@@ -98,15 +99,19 @@ export async function collectUses(
   return { extract, uses, templated, views };
 }
 
-/** Returns the desired image uses of cluster mode: the same scanner as PR mode, over `manifests`. */
+/**
+ * Returns the desired state of cluster mode: what the entry points under `manifests` (kustomizations nobody
+ * consumes, plain files, and the paths Flux/Argo CD objects there deploy) apply, one use per identity of
+ * each entry point (never folded into a base's, see `scanDesiredState`).
+ */
 export async function scanDesiredUses(
   config: Config,
   root: string,
   logger: EngineLogger,
   pathEnv?: string | undefined,
-): Promise<{ uses: ImageUse[]; errors: ParseProblem[] }> {
-  const collected = await collectUses({ ...config, paths: config.manifests }, { root, logger, pathEnv });
-  return { uses: collected.uses, errors: collected.extract.errors };
+  repoUrls?: readonly string[],
+): Promise<DesiredState> {
+  return scanDesiredState({ ...config, ...(repoUrls ? { repoUrls } : {}) }, root, logger, pathEnv);
 }
 
 /** Parses, ignores and applies tag policy to every use (pure). */

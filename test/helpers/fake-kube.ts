@@ -137,6 +137,8 @@ export interface FakeKubeOptions {
   expireContinue?: number;
   /** Answer every list with this HTTP status (500, 503, ...) as a `Status`. */
   failAll?: number;
+  /** Serve CronJobs as `batch/v1beta1` only, as API servers before Kubernetes 1.21 do (`batch/v1` is a 404). */
+  legacyCronJobs?: boolean;
 }
 
 /** A running fake API server. */
@@ -328,7 +330,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     },
   }));
   for (const [resource, info] of Object.entries(FAKE_RESOURCES)) {
-    const prefix = info.group ? `/apis/${info.group}/${info.version}` : '/api/v1';
+    const version = resource === 'cronjobs' && options.legacyCronJobs ? 'v1beta1' : info.version;
+    const prefix = info.group ? `/apis/${info.group}/${version}` : '/api/v1';
     inner.route('GET', `${prefix}/${resource}`, (req) => list(resource, req));
     inner.route('GET', `${prefix}/namespaces/:ns/${resource}`, (req) => list(resource, req));
   }
