@@ -3,10 +3,10 @@
  * workflow-command annotations, job summary, outputs) → fail per `fail-on`. Only this file and `cli.ts`
  * import `@actions/core`; every decision lives in the pure modules it calls.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { loadActionConfig } from './config/load.js';
+import { actionOutputRoots, writeOutputFile } from './config/output-file.js';
 import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
 import { ConfigError } from './config/resolve.js';
 import type { Config } from './config/schema.js';
@@ -118,6 +118,7 @@ export async function runAction(io: ActionIo): Promise<void> {
     const loaded = await loadActionConfig(io.env, root);
     for (const s of loaded.secrets) core.setSecret(s);
     redact = createRedactor(loaded.secrets);
+    for (const w of loaded.warnings) core.warning(w);
     const { config } = loaded;
     if (config.mode !== 'pr') {
       const handler = io.modes?.[config.mode];
@@ -192,11 +193,19 @@ async function runPrMode(
   if (changed) report = filterReportToChangedFiles(report, changed);
 
   // Files first: the summary and the check run point at them.
+  // Inside the workspace or RUNNER_TEMP only, never through a link out of them (output-file.ts).
+  const roots = actionOutputRoots(root, io.env);
   const jsonFile = config.jsonFile
-    ? await writeReport(root, config.jsonFile, redact(renderJson(report)))
+    ? await writeOutputFile(
+        { setting: 'json-file', given: config.jsonFile, base: root, roots },
+        redact(renderJson(report)),
+      )
     : null;
   const sarifFile = config.sarifFile
-    ? await writeReport(root, config.sarifFile, redact(renderSarif(report)))
+    ? await writeOutputFile(
+        { setting: 'sarif-file', given: config.sarifFile, base: root, roots },
+        redact(renderSarif(report)),
+      )
     : null;
   const filesNote = [
     jsonFile && `JSON report: \`${config.jsonFile}\``,
@@ -324,12 +333,6 @@ async function changedFilesFor(
     );
     return null;
   }
-}
-
-async function writeReport(root: string, file: string, text: string): Promise<string> {
-  const path = resolve(root, file);
-  await writeFile(path, text);
-  return path;
 }
 
 async function writeJobSummary(env: Record<string, string | undefined>, markdown: string): Promise<void> {

@@ -3,11 +3,11 @@
  * CLI entry: `k8s-image-check scan|drift|ref`. argv → config → engine → stdout → exit code
  * (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
  */
-import { writeFile } from 'node:fs/promises';
 import { createCliLogger } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
 import { runRefCommand } from './commands/ref.js';
 import { type LoadedConfig, loadCliConfig } from './config/load.js';
+import { writeOutputFile } from './config/output-file.js';
 import { ConfigError } from './config/resolve.js';
 import { OPTIONS, type OptionMode } from './config/schema.js';
 import { type IssueTarget, publishClusterReport } from './engine/cluster-publish.js';
@@ -114,6 +114,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const { config, root } = loaded;
   const redact = createRedactor(loaded.secrets);
   const logger = createCliLogger(io.env, io.stderr, redact);
+  for (const w of loaded.warnings) logger.warning(w);
   const checker = config.offline
     ? null
     : createRegistryChecker(config, { env: io.env, logger, onSecret: (s) => redact.add(s) });
@@ -127,10 +128,18 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
   const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const text = redact(renderReport(report, format, color));
-  if (config.output) await writeFile(config.output, text);
+  const place = (setting: string, given: string) => ({
+    setting,
+    given,
+    base: io.cwd,
+    roots: loaded.outputRoots,
+  });
+  if (config.output) await writeOutputFile(place('--output', config.output), text);
   else io.stdout.write(text);
-  if (config.jsonFile) await writeFile(config.jsonFile, redact(renderJson(report)));
-  if (config.sarifFile) await writeFile(config.sarifFile, redact(renderSarif(report)));
+  if (config.jsonFile)
+    await writeOutputFile(place('--json-file', config.jsonFile), redact(renderJson(report)));
+  if (config.sarifFile)
+    await writeOutputFile(place('--sarif-file', config.sarifFile), redact(renderSarif(report)));
   return shouldFail(report.findings, config.failOn) ? 1 : 0;
 }
 

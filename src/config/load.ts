@@ -2,12 +2,14 @@
 
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';
 import { settingsFromFile } from './from-file.js';
 import { secretInputs, settingsFromInputs } from './from-inputs.js';
+import { actionOutputRoots, checkOutputPath } from './output-file.js';
 import { ConfigError, type RawSetting, resolveConfig } from './resolve.js';
 import { type Config, type OptionMode, optionFor } from './schema.js';
+import { applyFileTrust } from './trust.js';
 
 /** A loaded configuration with the root directory that report paths are relative to. */
 export interface LoadedConfig {
@@ -15,6 +17,10 @@ export interface LoadedConfig {
   root: string;
   /** Secret values to mask. */
   secrets: string[];
+  /** Config-file keys ignored by the trust boundary, one message each: log them as warnings. */
+  warnings: string[];
+  /** Directories output files must stay inside (see output-file.ts); null: anywhere (CLI flags). */
+  outputRoots: string[] | null;
 }
 
 /**
@@ -47,7 +53,12 @@ export async function chooseRoot(
  * Fails early, with a message naming the setting, when a file the user named cannot be read (or an
  * output file cannot be written), instead of a late warning or a stack trace.
  */
-export async function checkNamedFiles(config: Config, root: string, cwd: string): Promise<void> {
+export async function checkNamedFiles(
+  config: Config,
+  root: string,
+  cwd: string,
+  outputRoots: readonly string[] | null = null,
+): Promise<void> {
   const readable: [string, string, string][] = [
     ...config.caFiles.map((f): [string, string, string] => ['ca-files (--ca-file)', f, resolve(cwd, f)]),
     ...config.helmValues.map((f): [string, string, string] => [
@@ -82,13 +93,7 @@ export async function checkNamedFiles(config: Config, root: string, cwd: string)
     ['sarif-file (--sarif-file)', config.sarifFile],
   ];
   for (const [setting, given] of writable) {
-    if (!given) continue;
-    const dir = dirname(resolve(cwd, given));
-    const st = await stat(dir).catch(() => null);
-    if (!st?.isDirectory())
-      throw new ConfigError(
-        `${setting}: the directory of ${given} does not exist; create it or choose another path.`,
-      );
+    if (given) await checkOutputPath({ setting, given, base: cwd, roots: outputRoots });
   }
 }
 
@@ -108,15 +113,19 @@ export async function loadCliConfig(
       `unexpected argument ${extras.positionals[0]}; use --manifests PATH for manifest paths.`,
     );
   const explicitFile = settings.find((s) => s.spec.key === 'configFile');
-  const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
+  // The config file is the repository's even on the CLI: its widening keys need --trust-config.
+  const file = applyFileTrust(
+    await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null),
+    { context: 'cli', trustFile: extras.trustConfig },
+  );
   const positional: RawSetting[] =
     mode === 'scan' && extras.positionals.length && pathFlag.length === 0
       ? [{ spec: optionFor('paths'), value: paths, source: 'flag', label: 'path arguments' }]
       : [];
-  const config = resolveConfig([...fileSettings, ...settings, ...positional]);
+  const config = resolveConfig([...file.settings, ...settings, ...positional]);
   if (!extras.help) await checkNamedFiles(config, root, cwd);
   const secrets = [config.registryCredentials, config.pushgatewayPassword].filter((s): s is string => !!s);
-  return { config, root, secrets, extras };
+  return { config, root, secrets, extras, warnings: file.warnings, outputRoots: null };
 }
 
 /** Loads the action configuration from `INPUT_*` variables and the config file at the workspace root. */
@@ -126,8 +135,12 @@ export async function loadActionConfig(
 ): Promise<LoadedConfig> {
   const inputs = settingsFromInputs(env);
   const explicitFile = inputs.find((s) => s.spec.key === 'configFile');
-  const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
-  const config = resolveConfig([...fileSettings, ...inputs]);
-  await checkNamedFiles(config, root, root);
-  return { config, root, secrets: secretInputs(env) };
+  const file = applyFileTrust(
+    await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null),
+    { context: 'action', trustFile: false },
+  );
+  const config = resolveConfig([...file.settings, ...inputs]);
+  const outputRoots = actionOutputRoots(root, env);
+  await checkNamedFiles(config, root, root, outputRoots);
+  return { config, root, secrets: secretInputs(env), warnings: file.warnings, outputRoots };
 }

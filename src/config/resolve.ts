@@ -22,6 +22,8 @@ export interface RawSetting {
   source: ConfigSource;
   /** How the user spelled it: `input 'fail-on'`, `--fail-on`, `'fail-on' in .k8s-image-check.yaml`. */
   label: string;
+  /** The config file's name as the user gave it, for settings from a file. */
+  file?: string;
 }
 
 const SEVERITIES = ['error', 'warning', 'notice', 'off'] as const;

@@ -7,6 +7,17 @@ import type { FailOn, SeverityOrOff } from '../report/model.js';
 
 export type OptionType = 'string' | 'list' | 'boolean' | 'number' | 'enum' | 'rules' | 'map';
 
+/**
+ * Whether the repository's config file may set a setting. The file is part of the pull request, so
+ * it is attacker-controlled: it may narrow what the run does, never widen what it may reach.
+ * - `allowed`: the file may set it (policy: rules, patterns, excludes, labels).
+ * - `narrow-only`: the file may only move it to the narrow side of its default: a boolean only to its
+ *   default, a number only to its default or below, an allow-list (empty meaning all) to any list.
+ * - `inputs-only`: only workflow inputs, CLI flags and the environment set it (hosts, TLS trust,
+ *   credentials, output paths, files outside the repository); the file's value is ignored with a warning.
+ */
+export type FileTrust = 'allowed' | 'narrow-only' | 'inputs-only';
+
 /** Where a setting applies: PR/scan mode, cluster mode, or both. */
 export type OptionMode = 'scan' | 'cluster';
 
@@ -17,6 +28,8 @@ export interface OptionSpec {
   input: string;
   /** CLI long flag without dashes, or null when the setting is action-only. */
   flag: string | null;
+  /** What the repository's config file may do with it ({@link FileTrust}); default `allowed`. */
+  fileTrust?: FileTrust;
   type: OptionType;
   values?: readonly string[];
   default: unknown;
@@ -118,6 +131,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'mode',
     input: 'mode',
     flag: null,
+    fileTrust: 'inputs-only',
     type: 'enum',
     values: ['pr', 'cluster'],
     default: 'pr',
@@ -160,6 +174,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'maxFileSize',
     input: 'max-file-size',
     flag: 'max-file-size',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 5_000_000,
     min: 1,
@@ -243,6 +258,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'jsonFile',
     input: 'json-file',
     flag: 'json-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Also write the JSON report (schemaVersion 1) to this path.',
@@ -252,6 +268,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'sarifFile',
     input: 'sarif-file',
     flag: 'sarif-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Also write a SARIF 2.1.0 report to this path (for `github/codeql-action/upload-sarif`).',
@@ -303,6 +320,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'dockerConfig',
     input: 'docker-config',
     flag: 'docker-config',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -313,6 +331,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'pullSecretsFile',
     input: 'pull-secrets-file',
     flag: 'pull-secrets-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -323,6 +342,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'caFiles',
     input: 'ca-files',
     flag: 'ca-file',
+    fileTrust: 'inputs-only',
     type: 'list',
     default: [],
     description: 'Extra PEM CA bundles trusted for registries, in addition to the system CAs.',
@@ -332,6 +352,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'insecureRegistries',
     input: 'insecure-registries',
     flag: 'insecure-registry',
+    fileTrust: 'inputs-only',
     type: 'list',
     default: [],
     description: 'Registry hosts whose TLS certificates are not verified.',
@@ -341,6 +362,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'plainHttpRegistries',
     input: 'plain-http-registries',
     flag: 'plain-http-registry',
+    fileTrust: 'inputs-only',
     type: 'list',
     default: [],
     description:
@@ -351,6 +373,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'mirrors',
     input: 'mirrors',
     flag: 'mirror',
+    fileTrust: 'inputs-only',
     type: 'map',
     default: {},
     description:
@@ -371,6 +394,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'allowedRegistries',
     input: 'allowed-registries',
     flag: 'allowed-registry',
+    fileTrust: 'narrow-only',
     type: 'list',
     default: [],
     description: 'Only these registry hosts are contacted (empty: all). Others are reported as skipped.',
@@ -380,6 +404,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'allowLinkLocal',
     input: 'allow-link-local',
     flag: 'allow-link-local',
+    fileTrust: 'narrow-only',
     type: 'boolean',
     default: false,
     description:
@@ -390,6 +415,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'concurrency',
     input: 'concurrency',
     flag: 'concurrency',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 32,
     min: 1,
@@ -400,6 +426,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'registryConcurrency',
     input: 'registry-concurrency',
     flag: 'registry-concurrency',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 8,
     min: 1,
@@ -410,6 +437,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'timeout',
     input: 'timeout',
     flag: 'timeout',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 15,
     min: 1,
@@ -420,6 +448,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'retries',
     input: 'retries',
     flag: 'retries',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 3,
     min: 0,
@@ -451,6 +480,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'githubToken',
     input: 'github-token',
     flag: null,
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     secret: true,
@@ -463,6 +493,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'kubeconfig',
     input: 'kubeconfig-file',
     flag: 'kubeconfig',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -484,6 +515,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'context',
     input: 'context',
     flag: 'context',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Kubeconfig context to use. Default: the current context.',
@@ -576,6 +608,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'usePullSecrets',
     input: 'use-pull-secrets',
     flag: 'use-pull-secrets',
+    fileTrust: 'narrow-only',
     type: 'boolean',
     default: false,
     description:
@@ -586,6 +619,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'podsFile',
     input: 'pods-file',
     flag: 'pods-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Classify pods from a `kubectl get pods -A -o json` dump instead of a live cluster.',
@@ -595,6 +629,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'objectsFile',
     input: 'objects-file',
     flag: 'objects-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -643,6 +678,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'maxIssuesPerRun',
     input: 'max-issues-per-run',
     flag: 'max-issues-per-run',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 10,
     min: 0,
@@ -662,6 +698,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'pushgatewayUrl',
     input: 'pushgateway-url',
     flag: 'pushgateway-url',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -681,6 +718,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'pushgatewayUsername',
     input: 'pushgateway-username',
     flag: 'pushgateway-username',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Pushgateway basic-auth user name.',
@@ -758,6 +796,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     modes: CLUSTER,
   },
 ];
+
+/** What the config file may do with a setting (`allowed` unless the table says otherwise). */
+export function fileTrustOf(spec: OptionSpec): FileTrust {
+  return spec.fileTrust ?? 'allowed';
+}
 
 /** Returns the spec for a config key. */
 export function optionFor(key: keyof Config): OptionSpec {

@@ -1,0 +1,75 @@
+/**
+ * The trust boundary between the operator (workflow inputs, CLI flags, environment) and the
+ * repository's config file, which a pull request controls. Which settings the file may set is data in
+ * the schema ({@link FileTrust}); this module applies it and says why a file value was ignored.
+ */
+import { coerceSetting, type RawSetting } from './resolve.js';
+import { fileTrustOf, type OptionSpec } from './schema.js';
+
+/** Who runs the tool: decides where the warning tells the user to set the setting instead. */
+export type TrustContext = 'action' | 'cli';
+
+/** Options of {@link applyFileTrust}. */
+export interface FileTrustOptions {
+  context: TrustContext;
+  /** CLI `--trust-config`: the operator vouches for the file, so every key it may hold is honoured. */
+  trustFile: boolean;
+}
+
+/** True when a (coerced) value lies on the wide side of the setting's default (pure). */
+export function widensDefault(spec: OptionSpec, value: unknown): boolean {
+  switch (spec.type) {
+    case 'boolean':
+      return value !== spec.default;
+    case 'number':
+      return typeof value === 'number' && typeof spec.default === 'number' && value > spec.default;
+    case 'list':
+      // An allow-list: empty means all, so any list from the file restricts.
+      return false;
+    default:
+      return true;
+  }
+}
+
+function whereInstead(spec: OptionSpec, context: TrustContext): string {
+  if (context === 'action') return "set it in the workflow's `with:`";
+  const flag = spec.flag && !spec.actionOnly ? `pass --${spec.flag}, or ` : '';
+  return `${flag}pass --trust-config to trust this file`;
+}
+
+function ignoredWarning(setting: RawSetting, context: TrustContext, narrow: boolean): string {
+  const { spec } = setting;
+  const file = setting.file ?? 'the config file';
+  const from =
+    context === 'action'
+      ? 'workflow inputs'
+      : 'command-line flags and the environment (the config file belongs to the repository)';
+  const key = narrow ? `\`${spec.input}: ${String(coerceSetting(setting))}\`` : `\`${spec.input}\``;
+  const limit = narrow
+    ? ` (the config file may only ${spec.type === 'number' ? `lower it from ${String(spec.default)}` : `set it to ${String(spec.default)}`})`
+    : '';
+  return `${key} in ${file} is ignored${limit}: settings that widen what the run may reach are only taken from ${from}; ${whereInstead(spec, context)}.`;
+}
+
+/**
+ * Drops the config-file settings the file may not set, returning the rest (in order) and one warning
+ * per dropped key. Settings from inputs, flags and the environment pass unchanged.
+ *
+ * @throws ConfigError when a narrow-only value from the file is malformed (as any setting would).
+ */
+export function applyFileTrust(
+  settings: readonly RawSetting[],
+  options: FileTrustOptions,
+): { settings: RawSetting[]; warnings: string[] } {
+  const kept: RawSetting[] = [];
+  const warnings: string[] = [];
+  for (const setting of settings) {
+    const trust = fileTrustOf(setting.spec);
+    if (setting.source !== 'file' || options.trustFile || trust === 'allowed') kept.push(setting);
+    else if (trust === 'inputs-only') warnings.push(ignoredWarning(setting, options.context, false));
+    else if (widensDefault(setting.spec, coerceSetting(setting)))
+      warnings.push(ignoredWarning(setting, options.context, true));
+    else kept.push(setting);
+  }
+  return { settings: kept, warnings };
+}
