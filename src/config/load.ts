@@ -53,12 +53,7 @@ export async function chooseRoot(
  * Fails early, with a message naming the setting, when a file the user named cannot be read (or an
  * output file cannot be written), instead of a late warning or a stack trace.
  */
-export async function checkNamedFiles(
-  config: Config,
-  root: string,
-  cwd: string,
-  outputRoots: readonly string[] | null = null,
-): Promise<void> {
+export async function checkNamedFiles(config: Config, root: string, cwd: string): Promise<void> {
   const readable: [string, string, string][] = [
     ...config.caFiles.map((f): [string, string, string] => ['ca-files (--ca-file)', f, resolve(cwd, f)]),
     ...config.helmValues.map((f): [string, string, string] => [
@@ -87,13 +82,24 @@ export async function checkNamedFiles(
       throw new ConfigError(`${setting}: ${given} cannot be read (${code}); check the path.`);
     }
   }
-  const writable: [string, string | null][] = [
-    ['output (--output)', config.output],
-    ['json-file (--json-file)', config.jsonFile],
-    ['sarif-file (--sarif-file)', config.sarifFile],
+  await checkOutputPaths(config, { base: cwd, roots: null, name: (input, flag) => `${input} (--${flag})` });
+}
+
+/**
+ * Fails early when an output file cannot be written where it is asked to be: its directory is missing
+ * or, with `roots`, it lies outside them (see output-file.ts). `name` spells the setting for messages.
+ */
+export async function checkOutputPaths(
+  config: Config,
+  o: { base: string; roots: readonly string[] | null; name: (input: string, flag: string) => string },
+): Promise<void> {
+  const writable: [string, string, string | null][] = [
+    ['output', 'output', o.roots ? null : config.output],
+    ['json-file', 'json-file', config.jsonFile],
+    ['sarif-file', 'sarif-file', config.sarifFile],
   ];
-  for (const [setting, given] of writable) {
-    if (given) await checkOutputPath({ setting, given, base: cwd, roots: outputRoots });
+  for (const [input, flag, given] of writable) {
+    if (given) await checkOutputPath({ setting: o.name(input, flag), given, base: o.base, roots: o.roots });
   }
 }
 
@@ -141,6 +147,7 @@ export async function loadActionConfig(
   );
   const config = resolveConfig([...file.settings, ...inputs]);
   const outputRoots = actionOutputRoots(root, env);
-  await checkNamedFiles(config, root, root, outputRoots);
+  await checkNamedFiles(config, root, root);
+  await checkOutputPaths(config, { base: root, roots: outputRoots, name: (input) => input });
   return { config, root, secrets: secretInputs(env), warnings: file.warnings, outputRoots };
 }

@@ -44,10 +44,10 @@ function ignoredWarning(setting: RawSetting, context: TrustContext, narrow: bool
     context === 'action'
       ? 'workflow inputs'
       : 'command-line flags and the environment (the config file belongs to the repository)';
-  const key = narrow ? `\`${spec.input}: ${String(coerceSetting(setting))}\`` : `\`${spec.input}\``;
-  const limit = narrow
-    ? ` (the config file may only ${spec.type === 'number' ? `lower it from ${String(spec.default)}` : `set it to ${String(spec.default)}`})`
-    : '';
+  // A number is worth repeating (it is a number); other values may name hosts or paths.
+  const number = narrow && spec.type === 'number';
+  const key = number ? `\`${spec.input}: ${String(coerceSetting(setting))}\`` : `\`${spec.input}\``;
+  const limit = number ? ` (the config file may only lower it from ${String(spec.default)})` : '';
   return `${key} in ${file} is ignored${limit}: settings that widen what the run may reach are only taken from ${from}; ${whereInstead(spec, context)}.`;
 }
 
