@@ -63,7 +63,13 @@ export function commandHelp(command: 'scan' | 'drift'): string {
     lines.push(`  --${o.flag}${arg}${def}`);
     lines.push(`      ${o.description.replace(/`/g, '')}`);
   }
-  lines.push('  -h, --help', '  --version', '');
+  lines.push(
+    '  --trust-config',
+    '      Honour every key of the config file, including those that widen what the run may reach (hosts, TLS, credentials, output paths); without it they are ignored with a warning, as in the action. Use it only for a file you wrote.',
+    '  -h, --help',
+    '  --version',
+    '',
+  );
   return lines.join('\n');
 }
 

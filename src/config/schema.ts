@@ -209,7 +209,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     newlineOnly: true,
     default: ['-dirty$'],
     description:
-      'Regular expressions, one per line (CLI: repeat the flag); a tag matching any of them is reported by `dirty-tag`.',
+      'Regular expressions (RE2 syntax, linear time: no backreferences or lookaround), one per line (CLI: repeat the flag); a tag matching any of them is reported by `dirty-tag`.',
     modes: BOTH,
   },
   {
@@ -229,7 +229,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     newlineOnly: true,
     default: [],
     description:
-      'Regular expressions over the normalized reference (`docker.io/library/nginx:1.27`), one per line (CLI: repeat the flag); matching images get no findings and no registry check.',
+      'Regular expressions (RE2 syntax) over the normalized reference (`docker.io/library/nginx:1.27`), one per line (CLI: repeat the flag); matching images get no findings and no registry check.',
     modes: BOTH,
   },
   {
@@ -261,7 +261,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     fileTrust: 'inputs-only',
     type: 'string',
     default: null,
-    description: 'Also write the JSON report (schemaVersion 1) to this path.',
+    description:
+      'Also write the JSON report (schemaVersion 1) to this path; in the action it must be inside the workspace or `RUNNER_TEMP`.',
     modes: BOTH,
   },
   {
@@ -271,7 +272,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     fileTrust: 'inputs-only',
     type: 'string',
     default: null,
-    description: 'Also write a SARIF 2.1.0 report to this path (for `github/codeql-action/upload-sarif`).',
+    description:
+      'Also write a SARIF 2.1.0 report to this path (for `github/codeql-action/upload-sarif`); in the action it must be inside the workspace or `RUNNER_TEMP`.',
     modes: SCAN,
   },
   {
