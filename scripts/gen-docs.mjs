@@ -56,7 +56,7 @@ const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** What the config file may do with a setting (src/config/schema.ts FileTrust; notInFile: not a file key). */
 const fileColumn = (o) =>
-  o.notInFile ? 'no' : { 'inputs-only': 'ignored', 'narrow-only': 'narrow only' }[o.fileTrust] ?? 'yes';
+  o.notInFile ? 'no' : ({ 'inputs-only': 'ignored', 'narrow-only': 'narrow only' }[o.fileTrust] ?? 'yes');
 
 function settingsTable() {
   const rows = [
