@@ -56,7 +56,10 @@ const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** What the config file may do with a setting (src/config/schema.ts FileTrust; notInFile: not a file key). */
 const fileColumn = (o) =>
-  o.notInFile ? 'no' : ({ 'inputs-only': 'ignored', 'narrow-only': 'narrow only' }[o.fileTrust] ?? 'yes');
+  o.notInFile
+    ? 'no'
+    : ({ 'inputs-only': 'ignored', 'narrow-only': 'narrow only' }[o.fileTrust] ??
+      (o.repoPaths ? 'yes, inside the repository' : 'yes'));
 
 function settingsTable() {
   const rows = [
@@ -82,6 +85,7 @@ function fileTrustLists() {
   return [
     `- **Ignored in the config file** (taken only from workflow inputs, CLI flags or the environment; a warning names each one): ${keys((o) => !o.notInFile && o.fileTrust === 'inputs-only')}.`,
     `- **Refused in the config file** (an error: secrets, and settings about the file itself or the CLI's output): ${keys((o) => o.notInFile)}.`,
+    `- **Inside the repository only** (from the config file, a path that is absolute or leaves the root is ignored with a warning): ${keys((o) => o.repoPaths)}.`,
     `- **Narrow only** (the file may lower a number below its default, set a boolean only to its default, or give an allow-list; anything wider is ignored with a warning): ${keys((o) => !o.notInFile && o.fileTrust === 'narrow-only')}.`,
   ].join('\n');
 }

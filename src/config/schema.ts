@@ -30,6 +30,8 @@ export interface OptionSpec {
   flag: string | null;
   /** What the repository's config file may do with it ({@link FileTrust}); default `allowed`. */
   fileTrust?: FileTrust;
+  /** Values are paths relative to the repository root: from the config file, one that leaves it is ignored. */
+  repoPaths?: boolean;
   type: OptionType;
   values?: readonly string[];
   default: unknown;
@@ -144,6 +146,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'paths',
     input: 'paths',
     flag: 'path',
+    repoPaths: true,
     type: 'list',
     default: ['.'],
     description:
@@ -300,6 +303,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'helmValues',
     input: 'helm-values',
     flag: 'helm-values',
+    repoPaths: true,
     type: 'list',
     default: [],
     description: 'Extra values files passed to `helm template` (`-f`), relative to the repository root.',
@@ -554,6 +558,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'manifests',
     input: 'manifests',
     flag: 'manifests',
+    repoPaths: true,
     type: 'list',
     default: ['.'],
     description: 'Manifest paths that describe the desired state (the default branch checkout).',

@@ -3,6 +3,7 @@
  * repository's config file, which a pull request controls. Which settings the file may set is data in
  * the schema ({@link FileTrust}); this module applies it and says why a file value was ignored.
  */
+import { isAbsolute, normalize } from 'node:path';
 import { coerceSetting, type RawSetting } from './resolve.js';
 import { fileTrustOf, type OptionSpec } from './schema.js';
 
@@ -51,6 +52,29 @@ function ignoredWarning(setting: RawSetting, context: TrustContext, narrow: bool
   return `${key} in ${file} is ignored${limit}: settings that widen what the run may reach are only taken from ${from}; ${whereInstead(spec, context)}.`;
 }
 
+/** True when a path from the config file stays inside the repository (relative, no leading `..`). */
+export function staysInRepo(path: string): boolean {
+  const n = normalize(path);
+  return !isAbsolute(n) && n !== '..' && !n.startsWith('../') && !path.startsWith('~');
+}
+
+/**
+ * Keeps the values of a `repoPaths` list that stay inside the repository and warns about the others;
+ * null when none is left (the setting then keeps its default).
+ */
+function keepRepoPaths(setting: RawSetting, warnings: string[], context: TrustContext): RawSetting | null {
+  const values = coerceSetting(setting) as string[];
+  const inside = values.filter(staysInRepo);
+  const dropped = values.length - inside.length;
+  if (dropped > 0) {
+    const from = context === 'action' ? 'workflow inputs' : 'command-line flags';
+    warnings.push(
+      `${dropped} path(s) of \`${setting.spec.input}\` in ${setting.file ?? 'the config file'} are ignored: they leave the repository, and paths outside it are only taken from ${from}.`,
+    );
+  }
+  return inside.length === 0 && values.length > 0 ? null : { ...setting, value: inside };
+}
+
 /**
  * Drops the config-file settings the file may not set, returning the rest (in order) and one warning
  * per dropped key. Settings from inputs, flags and the environment pass unchanged.
@@ -65,8 +89,11 @@ export function applyFileTrust(
   const warnings: string[] = [];
   for (const setting of settings) {
     const trust = fileTrustOf(setting.spec);
-    if (setting.source !== 'file' || options.trustFile || trust === 'allowed') kept.push(setting);
-    else if (trust === 'inputs-only') warnings.push(ignoredWarning(setting, options.context, false));
+    if (setting.source !== 'file' || options.trustFile) kept.push(setting);
+    else if (trust === 'allowed') {
+      const checked = setting.spec.repoPaths ? keepRepoPaths(setting, warnings, options.context) : setting;
+      if (checked) kept.push(checked);
+    } else if (trust === 'inputs-only') warnings.push(ignoredWarning(setting, options.context, false));
     else if (widensDefault(setting.spec, coerceSetting(setting)))
       warnings.push(ignoredWarning(setting, options.context, true));
     else kept.push(setting);

@@ -272,3 +272,22 @@ describe('regex settings from the file', () => {
     ).toEqual(['^(a+)+$']);
   });
 });
+
+describe('repository paths from the file', () => {
+  it('ignores paths, helm-values and manifests entries that leave the repository, keeping the rest', async () => {
+    const ws = await workspace(
+      'paths: [k8s, /etc, ../other]\nhelm-values: [/etc/passwd, "~/.kube/config"]\nmanifests: [deploy, a/../../b]\n',
+    );
+    const loaded = await loadActionConfig({}, ws);
+    expect([loaded.config.paths, loaded.config.helmValues, loaded.config.manifests]).toEqual([
+      ['k8s'],
+      [],
+      ['deploy'],
+    ]);
+    expect(loaded.warnings).toEqual([
+      '2 path(s) of `paths` in .k8s-image-check.yaml are ignored: they leave the repository, and paths outside it are only taken from workflow inputs.',
+      '2 path(s) of `helm-values` in .k8s-image-check.yaml are ignored: they leave the repository, and paths outside it are only taken from workflow inputs.',
+      '1 path(s) of `manifests` in .k8s-image-check.yaml are ignored: they leave the repository, and paths outside it are only taken from workflow inputs.',
+    ]);
+  });
+});
