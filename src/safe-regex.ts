@@ -48,6 +48,35 @@ const cache = new Map<string, SafePattern>();
 const CACHE_LIMIT = 1000;
 
 /**
+ * A string test for a pattern that is a literal with optional `^`/`$` anchors (the default `-dirty$`):
+ * RE2 in JavaScript costs microseconds per call, a large monorepo has 100k image uses, and without
+ * the `m` flag `$` matches only at the very end in RE2 as in JavaScript, so `endsWith` is exact.
+ */
+function literalTest(source: string): ((text: string) => boolean) | null {
+  const m = /^(\^?)((?:[^\\.+*?()|[\]{}^$]|\\[.\-/])*)(\$?)$/.exec(source);
+  if (!m) return null;
+  const literal = m[2]!.replace(/\\(.)/g, '$1');
+  if (m[1] && m[3]) return (t) => t === literal;
+  if (m[1]) return (t) => t.startsWith(literal);
+  if (m[3]) return (t) => t.endsWith(literal);
+  return (t) => t.includes(literal);
+}
+
+/** RE2's test with a bounded memo: the same tags and references recur across overlays and files. */
+function memoized(re: RE2JS): (text: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (text) => {
+    let hit = seen.get(text);
+    if (hit === undefined) {
+      hit = re.test(text);
+      if (seen.size >= 10_000) seen.clear();
+      seen.set(text, hit);
+    }
+    return hit;
+  };
+}
+
+/**
  * Compiles a pattern (no flags: case-sensitive, `.` does not match a line break) on RE2.
  *
  * @throws {PatternError} naming the syntax error, or the backreference or lookaround RE2 lacks.
@@ -68,7 +97,7 @@ export function compileSafePattern(source: string): SafePattern {
       construct,
     );
   }
-  const pattern: SafePattern = { source, test: (text) => re.test(text) };
+  const pattern: SafePattern = { source, test: literalTest(source) ?? memoized(re) };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(source, pattern);
   return pattern;
