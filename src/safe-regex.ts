@@ -19,11 +19,10 @@ export interface SafePattern {
  */
 export class PatternError extends Error {
   override name = 'PatternError';
-  constructor(
-    message: string,
-    readonly construct: string | null,
-  ) {
+  readonly construct: string | null;
+  constructor(message: string, construct: string | null) {
     super(message);
+    this.construct = construct;
   }
 }
 
