@@ -54,19 +54,40 @@ function actionYml() {
 
 const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** What the config file may do with a setting (src/config/schema.ts FileTrust; notInFile: not a file key). */
+const fileColumn = (o) =>
+  o.notInFile
+    ? 'no'
+    : ({ 'inputs-only': 'ignored', 'narrow-only': 'narrow only' }[o.fileTrust] ??
+      (o.repoPaths ? 'yes, inside the repository' : 'yes'));
+
 function settingsTable() {
   const rows = [
-    '| Input / config key | CLI flag | Mode | Default | Description |',
-    '| --- | --- | --- | --- | --- |',
+    '| Input / config key | CLI flag | Mode | Config file | Default | Description |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const o of OPTIONS) {
     const flag = o.flag && !o.actionOnly ? `\`--${o.flag}\`` : '—';
     const def = o.key === 'githubToken' ? '${{ github.token }}' : fmtDefault(o);
     rows.push(
-      `| ${ACTION_EXCLUDED.has(o.key) ? `${o.input} (CLI only)` : `\`${o.input}\``} | ${flag} | ${o.modes.join(', ')} | ${def ? `\`${esc(def)}\`` : ''} | ${esc(o.description)}${o.secret ? ' **Secret.**' : ''} |`,
+      `| ${ACTION_EXCLUDED.has(o.key) ? `${o.input} (CLI only)` : `\`${o.input}\``} | ${flag} | ${o.modes.join(', ')} | ${fileColumn(o)} | ${def ? `\`${esc(def)}\`` : ''} | ${esc(o.description)}${o.secret ? ' **Secret.**' : ''} |`,
     );
   }
   return rows.join('\n');
+}
+
+/** The Security model's lists of settings the config file cannot set or can only narrow. */
+function fileTrustLists() {
+  const keys = (pred) =>
+    OPTIONS.filter(pred)
+      .map((o) => `\`${o.input}\``)
+      .join(', ');
+  return [
+    `- **Ignored in the config file** (taken only from workflow inputs, CLI flags or the environment; a warning names each one): ${keys((o) => !o.notInFile && o.fileTrust === 'inputs-only')}.`,
+    `- **Refused in the config file** (an error: secrets, and settings about the file itself or the CLI's output): ${keys((o) => o.notInFile)}.`,
+    `- **Inside the repository only** (from the config file, a path that is absolute or leaves the root is ignored with a warning): ${keys((o) => o.repoPaths)}.`,
+    `- **Narrow only** (the file may lower a number below its default, set a boolean only to its default, or give an allow-list; anything wider is ignored with a warning): ${keys((o) => !o.notInFile && o.fileTrust === 'narrow-only')}.`,
+  ].join('\n');
 }
 
 function outputsTable() {
@@ -95,6 +116,7 @@ const files = {
   'README.md': (() => {
     let readme = readFileSync(join(root, 'README.md'), 'utf8');
     readme = replaceBlock(readme, 'settings', settingsTable());
+    readme = replaceBlock(readme, 'file-trust', fileTrustLists());
     readme = replaceBlock(readme, 'outputs', outputsTable());
     readme = replaceBlock(readme, 'rules', rulesTable());
     return readme;

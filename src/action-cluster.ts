@@ -5,8 +5,6 @@
  * fails and changes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { type ActionIo, actionLogger, readContext, readEventPayload } from './action.js';
 import { DumpError } from './cluster/dump.js';
@@ -15,6 +13,7 @@ import { countWorkloads, markdownFence, renderDriftJson, renderDriftText } from 
 import type { DriftReport } from './cluster/types.js';
 import { driftShouldFail, issuePlanCounts } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
+import { actionOutputRoots, writeOutputFile } from './config/output-file.js';
 import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
 import { type PublishResult, publishClusterReport } from './engine/cluster-publish.js';
 import { runClusterMode } from './engine/drift.js';
@@ -69,6 +68,7 @@ export function repositoryUrls(env: Record<string, string | undefined>): string[
 /** Runs cluster mode inside the action; failures end in `core.setFailed`. */
 export async function runClusterAction(io: ActionIo): Promise<void> {
   const root = io.env.GITHUB_WORKSPACE || io.cwd;
+  // runAction loaded the same configuration first and logged its warnings.
   const { config } = await loadActionConfig(io.env, root);
   // Secret inputs, kubeconfig tokens and registry credentials join the run's secret registry as they are
   // read (runAction installed core.setSecret as its sink); every channel below is redacted through it.
@@ -93,7 +93,11 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
   for (const message of new Set(report.errors.map((e) => e.message))) core.warning(redact(message));
   // Pod messages quote the cluster, and a pull error may quote a credential: redacted like an issue body.
   logUntrusted(redact(renderDriftText(report)));
-  if (config.jsonFile) await writeFile(resolve(root, config.jsonFile), redact(renderDriftJson(report)));
+  if (config.jsonFile)
+    await writeOutputFile(
+      { setting: 'json-file', given: config.jsonFile, base: root, roots: actionOutputRoots(root, io.env) },
+      redact(renderDriftJson(report)),
+    );
 
   const ctx = readContext(io.env, await readEventPayload(io.env));
   const token = config.githubToken ?? io.env.GITHUB_TOKEN ?? null;

@@ -3,10 +3,10 @@
  * workflow-command annotations, job summary, outputs) → fail per `fail-on`. Only this file and `cli.ts`
  * import `@actions/core`; every decision lives in the pure modules it calls.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { loadActionConfig } from './config/load.js';
+import { actionOutputRoots, writeOutputFile } from './config/output-file.js';
 import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
 import { ConfigError } from './config/resolve.js';
 import type { Config } from './config/schema.js';
@@ -152,7 +152,9 @@ export async function runAction(io: ActionIo): Promise<void> {
   setSecretSink(core.setSecret);
   try {
     const root = io.env.GITHUB_WORKSPACE || io.cwd;
-    const { config } = await loadActionConfig(io.env, root);
+    const loaded = await loadActionConfig(io.env, root);
+    for (const w of loaded.warnings) core.warning(redact(w));
+    const { config } = loaded;
     if (config.mode !== 'pr') {
       const handler = io.modes?.[config.mode];
       if (!handler)
@@ -203,11 +205,19 @@ async function runPrMode(io: ActionIo, config: Config, root: string): Promise<vo
   if (changed) report = filterReportToChangedFiles(report, changed);
 
   // Files first: the summary and the check run point at them.
+  // Inside the workspace or RUNNER_TEMP only, never through a link out of them (output-file.ts).
+  const roots = actionOutputRoots(root, io.env);
   const jsonFile = config.jsonFile
-    ? await writeReport(root, config.jsonFile, redact(renderJson(report)))
+    ? await writeOutputFile(
+        { setting: 'json-file', given: config.jsonFile, base: root, roots },
+        redact(renderJson(report)),
+      )
     : null;
   const sarifFile = config.sarifFile
-    ? await writeReport(root, config.sarifFile, redact(renderSarif(report)))
+    ? await writeOutputFile(
+        { setting: 'sarif-file', given: config.sarifFile, base: root, roots },
+        redact(renderSarif(report)),
+      )
     : null;
   if (sarifFile && sarifOmittedCount(report)) core.warning(sarifCapMessage(sarifOmittedCount(report)));
   const filesNote = [
@@ -339,12 +349,6 @@ async function changedFilesFor(
     );
     return null;
   }
-}
-
-async function writeReport(root: string, file: string, text: string): Promise<string> {
-  const path = resolve(root, file);
-  await writeFile(path, text);
-  return path;
 }
 
 async function writeJobSummary(env: Record<string, string | undefined>, markdown: string): Promise<void> {

@@ -11,6 +11,7 @@ import { runDriftCommand } from './commands/drift.js';
 import { runInitCommand } from './commands/init.js';
 import { runRefCommand } from './commands/ref.js';
 import { type LoadedConfig, loadCliConfig } from './config/load.js';
+import { writeOutputFile } from './config/output-file.js';
 import { ConfigError } from './config/resolve.js';
 import { OPTIONS, type OptionMode } from './config/schema.js';
 import { baselinePath, readBaselineFile } from './engine/baseline.js';
@@ -72,7 +73,13 @@ export function commandHelp(command: 'scan' | 'drift'): string {
     lines.push(`  --${o.flag}${arg}${def}`);
     lines.push(`      ${o.description.replace(/`/g, '')}`);
   }
-  lines.push('  -h, --help', '  --version', '');
+  lines.push(
+    '  --trust-config',
+    '      Honour every key of the config file, including those that widen what the run may reach (hosts, TLS, credentials, output paths); without it they are ignored with a warning, as in the action. Use it only for a file you wrote.',
+    '  -h, --help',
+    '  --version',
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -129,6 +136,7 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
   const { config, root } = loaded;
   // Secret settings, credentials and tokens join the run's secret registry as they are read.
   const logger = createCliLogger(io.env, io.stderr);
+  for (const w of loaded.warnings) logger.warning(w);
   const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
   // The baseline command reads the old baseline itself (a named file may not exist yet).
   const report = await runScan(mode === 'baseline' ? { ...config, baseline: null } : config, {
@@ -141,11 +149,18 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
   const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
   const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const text = redact(renderReport(report, format, { color, failOn: config.failOn, now: new Date() }));
-  if (config.output) await writeFile(config.output, text);
+  const place = (setting: string, given: string) => ({
+    setting,
+    given,
+    base: io.cwd,
+    roots: loaded.outputRoots,
+  });
+  if (config.output) await writeOutputFile(place('--output', config.output), text);
   else io.stdout.write(text);
-  if (config.jsonFile) await writeFile(config.jsonFile, redact(renderJson(report)));
+  if (config.jsonFile)
+    await writeOutputFile(place('--json-file', config.jsonFile), redact(renderJson(report)));
   if (config.sarifFile) {
-    await writeFile(config.sarifFile, redact(renderSarif(report)));
+    await writeOutputFile(place('--sarif-file', config.sarifFile), redact(renderSarif(report)));
     const omitted = sarifOmittedCount(report);
     if (omitted) logger.warning(sarifCapMessage(omitted));
   }

@@ -10,6 +10,7 @@ import { settingsFromFile } from '../config/from-file.js';
 import { checkNamedFiles, registerRawSecrets, secretSettingValues } from '../config/load.js';
 import { ConfigError, resolveConfig } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
+import { applyFileTrust } from '../config/trust.js';
 import type { RegistryChecker } from '../engine/registry.js';
 import { parseReference } from '../image/reference.js';
 import { escapeControl } from '../manifests/escape.js';
@@ -78,9 +79,17 @@ async function readStdinLines(stdin: NodeJS.ReadableStream): Promise<string[]> {
 async function loadConfig(argv: readonly string[], io: CheckCommandIo) {
   const { settings, extras } = settingsFromArgv(argv, 'scan', io.env);
   const explicitFile = settings.find((s) => s.spec.key === 'configFile');
-  const fileSettings = await settingsFromFile(io.cwd, explicitFile ? String(explicitFile.value) : null);
+  // The config file in the working directory is the repository's: the same trust boundary as scan.
+  const file = applyFileTrust(
+    await settingsFromFile(io.cwd, explicitFile ? String(explicitFile.value) : null),
+    {
+      context: 'cli',
+      trustFile: extras.trustConfig,
+    },
+  );
   registerRawSecrets(settings);
-  const config = resolveConfig([...fileSettings, ...settings]);
+  const config = resolveConfig([...file.settings, ...settings]);
+  for (const w of file.warnings) io.stderr.write(`warning: ${io.redact(w)}\n`);
   registerSecret(...secretSettingValues(config));
   if (config.format && config.format !== 'text' && config.format !== 'json')
     throw new ConfigError(`--format ${config.format} is not available for check; use text or json.`);

@@ -8,7 +8,6 @@
  * Publishing: issues and metrics as configured for a live cluster; for dumps only with an explicit `--issues`
  * / `--pushgateway-url` (`publishingConfig`). `--dry-run` prints the issue plan to stderr.
  */
-import { writeFile } from 'node:fs/promises';
 import { DumpError } from '../cluster/dump.js';
 import { KubeAccessError } from '../cluster/kube.js';
 import { severityRank } from '../cluster/pod-health.js';
@@ -16,6 +15,7 @@ import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
 import { CHECK_SEVERITY } from '../cluster/workloads.js';
 import type { LoadedConfig } from '../config/load.js';
+import { writeOutputFile } from '../config/output-file.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import type { PublishResult } from '../engine/cluster-publish.js';
@@ -138,6 +138,7 @@ export async function runDriftCommand(
   // Secret settings (the kubeconfig text included), kubeconfig tokens and registry credentials join the
   // run's secret registry as they are read; everything printed or written is redacted through it.
   const logger = createCliLogger(io.env, io.stderr);
+  for (const w of loaded.warnings) logger.warning(w);
   try {
     const report = await runClusterMode(config, {
       root,
@@ -149,9 +150,16 @@ export async function runDriftCommand(
     });
     for (const message of new Set(report.errors.map((e) => e.message))) logger.warning(message);
     const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
-    if (config.output) await writeFile(config.output, text);
+    const place = (setting: string, given: string) => ({
+      setting,
+      given,
+      base: root,
+      roots: loaded.outputRoots,
+    });
+    if (config.output) await writeOutputFile(place('--output', config.output), text);
     else io.stdout.write(text);
-    if (config.jsonFile) await writeFile(config.jsonFile, redact(renderDriftJson(report)));
+    if (config.jsonFile)
+      await writeOutputFile(place('--json-file', config.jsonFile), redact(renderDriftJson(report)));
     const published = await deps.publish?.(report, publishingConfig(config, args, logger), logger);
     if (config.dryRun) {
       const plan = published?.issueSummary ? redact(published.issueSummary) : '';

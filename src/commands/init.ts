@@ -8,13 +8,13 @@ import { open } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { stringify } from 'yaml';
 import { DEFAULT_CONFIG_FILES } from '../config/from-file.js';
-import { OPTIONS, type OptionMode, type OptionSpec } from '../config/schema.js';
+import { fileTrustOf, OPTIONS, type OptionMode, type OptionSpec } from '../config/schema.js';
 
 const WIDTH = 100;
 
 /** Whether the config file may set this option (the table decides; secrets and run-only settings may not). */
 export function allowedInConfigFile(o: OptionSpec): boolean {
-  return !o.actionOnly && !o.notInFile && !o.secret;
+  return !o.actionOnly && !o.notInFile && !o.secret && fileTrustOf(o) !== 'inputs-only';
 }
 
 function wrap(text: string, prefix: string): string[] {

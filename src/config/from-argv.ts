@@ -7,6 +7,8 @@ import { OPTIONS, type OptionMode } from './schema.js';
 export interface CliExtras {
   help: boolean;
   version: boolean;
+  /** `--trust-config`: honour every key of the config file, including the ones that widen the run. */
+  trustConfig: boolean;
   positionals: string[];
 }
 
@@ -27,6 +29,7 @@ export function settingsFromArgv(
   const options: NonNullable<ParseArgsConfig['options']> = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
+    'trust-config': { type: 'boolean' },
   };
   const specs = OPTIONS.filter((o) => o.flag !== null && !o.actionOnly && o.modes.includes(mode));
   for (const spec of specs) {
@@ -73,6 +76,7 @@ export function settingsFromArgv(
     extras: {
       help: parsed.values.help === true,
       version: parsed.values.version === true,
+      trustConfig: parsed.values['trust-config'] === true,
       positionals: parsed.positionals,
     },
   };

@@ -73,7 +73,7 @@ export function settingsFromFileText(text: string, name: string): RawSetting[] {
         `'${key}' cannot be set in ${name}${spec.secret ? ': it is a secret; pass it as an action input or environment variable' : ''}.`,
       );
     if (value === null) continue;
-    settings.push({ spec, value, source: 'file', label: `'${key}' in ${name}` });
+    settings.push({ spec, value, source: 'file', label: `'${key}' in ${name}`, file: name });
   }
   return settings;
 }

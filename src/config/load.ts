@@ -8,8 +8,10 @@ import { registerSecret } from '../secrets.js';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';
 import { settingsFromFile } from './from-file.js';
 import { secretInputs, settingsFromInputs } from './from-inputs.js';
+import { actionOutputRoots, checkOutputPath } from './output-file.js';
 import { ConfigError, type RawSetting, resolveConfig } from './resolve.js';
 import { type Config, OPTIONS, type OptionMode, optionFor } from './schema.js';
+import { applyFileTrust } from './trust.js';
 
 /** A loaded configuration with the root directory that report paths are relative to. */
 export interface LoadedConfig {
@@ -17,6 +19,10 @@ export interface LoadedConfig {
   root: string;
   /** Values of the settings the schema marks secret (already in the run's secret registry). */
   secrets: string[];
+  /** Config-file keys ignored by the trust boundary, one message each: log them as warnings. */
+  warnings: string[];
+  /** Directories output files must stay inside (see output-file.ts); null: anywhere (CLI flags). */
+  outputRoots: string[] | null;
 }
 
 /** Returns the value of every setting the schema marks `secret` (the one list of secret settings). */
@@ -93,19 +99,24 @@ export async function checkNamedFiles(config: Config, root: string, cwd: string)
       throw new ConfigError(`${setting}: ${given} cannot be read (${code}); check the path.`);
     }
   }
-  const writable: [string, string | null][] = [
-    ['output (--output)', config.output],
-    ['json-file (--json-file)', config.jsonFile],
-    ['sarif-file (--sarif-file)', config.sarifFile],
+  await checkOutputPaths(config, { base: cwd, roots: null, name: (input, flag) => `${input} (--${flag})` });
+}
+
+/**
+ * Fails early when an output file cannot be written where it is asked to be: its directory is missing
+ * or, with `roots`, it lies outside them (see output-file.ts). `name` spells the setting for messages.
+ */
+export async function checkOutputPaths(
+  config: Config,
+  o: { base: string; roots: readonly string[] | null; name: (input: string, flag: string) => string },
+): Promise<void> {
+  const writable: [string, string, string | null][] = [
+    ['output', 'output', o.roots ? null : config.output],
+    ['json-file', 'json-file', config.jsonFile],
+    ['sarif-file', 'sarif-file', config.sarifFile],
   ];
-  for (const [setting, given] of writable) {
-    if (!given) continue;
-    const dir = dirname(resolve(cwd, given));
-    const st = await stat(dir).catch(() => null);
-    if (!st?.isDirectory())
-      throw new ConfigError(
-        `${setting}: the directory of ${given} does not exist; create it or choose another path.`,
-      );
+  for (const [input, flag, given] of writable) {
+    if (given) await checkOutputPath({ setting: o.name(input, flag), given, base: o.base, roots: o.roots });
   }
 }
 
@@ -125,18 +136,22 @@ export async function loadCliConfig(
       `unexpected argument ${extras.positionals[0]}; use --manifests PATH for manifest paths.`,
     );
   const explicitFile = settings.find((s) => s.spec.key === 'configFile');
-  const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
+  // The config file is the repository's even on the CLI: its widening keys need --trust-config.
+  const file = applyFileTrust(
+    await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null),
+    { context: 'cli', trustFile: extras.trustConfig },
+  );
   const positional: RawSetting[] =
     mode === 'scan' && extras.positionals.length && pathFlag.length === 0
       ? [{ spec: optionFor('paths'), value: paths, source: 'flag', label: 'path arguments' }]
       : [];
   registerRawSecrets(settings);
-  const config = resolveConfig([...fileSettings, ...settings, ...positional]);
+  const config = resolveConfig([...file.settings, ...settings, ...positional]);
   if (!extras.help) await checkNamedFiles(config, root, cwd);
   // A notify URL's path, query and userinfo are masked on their own too (a log may quote just the path).
   const secrets = [...secretSettingValues(config), ...config.notifyUrls.flatMap(notifySecretParts)];
   registerSecret(...secrets);
-  return { config, root, secrets, extras };
+  return { config, root, secrets, extras, warnings: file.warnings, outputRoots: null };
 }
 
 /** Loads the action configuration from `INPUT_*` variables and the config file at the workspace root. */
@@ -147,11 +162,16 @@ export async function loadActionConfig(
   registerSecret(...secretInputs(env));
   const inputs = settingsFromInputs(env);
   const explicitFile = inputs.find((s) => s.spec.key === 'configFile');
-  const fileSettings = await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null);
-  const config = resolveConfig([...fileSettings, ...inputs]);
+  const file = applyFileTrust(
+    await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null),
+    { context: 'action', trustFile: false },
+  );
+  const config = resolveConfig([...file.settings, ...inputs]);
+  const outputRoots = actionOutputRoots(root, env);
   await checkNamedFiles(config, root, root);
+  await checkOutputPaths(config, { base: root, roots: outputRoots, name: (input) => input });
   // A notify URL's path, query and userinfo are masked on their own too (a log may quote just the path).
   const secrets = [...secretSettingValues(config), ...config.notifyUrls.flatMap(notifySecretParts)];
   registerSecret(...secrets);
-  return { config, root, secrets };
+  return { config, root, secrets, warnings: file.warnings, outputRoots };
 }

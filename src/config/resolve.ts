@@ -4,6 +4,7 @@
  */
 import type { SeverityOrOff } from '../report/model.js';
 import { RULES_BY_ID } from '../report/rules.js';
+import { compileSafePattern, PatternError, RE2_HINT } from '../safe-regex.js';
 import { type Config, OPTIONS, type OptionSpec } from './schema.js';
 
 /** A configuration problem the user must fix; the CLI exits 2 and the action fails with it. */
@@ -21,6 +22,8 @@ export interface RawSetting {
   source: ConfigSource;
   /** How the user spelled it: `input 'fail-on'`, `--fail-on`, `'fail-on' in .k8s-image-check.yaml`. */
   label: string;
+  /** The config file's name as the user gave it, for settings from a file. */
+  file?: string;
 }
 
 const SEVERITIES = ['error', 'warning', 'notice', 'off'] as const;
@@ -183,13 +186,14 @@ export function resolveConfig(settings: readonly RawSetting[]): Config {
   return result;
 }
 
+/** Compiles every pattern on the linear-time engine the scan uses, so a bad one fails the run up front. */
 function validateRegexes(patterns: string[], name: string): void {
   for (const p of patterns) {
     try {
-      new RegExp(p);
+      compileSafePattern(p);
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new ConfigError(`${name}: "${p}" is not a valid regular expression (${why}).`);
+      if (!(err instanceof PatternError)) throw err;
+      throw new ConfigError(`${name}: ${JSON.stringify(p)} ${err.message}; ${RE2_HINT}.`);
     }
   }
 }

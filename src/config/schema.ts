@@ -7,6 +7,17 @@ import type { FailOn, SeverityOrOff } from '../report/model.js';
 
 export type OptionType = 'string' | 'list' | 'boolean' | 'number' | 'enum' | 'rules' | 'map';
 
+/**
+ * Whether the repository's config file may set a setting. The file is part of the pull request, so
+ * it is attacker-controlled: it may narrow what the run does, never widen what it may reach.
+ * - `allowed`: the file may set it (policy: rules, patterns, excludes, labels).
+ * - `narrow-only`: the file may only move it to the narrow side of its default: a boolean only to its
+ *   default, a number only to its default or below, an allow-list (empty meaning all) to any list.
+ * - `inputs-only`: only workflow inputs, CLI flags and the environment set it (hosts, TLS trust,
+ *   credentials, output paths, files outside the repository); the file's value is ignored with a warning.
+ */
+export type FileTrust = 'allowed' | 'narrow-only' | 'inputs-only';
+
 /** Where a setting applies: PR/scan mode, cluster mode, or both. */
 export type OptionMode = 'scan' | 'cluster';
 
@@ -17,6 +28,12 @@ export interface OptionSpec {
   input: string;
   /** CLI long flag without dashes, or null when the setting is action-only. */
   flag: string | null;
+  /** What the repository's config file may do with it ({@link FileTrust}); default `allowed`. */
+  fileTrust?: FileTrust;
+  /** Values are paths relative to the repository root: from the config file, one that leaves it is ignored. */
+  repoPaths?: boolean;
+  /** For numbers: 0 means "no limit", the widest value (a config file may not set it under narrow-only). */
+  zeroIsUnlimited?: boolean;
   type: OptionType;
   values?: readonly string[];
   default: unknown;
@@ -123,6 +140,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'mode',
     input: 'mode',
     flag: null,
+    fileTrust: 'inputs-only',
     type: 'enum',
     values: ['pr', 'cluster'],
     default: 'pr',
@@ -135,6 +153,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'paths',
     input: 'paths',
     flag: 'path',
+    repoPaths: true,
     type: 'list',
     default: ['.'],
     description:
@@ -165,6 +184,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'maxFileSize',
     input: 'max-file-size',
     flag: 'max-file-size',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 5_000_000,
     min: 1,
@@ -199,7 +219,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     newlineOnly: true,
     default: ['-dirty$'],
     description:
-      'Regular expressions, one per line (CLI: repeat the flag); a tag matching any of them is reported by `dirty-tag`.',
+      'Regular expressions (RE2 syntax, linear time: no backreferences or lookaround), one per line (CLI: repeat the flag); a tag matching any of them is reported by `dirty-tag`.',
     modes: BOTH,
   },
   {
@@ -219,7 +239,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     newlineOnly: true,
     default: [],
     description:
-      'Regular expressions over the normalized reference (`docker.io/library/nginx:1.27`), one per line (CLI: repeat the flag); matching images get no findings and no registry check.',
+      'Regular expressions (RE2 syntax) over the normalized reference (`docker.io/library/nginx:1.27`), one per line (CLI: repeat the flag); matching images get no findings and no registry check.',
     modes: BOTH,
   },
   {
@@ -248,18 +268,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'jsonFile',
     input: 'json-file',
     flag: 'json-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
-    description: 'Also write the JSON report (schemaVersion 1) to this path.',
+    description:
+      'Also write the JSON report (schemaVersion 1) to this path; in the action it must be inside the workspace or `RUNNER_TEMP`.',
     modes: BOTH,
   },
   {
     key: 'sarifFile',
     input: 'sarif-file',
     flag: 'sarif-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
-    description: 'Also write a SARIF 2.1.0 report to this path (for `github/codeql-action/upload-sarif`).',
+    description:
+      'Also write a SARIF 2.1.0 report to this path (for `github/codeql-action/upload-sarif`); in the action it must be inside the workspace or `RUNNER_TEMP`.',
     modes: SCAN,
   },
   {
@@ -296,6 +320,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'helmValues',
     input: 'helm-values',
     flag: 'helm-values',
+    repoPaths: true,
     type: 'list',
     default: [],
     description: 'Extra values files passed to `helm template` (`-f`), relative to the repository root.',
@@ -318,6 +343,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'dockerConfig',
     input: 'docker-config',
     flag: 'docker-config',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -328,6 +354,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'pullSecretsFile',
     input: 'pull-secrets-file',
     flag: 'pull-secrets-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -338,6 +365,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'caFiles',
     input: 'ca-files',
     flag: 'ca-file',
+    fileTrust: 'inputs-only',
     type: 'list',
     default: [],
     description: 'Extra PEM CA bundles trusted for registries, in addition to the system CAs.',
@@ -347,6 +375,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'insecureRegistries',
     input: 'insecure-registries',
     flag: 'insecure-registry',
+    fileTrust: 'inputs-only',
     type: 'list',
     default: [],
     description: 'Registry hosts whose TLS certificates are not verified.',
@@ -356,6 +385,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'plainHttpRegistries',
     input: 'plain-http-registries',
     flag: 'plain-http-registry',
+    fileTrust: 'inputs-only',
     type: 'list',
     default: [],
     description:
@@ -366,6 +396,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'mirrors',
     input: 'mirrors',
     flag: 'mirror',
+    fileTrust: 'inputs-only',
     type: 'map',
     default: {},
     description:
@@ -386,6 +417,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'allowedRegistries',
     input: 'allowed-registries',
     flag: 'allowed-registry',
+    fileTrust: 'narrow-only',
     type: 'list',
     default: [],
     description: 'Only these registry hosts are contacted (empty: all). Others are reported as skipped.',
@@ -395,6 +427,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'allowLinkLocal',
     input: 'allow-link-local',
     flag: 'allow-link-local',
+    fileTrust: 'narrow-only',
     type: 'boolean',
     default: false,
     description:
@@ -405,6 +438,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'concurrency',
     input: 'concurrency',
     flag: 'concurrency',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 32,
     min: 1,
@@ -415,6 +449,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'registryConcurrency',
     input: 'registry-concurrency',
     flag: 'registry-concurrency',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 8,
     min: 1,
@@ -425,6 +460,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'timeout',
     input: 'timeout',
     flag: 'timeout',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 15,
     min: 1,
@@ -436,6 +472,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'retries',
     input: 'retries',
     flag: 'retries',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 3,
     min: 0,
@@ -452,6 +489,9 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       'Seconds all registry checks of a run may take together (0 = no limit). When it passes, every image not yet checked is registry_unavailable (never absent) with a message. The default, 10 minutes, keeps a run well inside a typical CI job budget.',
     modes: BOTH,
+    // A pull request may shorten the run, never lengthen it (0 is the widest value: no limit).
+    fileTrust: 'narrow-only',
+    zeroIsUnlimited: true,
   },
   {
     key: 'onlyChanged',
@@ -478,6 +518,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'githubToken',
     input: 'github-token',
     flag: null,
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     secret: true,
@@ -490,6 +531,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'kubeconfig',
     input: 'kubeconfig-file',
     flag: 'kubeconfig',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -511,6 +553,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'context',
     input: 'context',
     flag: 'context',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Kubeconfig context to use. Default: the current context.',
@@ -547,6 +590,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'manifests',
     input: 'manifests',
     flag: 'manifests',
+    repoPaths: true,
     type: 'list',
     default: ['.'],
     description:
@@ -604,6 +648,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'usePullSecrets',
     input: 'use-pull-secrets',
     flag: 'use-pull-secrets',
+    fileTrust: 'narrow-only',
     type: 'boolean',
     default: false,
     description:
@@ -614,6 +659,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'podsFile',
     input: 'pods-file',
     flag: 'pods-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Classify pods from a `kubectl get pods -A -o json` dump instead of a live cluster.',
@@ -623,6 +669,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'objectsFile',
     input: 'objects-file',
     flag: 'objects-file',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -671,6 +718,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'maxIssuesPerRun',
     input: 'max-issues-per-run',
     flag: 'max-issues-per-run',
+    fileTrust: 'narrow-only',
     type: 'number',
     default: 10,
     min: 0,
@@ -690,6 +738,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'pushgatewayUrl',
     input: 'pushgateway-url',
     flag: 'pushgateway-url',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description:
@@ -709,6 +758,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'pushgatewayUsername',
     input: 'pushgateway-username',
     flag: 'pushgateway-username',
+    fileTrust: 'inputs-only',
     type: 'string',
     default: null,
     description: 'Pushgateway basic-auth user name.',
@@ -811,6 +861,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     modes: CLUSTER,
   },
 ];
+
+/** What the config file may do with a setting (`allowed` unless the table says otherwise). */
+export function fileTrustOf(spec: OptionSpec): FileTrust {
+  return spec.fileTrust ?? 'allowed';
+}
 
 /** Returns the spec for a config key. */
 export function optionFor(key: keyof Config): OptionSpec {

@@ -17,6 +17,7 @@ import type { RegistryCheck } from '../registry/types.js';
 import type { AnalyzedUse } from '../report/findings.js';
 import { buildReport } from '../report/findings.js';
 import type { Report, ReportView } from '../report/model.js';
+import { compileSafePattern } from '../safe-regex.js';
 import { VERSION } from '../version.js';
 import { withBaseline } from './baseline.js';
 import { type DesiredState, scanDesiredState } from './desired.js';
@@ -120,7 +121,7 @@ export function analyzeUses(
   templated: readonly TemplatedValue[],
   config: Pick<Config, 'ignore' | 'dirtyPatterns' | 'mutableTags'>,
 ): AnalyzedUse[] {
-  const ignore = config.ignore.map((p) => new RegExp(p));
+  const ignore = config.ignore.map((p) => compileSafePattern(p));
   const dirtyPatterns = compileDirtyPatterns(config.dirtyPatterns);
   const out: AnalyzedUse[] = [];
   for (const use of uses) {

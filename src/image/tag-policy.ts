@@ -2,6 +2,7 @@
  * Tag policy: which tags make a deployment unreproducible or unpredictable. Pure: the caller maps
  * rule ids to severities (or off) from the rules table.
  */
+import { compileSafePattern, PatternError, RE2_HINT, type SafePattern } from '../safe-regex.js';
 import { checkKey, familiarString } from './reference.js';
 import type { ImageReference } from './types.js';
 
@@ -17,11 +18,11 @@ export interface TagPolicyViolation {
 /** Options of {@link evaluateTagPolicy}. */
 export interface TagPolicyOptions {
   /**
-   * Dirty-tag patterns: JavaScript regular expression sources (compiled without flags, so
-   * case-sensitive) or compiled expressions. Default in the configuration: `['-dirty$']`, the suffix
-   * `git describe --dirty` appends.
+   * Dirty-tag patterns: RE2 regular expression sources (compiled without flags, so case-sensitive;
+   * linear-time, see safe-regex.ts) or compiled patterns. Default in the configuration:
+   * `['-dirty$']`, the suffix `git describe --dirty` appends.
    */
-  dirtyPatterns: readonly (string | RegExp)[];
+  dirtyPatterns: readonly (string | SafePattern)[];
   /** Tags that are moved to new builds (`main`, `dev`, ...); compared case-sensitively. */
   mutableTags: readonly string[];
 }
@@ -29,36 +30,27 @@ export interface TagPolicyOptions {
 /** The default dirty-tag patterns: the `-dirty` suffix of `git describe --dirty`. */
 export const DEFAULT_DIRTY_PATTERNS: readonly string[] = ['-dirty$'];
 
-const compiledCache = new Map<string, RegExp>();
-
 /**
  * Returns the compiled dirty-tag patterns, or throws an Error naming the first pattern that is not a
- * valid regular expression (use it to validate configuration up front).
+ * valid RE2 regular expression (use it to validate configuration up front).
  */
-export function compileDirtyPatterns(patterns: readonly string[]): RegExp[] {
+export function compileDirtyPatterns(patterns: readonly string[]): SafePattern[] {
   return patterns.map((pattern, index) => {
-    const cached = compiledCache.get(pattern);
-    if (cached !== undefined) return cached;
-    let re: RegExp;
     try {
-      re = new RegExp(pattern);
+      return compileSafePattern(pattern);
     } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof PatternError)) throw error;
       throw new Error(
-        `Dirty-tag pattern #${index + 1} ${JSON.stringify(pattern)} is not a valid regular expression (${reason}); ` +
-          `write a JavaScript regular expression such as "-dirty$".`,
+        `Dirty-tag pattern #${index + 1} ${JSON.stringify(pattern)} ${error.message}; ${RE2_HINT} such as "-dirty$".`,
       );
     }
-    compiledCache.set(pattern, re);
-    return re;
   });
 }
 
-function matchesAny(tag: string, patterns: readonly (string | RegExp)[]): boolean {
+function matchesAny(tag: string, patterns: readonly (string | SafePattern)[]): boolean {
   for (const pattern of patterns) {
     const re = typeof pattern === 'string' ? compileDirtyPatterns([pattern])[0]! : pattern;
-    // search() ignores lastIndex, so a caller's /g or /y expression cannot make this stateful.
-    if (tag.search(re) !== -1) return true;
+    if (re.test(tag)) return true;
   }
   return false;
 }

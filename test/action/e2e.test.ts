@@ -81,6 +81,8 @@ async function runAction(opts: {
   event: string;
   eventName?: string;
   inputs: Record<string, string>;
+  /** Extra files the pull request adds to the checkout (path relative to the workspace → text). */
+  files?: Record<string, string>;
 }): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'k8s-image-check-e2e-'));
   temps.push(dir);
@@ -91,6 +93,7 @@ async function runAction(opts: {
     const p = join(workspace, 'deploy', f);
     writeFileSync(p, readFileSync(p, 'utf8').replaceAll('REGISTRY', registryHost));
   }
+  for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(workspace, name), text);
   const summaryFile = join(dir, 'step_summary.md');
   const outputFile = join(dir, 'output.txt');
   writeFileSync(summaryFile, '');
@@ -309,6 +312,51 @@ describe('action bundle end to end', () => {
       'check-run-url': '',
       conclusion: 'success',
     });
+  });
+
+  it('hostile config file: widening keys are ignored with one warning each; inputs still rule', async () => {
+    const gh = await start({ readOnlyToken: true });
+    const res = await runAction({
+      registry,
+      github: gh,
+      event: 'pull_request.fork.json',
+      inputs: { 'fail-on': 'never', 'json-file': 'report.json' },
+      files: {
+        '.k8s-image-check.yaml': [
+          'allow-link-local: true',
+          'insecure-registries: [169.254.169.254]',
+          'json-file: ../../pwned.json',
+          'sarif-file: /tmp/k8s-image-check-pwned.sarif',
+          'dirty-patterns: ["^(a+)+$", "-dirty$"]',
+          '',
+        ].join('\n'),
+        'deploy/zz-metadata.yaml': [
+          'apiVersion: v1',
+          'kind: Pod',
+          'metadata: {name: meta}',
+          'spec:',
+          '  containers:',
+          `    - {name: a, image: "169.254.169.254/latest/meta-data:${'a'.repeat(100)}b"}`,
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(res.code).toBe(0);
+    const warnings = res.stdout.split('\n').filter((l) => l.startsWith('::warning::'));
+    for (const key of ['allow-link-local', 'insecure-registries', 'json-file', 'sarif-file'])
+      expect(
+        warnings.filter((w) => w.startsWith(`::warning::\`${key}\` in .k8s-image-check.yaml is ignored: `)),
+      ).toHaveLength(1);
+    expect(warnings.join('\n')).toContain("set it in the workflow's `with:`");
+    // The input's json-file is written; the file's paths are not.
+    const json = JSON.parse(readFileSync(join(res.workspace, 'report.json'), 'utf8'));
+    expect(existsSync(join(res.workspace, '..', '..', 'pwned.json'))).toBe(false);
+    expect(existsSync('/tmp/k8s-image-check-pwned.sarif')).toBe(false);
+    // The metadata address stays refused, and the catastrophic dirty pattern ran (no dirty match).
+    const meta = json.images.find((i: { ref: string }) => i.ref.startsWith('169.254.169.254/'));
+    expect(meta.check.status).toBe('skipped');
+    expect(meta.check.reason).toMatch(/allow-link-local/);
+    expect(res.outputs['json-file']).toBe('report.json');
   });
 
   it('only-changed: reports the PR files only, while every image is still checked once', async () => {

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -176,5 +176,42 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
     );
     expect(res.status).toBe(1);
     expect(JSON.parse(res.stdout).images).toHaveLength(7);
+  });
+});
+
+describe('k8s-image-check scan: the repository config file', () => {
+  it('ignores its widening keys with a warning, honours them with --trust-config, and writes flag paths anywhere', async () => {
+    // The repository sits one level down, so `../pwned.json` stays in this test's own directory.
+    const dir = join(await mkdtemp(join(tmpdir(), 'kic-cli-trust-')), 'repo');
+    await mkdir(dir);
+    await writeFile(join(dir, '.k8s-image-check.yaml'), 'allow-link-local: true\njson-file: ../pwned.json\n');
+    await writeFile(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: a, image: "nginx:1.27"}\n',
+    );
+    const plain = await run(['scan', '--offline', '--format', 'json'], { cwd: dir });
+    expect(plain.code).toBe(0);
+    expect(plain.err).toContain(
+      'warning: `allow-link-local` in .k8s-image-check.yaml is ignored: settings that widen what the run may reach are only taken from command-line flags and the environment',
+    );
+    expect(plain.err).toContain('warning: `json-file` in .k8s-image-check.yaml is ignored');
+    expect(existsSync(join(dir, '..', 'pwned.json'))).toBe(false);
+
+    const trusted = await run(['scan', '--offline', '--trust-config'], { cwd: dir });
+    expect(trusted.err).not.toContain('is ignored');
+    expect(existsSync(join(dir, '..', 'pwned.json'))).toBe(true);
+
+    const outside = join(await mkdtemp(join(tmpdir(), 'kic-cli-out-')), 'r.json');
+    const flag = await run(['scan', '--offline', '--json-file', outside], { cwd: dir });
+    expect(flag.code).toBe(0);
+    expect(JSON.parse(await readFile(outside, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('rejects a dirty pattern RE2 cannot run, naming the flag and the construct (exit 2)', async () => {
+    const r = await run(['scan', shop, '--offline', '--dirty-pattern', '(a)\\1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^k8s-image-check: --dirty-pattern: "\(a\)\\\\1" uses backreferences \(\\1\), which the linear-time regular-expression engine \(RE2\) does not support; use an RE2-compatible pattern/,
+    );
   });
 });

@@ -3,6 +3,8 @@
  * `Split`) and `api/filters/imagetag/updater.go` (`SetImageValue`), kustomize v5.
  */
 
+import { compileSafePattern, type SafePattern } from '../../safe-regex.js';
+
 /** One `images:` entry of a kustomization (or the `imageTag` of a builtin `ImageTagTransformer`). */
 export interface KustomizeImageEntry {
   name: string;
@@ -24,17 +26,16 @@ export interface SplitImage {
  *
  * @remarks kustomize builds the regular expression `^<name>(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`
  * without escaping `name`, so a `.` in the name matches any character, as it does in kustomize. A name that
- * is not a valid expression falls back to an exact comparison of the name part.
+ * is not a valid expression falls back to an exact comparison of the name part. The expression runs on
+ * RE2, as in kustomize (Go's regexp): linear time, so a hostile name cannot hang the build.
  */
+// RE2 also reads `^*` as Go does (a name starting with `*`, e.g. `*/app`): a repeated start anchor that
+// may repeat zero times, so the expression is unanchored at the start (kubectl kustomize v5.5 sets
+// `*/app` on `registry.example.com/team/app:1.0` but not on `app:1.0`).
 export function isImageMatched(image: string, name: string): boolean {
-  let pattern: RegExp;
-  // Go's RE2 reads `^*` (a name starting with `*`, e.g. `*/app`) as a repeated start anchor, which may
-  // repeat zero times: the expression is then unanchored at the start (kubectl kustomize v5.5 sets
-  // `*/app` on `registry.example.com/team/app:1.0` but not on `app:1.0`). JavaScript rejects `^*`, so
-  // the anchor is written as a group that can be repeated.
-  const start = /^[*+?{]/.test(name) ? '(?:^)' : '^';
+  let pattern: SafePattern;
   try {
-    pattern = new RegExp(`${start}${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    pattern = compileSafePattern(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
   } catch {
     return splitImage(image).name === name;
   }

@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { compileSafePattern } from '../../safe-regex.js';
 import type { ContainerType, ImageUse } from '../types.js';
 import { type PatchTarget, type Position, scalarString } from './kustomization.js';
 import type { RenderedResource } from './resources.js';
@@ -129,7 +130,8 @@ function collectContainers(
 function anchored(pattern: string, value: string | null): boolean {
   if (value === null) return false;
   try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
+    // RE2, as kustomize's Go selector: linear time whatever the kustomization says.
+    return compileSafePattern(`^(?:${pattern})$`).test(value);
   } catch {
     return pattern === value;
   }

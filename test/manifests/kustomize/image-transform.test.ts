@@ -97,3 +97,18 @@ describe('imageTransformPasses (LegacyFilter + field-spec filter of ImageTagTran
     expect(imageTransformPasses('Deployment', undefined, 'ephemeralContainer')).toBe(0);
   });
 });
+
+describe('isImageMatched on hostile names', () => {
+  it('runs a catastrophic-backtracking name in linear time (RE2, as kustomize does)', () => {
+    const started = performance.now();
+    expect(isImageMatched(`${'a'.repeat(5000)}!`, '(a+)+')).toBe(false);
+    expect(isImageMatched('a'.repeat(5000), '(a+)+')).toBe(true);
+    // Generous: RE2 takes milliseconds; a backtracking engine would not finish.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('compares names exactly when the name is not an RE2 expression', () => {
+    expect(isImageMatched('x(?=y):1', 'x(?=y)')).toBe(true);
+    expect(isImageMatched('xy:1', 'x(?=y)')).toBe(false);
+  });
+});
