@@ -4,14 +4,21 @@
  * per unhealthy or drifted workload and push the cluster's metrics group. A run that cannot see the cluster
  * fails and changes nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { type ActionIo, actionLogger, readContext, readEventPayload } from './action.js';
+import {
+  type ActionIo,
+  actionLogger,
+  logFailure,
+  logInfo,
+  logWarning,
+  readContext,
+  readEventPayload,
+} from './action.js';
 import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
-import { markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
+import { renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
 import { driftShouldFail } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
@@ -20,6 +27,7 @@ import { type PublishResult, publishClusterReport } from './engine/cluster-publi
 import { runClusterMode } from './engine/drift.js';
 import { scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
+import { markdownCode, markdownFence, plainLines } from './untrusted.js';
 
 /** Returns the cluster-mode outputs of a report and what publishing did. */
 export function clusterOutputs(report: DriftReport, published: PublishResult | null): Record<string, string> {
@@ -45,17 +53,6 @@ export function clusterOutputs(report: DriftReport, published: PublishResult | n
   return out;
 }
 
-/**
- * Writes text that quotes the cluster (pod messages, reasons) to the log with workflow commands stopped:
- * `::stop-commands::<random token>` … `::<token>::`, so no line of it can run `::add-mask::`, `::error::` etc.
- */
-export function logUntrusted(text: string, write: (line: string) => void = core.info): void {
-  const token = `k8s-image-check-${randomBytes(16).toString('hex')}`;
-  write(`::stop-commands::${token}`);
-  write(text);
-  write(`::${token}::`);
-}
-
 /** Runs cluster mode inside the action; failures end in `core.setFailed`. */
 export async function runClusterAction(io: ActionIo): Promise<void> {
   const root = io.env.GITHUB_WORKSPACE || io.cwd;
@@ -75,13 +72,14 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     });
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {
-      core.setFailed(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`);
+      logFailure(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`);
       return;
     }
     throw err;
   }
-  for (const message of new Set(report.errors.map((e) => e.message))) core.warning(message);
-  logUntrusted(renderDriftText(report));
+  for (const message of new Set(report.errors.map((e) => e.message))) logWarning(message);
+  // Every line of the text is one line already (`plain`); the writer neutralises anything left (`logLines`).
+  logInfo(renderDriftText(report));
   if (config.jsonFile) await writeFile(resolve(root, config.jsonFile), renderDriftJson(report));
 
   const ctx = readContext(io.env, await readEventPayload(io.env));
@@ -92,7 +90,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
           octokit: createOctokit({
             token,
             baseUrl: ctx.apiUrl,
-            log: { debug: core.debug, info: core.info, warn: core.warning },
+            log: { debug: (m) => core.debug(plainLines(m)), info: logInfo, warn: logWarning },
           }),
           owner: ctx.owner,
           repo: ctx.repo,
@@ -111,7 +109,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     // Pod messages may hold backticks: the fence is longer than any backtick run, so they cannot close it.
     const fence = markdownFence(shown);
     const md = [
-      `## k8s-image-check: cluster \`${report.cluster}\``,
+      `## k8s-image-check: cluster ${markdownCode(report.cluster)}`,
       '',
       report.complete
         ? ''
@@ -125,7 +123,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     try {
       await core.summary.addRaw(md, true).write();
     } catch (err: unknown) {
-      core.warning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
+      logWarning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
     }
   }
   const failed = driftShouldFail(report, config.failOn);
@@ -133,7 +131,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
   core.setOutput('json-file', config.jsonFile ?? '');
   core.setOutput('conclusion', failed ? 'failure' : 'success');
   if (failed)
-    core.setFailed(
+    logFailure(
       `Workloads at or above fail-on (${config.failOn}) in cluster ${report.cluster}: see the summary and the issues.`,
     );
 }

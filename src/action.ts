@@ -26,6 +26,7 @@ import { filterReportToChangedFiles } from './report/only-changed.js';
 import { renderSarif } from './report/sarif.js';
 import { renderSummary } from './report/summary.js';
 import { renderText } from './report/text.js';
+import { logLines, markdownCode, plainLines } from './untrusted.js';
 
 /**
  * Workflow-command annotations shown per step and level: "10 warning, 10 error and 10 notice annotations
@@ -42,9 +43,40 @@ export interface ActionIo {
   modes?: Partial<Record<Config['mode'], (io: ActionIo) => Promise<void>>>;
 }
 
+/**
+ * The action's one writer of plain log lines: every text passes `logLines` (src/untrusted.ts), so no line of it
+ * can be a workflow command the tool did not write, whatever a file name or a registry answer held.
+ */
+export function logInfo(text: string): void {
+  core.info(logLines(text));
+}
+
+/** A warning annotation: `core.warning` escapes `%`, CR and LF; `plainLines` escapes the other controls. */
+export function logWarning(text: string): void {
+  core.warning(plainLines(text));
+}
+
+/** Fails the step with `text` (an error annotation, escaped like {@link logWarning}). */
+export function logFailure(text: string): void {
+  core.setFailed(plainLines(text));
+}
+
+/**
+ * Writes lines the tool means as workflow commands (built by `workflowCommand`, which escapes every value),
+ * unfiltered. The only raw writer besides @actions/core's own commands.
+ */
+export function writeCommands(lines: readonly string[]): void {
+  for (const line of lines) core.info(line);
+}
+
 /** Returns the logger of both modes: the runner's log, with debug lines only when step debugging is on. */
 export function actionLogger(): EngineLogger {
-  return { debug: core.debug, info: core.info, warning: core.warning, debugEnabled: core.isDebug() };
+  return {
+    debug: (m) => core.debug(plainLines(m)),
+    info: logInfo,
+    warning: logWarning,
+    debugEnabled: core.isDebug(),
+  };
 }
 
 /** Returns the reason and message of a registry check that could not authenticate on a restricted run. */
@@ -94,7 +126,7 @@ export async function readEventPayload(env: Record<string, string | undefined>):
   try {
     return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as unknown;
   } catch (err: unknown) {
-    core.warning(
+    logWarning(
       `Cannot read the event payload at GITHUB_EVENT_PATH (${err instanceof Error ? err.message : String(err)}); reporting on GITHUB_SHA without pull request details.`,
     );
     return {};
@@ -105,7 +137,7 @@ export function readContext(env: Record<string, string | undefined>, payload: un
   try {
     return readPullRequestContext(env, payload);
   } catch (err: unknown) {
-    core.info(`${err instanceof Error ? err.message : String(err)} No check run will be created.`);
+    logInfo(`${err instanceof Error ? err.message : String(err)} No check run will be created.`);
     return null;
   }
 }
@@ -131,7 +163,7 @@ export async function runAction(io: ActionIo): Promise<void> {
     });
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
-    core.setFailed(redact(err instanceof ConfigError ? message : `k8s-image-check failed: ${message}`));
+    logFailure(redact(err instanceof ConfigError ? message : `k8s-image-check failed: ${message}`));
   }
 }
 
@@ -150,7 +182,7 @@ async function runPrMode(
           token,
           baseUrl: ctx.apiUrl,
           proxy: proxyFromEnv(io.env),
-          log: { debug: core.debug, info: core.info, warn: core.warning },
+          log: { debug: (m) => core.debug(plainLines(m)), info: logInfo, warn: logWarning },
         })
       : null;
 
@@ -199,13 +231,13 @@ async function runPrMode(
     ? await writeReport(root, config.sarifFile, redact(renderSarif(report)))
     : null;
   const filesNote = [
-    jsonFile && `JSON report: \`${config.jsonFile}\``,
-    sarifFile && `SARIF: \`${config.sarifFile}\``,
+    jsonFile && `JSON report: ${markdownCode(config.jsonFile ?? '')}`,
+    sarifFile && `SARIF: ${markdownCode(config.sarifFile ?? '')}`,
   ]
     .filter(Boolean)
     .join(' · ');
 
-  core.info(redact(renderText(report, { color: false })));
+  logInfo(redact(renderText(report, { color: false })));
 
   const links = {
     serverUrl: ctx?.serverUrl ?? io.env.GITHUB_SERVER_URL ?? 'https://github.com',
@@ -233,7 +265,7 @@ async function runPrMode(
   core.setOutput('check-run-url', checkRunUrl ?? '');
   if (conclusion === 'failure') {
     const s = report.summary.findings;
-    core.setFailed(
+    logFailure(
       `k8s-image-check found ${s.error} error(s), ${s.warning} warning(s) and ${s.notice} notice(s); fail-on is '${config.failOn}'. See the ${checkRunUrl ? 'check run and the ' : ''}job summary.`,
     );
   }
@@ -269,10 +301,10 @@ async function publishFindings(
         detailsUrl: ctx.runUrl,
       });
       if (res.published) {
-        core.info(
+        logInfo(
           `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s) ${res.htmlUrl ?? ''}`,
         );
-        if (res.incomplete) core.warning(redact(res.incomplete));
+        if (res.incomplete) logWarning(redact(res.incomplete));
         return { checkRunUrl: res.htmlUrl, fallbackNote: null };
       }
       fallbackReason = res.reason;
@@ -281,14 +313,14 @@ async function publishFindings(
     }
   }
   const { lines, hidden } = fallbackAnnotationLines(report.findings);
-  for (const line of lines) core.info(redact(line));
+  writeCommands(lines.map(redact));
   if (!fallbackReason) return { checkRunUrl: null, fallbackNote: null };
   const limit = `Only the first ${MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL} annotations of each level show on the pull request page`;
   const fallbackNote = `Findings are reported as workflow annotations instead of a check run: ${fallbackReason} ${limit}${
     hidden > 0 ? `; ${hidden} more finding(s) are in this summary and the log.` : '.'
   }`;
   // The one log line that says why (not a warning annotation: it would take one of the 10 slots).
-  core.info(redact(fallbackNote));
+  logInfo(redact(fallbackNote));
   return { checkRunUrl: null, fallbackNote };
 }
 
@@ -299,7 +331,7 @@ async function changedFilesFor(
 ): Promise<string[] | null> {
   if (!config.onlyChanged) return null;
   if (!ctx?.number || !octokit) {
-    core.info("only-changed: not a pull request run (or no token), so every file's findings are reported.");
+    logInfo("only-changed: not a pull request run (or no token), so every file's findings are reported.");
     return null;
   }
   try {
@@ -309,17 +341,17 @@ async function changedFilesFor(
       number: ctx.number,
     });
     if (truncated) {
-      core.info(
+      logInfo(
         `only-changed: pull request #${ctx.number} changes 3000 files or more (the API's limit); reporting every file.`,
       );
       return null;
     }
-    core.info(
+    logInfo(
       `only-changed: reporting findings in the ${files.length} file(s) pull request #${ctx.number} changes.`,
     );
     return files;
   } catch (err: unknown) {
-    core.warning(
+    logWarning(
       `only-changed: cannot list the files of pull request #${ctx.number} (${err instanceof Error ? err.message : String(err)}); reporting every file.`,
     );
     return null;
@@ -337,6 +369,6 @@ async function writeJobSummary(env: Record<string, string | undefined>, markdown
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (err: unknown) {
-    core.warning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
+    logWarning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
   }
 }

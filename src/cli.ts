@@ -22,6 +22,7 @@ import { renderJson } from './report/json.js';
 import type { Report } from './report/model.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
+import { logLines, plain, plainLines } from './untrusted.js';
 import { VERSION } from './version.js';
 
 /** Streams and environment the CLI runs with (injectable for tests). */
@@ -128,7 +129,8 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const text = redact(renderReport(report, format, color));
   if (config.output) await writeFile(config.output, text);
-  else io.stdout.write(text);
+  // `github` is the tool's own workflow commands; every other format passes the log filter.
+  else io.stdout.write(format === 'github' ? text : logLines(text));
   if (config.jsonFile) await writeFile(config.jsonFile, redact(renderJson(report)));
   if (config.sarifFile) await writeFile(config.sarifFile, redact(renderSarif(report)));
   return shouldFail(report.findings, config.failOn) ? 1 : 0;
@@ -175,17 +177,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.stderr.write(`k8s-image-check: unknown command "${command}".\n\n${USAGE}`);
+        io.stderr.write(logLines(`k8s-image-check: unknown command "${plain(command)}".\n\n${USAGE}`));
         return 2;
     }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DiscoveryError) {
-      io.stderr.write(`k8s-image-check: ${err.message}\n`);
+      io.stderr.write(logLines(`k8s-image-check: ${plainLines(err.message)}\n`));
       return 2;
     }
     const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
     io.stderr.write(
-      `k8s-image-check: internal error: ${msg}\nPlease report this with the command you ran.\n`,
+      logLines(
+        `k8s-image-check: internal error: ${plainLines(msg)}\nPlease report this with the command you ran.\n`,
+      ),
     );
     return 2;
   }

@@ -148,7 +148,8 @@ function mdOneLine(value: string): string {
 /**
  * An untrusted value as Markdown text, for a sentence, a list item, link text or a table cell (job summary,
  * check-run summary and text, issue bodies and comments). One line; Markdown punctuation backslash-escaped so
- * no HTML, link, image, emphasis, table pipe, heading or autolink can form; `@name` cannot notify anyone and
+ * no HTML, link, image, emphasis, table pipe, heading or URL autolink can form; `@name` cannot notify anyone
+ * (e-mail addresses and `image@sha256:` digests stay as they are) and
  * `#123` cannot cross-reference an issue (a zero-width space follows `@` and `#`: GitHub links mentions and
  * references in the rendered text, so a backslash would not stop them). No `<` is left raw, so the text can
  * neither open an HTML comment nor forge the hidden issue marker (`<!-- k8s-image-check:v1 … -->`).
@@ -160,7 +161,7 @@ export function markdown(value: string): string {
     // GFM extended autolinks start at `scheme://` and `www.`.
     .replace(/:(?=\/\/)/g, '\\:')
     .replace(/\b(www)\./gi, '$1\\.')
-    .replace(/@(?=[\w-])/g, `@${ZWSP}`)
+    .replace(/(^|[^\w.+-])@(?=\w)/g, `$1@${ZWSP}`)
     .replace(/#(?=\d)/g, `#${ZWSP}`);
   return escaped.replace(MD_BLOCK_START, (m) => (/\d/.test(m) ? `${m}\\` : `\\${m}`));
 }
@@ -199,8 +200,12 @@ const JSON_RAW = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI}]`, 'g');
  * Serialised JSON (a JSON or SARIF report) with the characters `JSON.stringify` leaves raw — DEL, C1 controls,
  * U+2028/U+2029 and bidi overrides — written as `\uXXXX` escapes. Lossless: the parsed data is identical (these
  * characters occur only inside strings), so consumers get the exact file names, and a terminal showing the
- * file or a viewer showing its text sees no control character. `JSON.stringify` already escapes C0.
+ * file or a viewer showing its text sees no control character. `JSON.stringify` already escapes C0. A JSON
+ * report printed to the log (`--format json`) cannot hold a v1 workflow command either: `##[` becomes
+ * `#\u0023[` (a line of JSON never starts with `::`).
  */
 export function safeJson(json: string): string {
-  return json.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json
+    .replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replaceAll('##[', '#\\u0023[');
 }

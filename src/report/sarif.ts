@@ -3,6 +3,7 @@
  * from the rule table with help text, results with locations and partial fingerprints.
  */
 import { createHash } from 'node:crypto';
+import { plainLines, safeJson } from '../untrusted.js';
 import type { Finding, Report, Severity } from './model.js';
 import { RULES } from './rules.js';
 
@@ -44,7 +45,7 @@ export function buildSarif(report: Report): object {
       ruleId: f.rule,
       ruleIndex: ruleIndex.get(f.rule) ?? 0,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: plainLines(f.message) },
       partialFingerprints: { 'k8sImageCheck/v1': fingerprint(f, n) },
     };
     if (f.file) {
@@ -63,7 +64,7 @@ export function buildSarif(report: Report): object {
     if (f.related?.length) {
       result.relatedLocations = f.related.map((r, i) => ({
         id: i + 1,
-        message: { text: r.message },
+        message: { text: plainLines(r.message) },
         physicalLocation: {
           artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' },
           region: { startLine: r.line, startColumn: r.column },
@@ -104,5 +105,5 @@ export function buildSarif(report: Report): object {
 
 /** Returns the SARIF log as text. */
 export function renderSarif(report: Report): string {
-  return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
+  return `${safeJson(JSON.stringify(buildSarif(report), null, 2))}\n`;
 }

@@ -4,7 +4,7 @@
  * untrusted value goes through `markdown` or `markdownCode` (src/untrusted.ts).
  */
 import type { CheckStatus } from '../registry/types.js';
-import { markdown, markdownCode as code, urlPath } from '../untrusted.js';
+import { markdownCode as code, markdown, urlPath } from '../untrusted.js';
 import type { Finding, Report, ReportImage, ReportUse, Severity } from './model.js';
 
 /**

@@ -5,8 +5,8 @@ import { buildReport, shouldFail } from '../../src/report/findings.js';
 import type { Finding, Report } from '../../src/report/model.js';
 import { RULES } from '../../src/report/rules.js';
 import { buildSarif } from '../../src/report/sarif.js';
-import { commandData, commandProperty } from '../../src/untrusted.js';
 import { renderText } from '../../src/report/text.js';
+import { commandData, commandProperty } from '../../src/untrusted.js';
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {
