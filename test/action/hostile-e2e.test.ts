@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMarker } from '../../src/report/issue-marker.js';
 import { INTENDED_COMMANDS } from '../../src/untrusted.js';
-import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+import { startFakeGitHub } from '../helpers/fake-github.js';
 import { dumpItems, dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { type FakeServer, startFakeServer } from '../helpers/fake-server.js';
 import { hostile, RAW_CONTROL } from '../helpers/hostile.js';
@@ -124,7 +124,8 @@ function withoutFences(md: string): string {
 }
 
 /** Our own tags and comments; anything else that reads as HTML came from the input. */
-const OWN_HTML = /<\/?(code|br|sub)>|<!-- \/?k8s-image-check:status -->|<!-- k8s-image-check:v1 \{[^\n]*?\} -->/g;
+const OWN_HTML =
+  /<\/?(code|br|sub)>|<!-- \/?k8s-image-check:status -->|<!-- k8s-image-check:v1 \{[^\n]*?\} -->/g;
 
 function markdownProblems(md: string, allowedLinks: RegExp): string[] {
   const problems: string[] = [];
@@ -264,7 +265,9 @@ describe('hostile input through the action bundle', () => {
           temps.push(dir);
           const workspace = join(dir, 'repo');
           mkdirSync(workspace);
-          cpSync(join(repoRoot, 'fixtures/cluster/manifests'), join(workspace, 'deploy'), { recursive: true });
+          cpSync(join(repoRoot, 'fixtures/cluster/manifests'), join(workspace, 'deploy'), {
+            recursive: true,
+          });
           writeFileSync(join(dir, 'event.json'), JSON.stringify({ schedule: '*/30 * * * *' }));
           const summaryFile = join(dir, 'summary.md');
           writeFileSync(summaryFile, '');
@@ -309,7 +312,7 @@ describe('hostile input through the action bundle', () => {
             const issues = github.state.issues;
             expect(issues.length).toBeGreaterThan(0);
             for (const issue of issues) {
-              const body = issue.body ?? "";
+              const body = issue.body ?? '';
               expect(markdownProblems(body, links)).toEqual([]);
               expect(body.split('<!-- k8s-image-check:v1 ').length).toBe(2);
               expect(parseMarker(body)?.cluster).toBe('prod');
