@@ -84,14 +84,19 @@ export function logLines(text: string): string {
 
 /**
  * A workflow command's message, escaped as `@actions/core` does (`%` → `%25`, CR → `%0D`, LF → `%0A`), with
- * other control characters and bidi overrides written as visible escapes (as {@link plain}).
+ * other control characters and bidi overrides written as visible escapes (as {@link plain}), and `##[` broken
+ * by a zero-width space so the line cannot also read as a v1 command.
  */
 export function commandData(value: string): string {
-  return value
-    .replace(CONTROL_OR_BIDI_BUT_BREAKS, escapeChar)
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A');
+  return (
+    value
+      .replace(CONTROL_OR_BIDI_BUT_BREAKS, escapeChar)
+      // The runner tries a v1 command only when the line is no v2 one; broken anyway, as in `logLines`.
+      .replaceAll('##[', `#${ZWSP}#[`)
+      .replace(/%/g, '%25')
+      .replace(/\r/g, '%0D')
+      .replace(/\n/g, '%0A')
+  );
 }
 
 /** A workflow command's property value: {@link commandData} plus `:` → `%3A` and `,` → `%2C`, as `@actions/core`. */

@@ -26,7 +26,15 @@ const bundle = process.env.K8S_IMAGE_CHECK_ACTION_BUNDLE ?? join(repoRoot, 'dist
 const fixtures = join(repoRoot, 'fixtures/github');
 /** Strings per run: each becomes a file, a workload and an image (PR mode) or several pod messages. */
 const PER_RUN = 12;
-const RUNS = 2;
+/** In every run besides the generated ones, so each run is known to carry the classic attacks. */
+const FIXED = [
+  '::stop-commands::tok',
+  'x\n::error::injected',
+  '##[group]g',
+  '<img src=x> @octocat [a](http://x)',
+];
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 2);
+const SPAWN_TIMEOUT_MS = 50_000;
 
 /** A YAML double-quoted scalar holding exactly `s` (every non-printable-ASCII character as `\uXXXX`). */
 function yamlQuote(s: string): string {
@@ -76,6 +84,8 @@ interface Run {
 
 async function spawnAction(env: Record<string, string>, cwd: string): Promise<Omit<Run, 'summary'>> {
   const child = spawn(process.execPath, [bundle], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A hung run fails with its log instead of timing the test out silently.
+  const timer = setTimeout(() => child.kill('SIGKILL'), SPAWN_TIMEOUT_MS);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -85,6 +95,7 @@ async function spawnAction(env: Record<string, string>, cwd: string): Promise<Om
     stderr += d.toString('utf8');
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
   return { code, stdout, stderr };
 }
 
@@ -157,7 +168,8 @@ describe('hostile input through the action bundle', () => {
   it('PR mode: no unintended workflow command in the log; summary and check run are inert', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(hostile, { minLength: PER_RUN, maxLength: PER_RUN }), async (strings) => {
+      fc.asyncProperty(fc.array(hostile, { minLength: PER_RUN, maxLength: PER_RUN }), async (generated) => {
+        const strings = [...FIXED, ...generated];
         // The registry answers every manifest with an error body quoting a hostile string.
         let n = 0;
         const answer = () => {
@@ -212,6 +224,8 @@ describe('hostile input through the action bundle', () => {
           expect(summary).toContain('## k8s-image-check');
           expect(logProblems(res.stdout)).toEqual([]);
           expect(logProblems(res.stderr)).toEqual([]);
+          // The file named `::stop-commands::tok-0.yaml` was printed (neutralised), not obeyed.
+          expect(res.stdout).toContain('\u200b::stop-commands::tok-0.yaml');
           const links = /^(https:\/\/github\.com\/acme-shop\/shop-deploy\/|http:\/\/127\.0\.0\.1:\d+\/)/;
           expect(markdownProblems(summary, links)).toEqual([]);
           const checkRun = github.state.checkRuns[0];
@@ -233,7 +247,7 @@ describe('hostile input through the action bundle', () => {
           await github.close();
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, endOnFailure: true },
     );
   }, 120_000);
 
@@ -243,7 +257,8 @@ describe('hostile input through the action bundle', () => {
     let run = 0;
     try {
       await fc.assert(
-        fc.asyncProperty(fc.array(hostile, { minLength: PER_RUN, maxLength: PER_RUN }), async (strings) => {
+        fc.asyncProperty(fc.array(hostile, { minLength: PER_RUN, maxLength: PER_RUN }), async (generated) => {
+          const strings = [...FIXED, ...generated];
           // Every `message` field of every pod (container states, conditions, the pod itself) is hostile.
           let n = 0;
           const hostilePods = structuredClone(pods).map((p) => {
@@ -296,7 +311,7 @@ describe('hostile input through the action bundle', () => {
                 INPUT_OFFLINE: 'true',
                 INPUT_NOW: '2026-03-10T12:00:00Z',
                 'INPUT_FAIL-ON': 'never',
-                'INPUT_MAX-ISSUES-PER-RUN': '5',
+                'INPUT_MAX-ISSUES-PER-RUN': '2',
                 INPUT_KUBECONFIG: kube.kubeconfig('token'),
               },
               workspace,
@@ -305,7 +320,7 @@ describe('hostile input through the action bundle', () => {
             expect(logProblems(res.stdout)).toEqual([]);
             expect(logProblems(res.stderr)).toEqual([]);
             // The hostile messages did reach the log (escaped), so the check above saw them.
-            expect(res.stdout).toContain('\\n');
+            expect(res.stdout).toContain('x\\n::error::injected');
             const summary = readFileSync(summaryFile, 'utf8');
             const links = /^https:\/\/github\.com\/acme\/ops\/|^http:\/\/127\.0\.0\.1:\d+\//;
             expect(markdownProblems(summary, links)).toEqual([]);
@@ -324,7 +339,7 @@ describe('hostile input through the action bundle', () => {
             await github.close();
           }
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, endOnFailure: true },
       );
     } finally {
       await kube?.close();
