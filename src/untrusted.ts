@@ -160,15 +160,21 @@ function mdOneLine(value: string): string {
  * neither open an HTML comment nor forge the hidden issue marker (`<!-- k8s-image-check:v1 … -->`).
  */
 export function markdown(value: string): string {
-  const escaped = mdOneLine(value)
-    .replace(MD_PUNCT, (c) => `\\${c}`)
-    .replace(/[&<>]/g, (c) => HTML_ENTITY[c] ?? c)
-    // GFM extended autolinks start at `scheme://` and `www.`.
-    .replace(/:(?=\/\/)/g, '\\:')
-    .replace(/\b(www)\./gi, '$1\\.')
-    .replace(/(^|[^\w.+-])@(?=\w)/g, `$1@${ZWSP}`)
-    .replace(/#(?=\d)/g, `#${ZWSP}`);
-  return escaped.replace(MD_BLOCK_START, (m) => (/\d/.test(m) ? `${m}\\` : `\\${m}`));
+  return inlineMarkdown(value).replace(MD_BLOCK_START, (m) => (/\d/.test(m) ? `${m}\\` : `\\${m}`));
+}
+
+/** {@link markdown} without the block-start escape, for text that never starts a line (inside `<code>`). */
+function inlineMarkdown(value: string): string {
+  return (
+    mdOneLine(value)
+      .replace(MD_PUNCT, (c) => `\\${c}`)
+      .replace(/[&<>]/g, (c) => HTML_ENTITY[c] ?? c)
+      // GFM extended autolinks start at `scheme://` and `www.`.
+      .replace(/:(?=\/\/)/g, '\\:')
+      .replace(/\b(www)\./gi, '$1\\.')
+      .replace(/(^|[^\w.+-])@(?=\w)/g, `$1@${ZWSP}`)
+      .replace(/#(?=\d)/g, `#${ZWSP}`)
+  );
 }
 
 /**
@@ -177,7 +183,7 @@ export function markdown(value: string): string {
  * backtick code span could not hold `|` in a table without showing a backslash elsewhere).
  */
 export function markdownCode(value: string): string {
-  return `<code>${markdown(value)}</code>`;
+  return `<code>${inlineMarkdown(value)}</code>`;
 }
 
 /** Returns a Markdown code-block fence longer than any backtick run in `text` (at least three backticks). */

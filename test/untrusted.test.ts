@@ -122,6 +122,8 @@ describe('markdown and markdownCode (summary, check run, issues)', () => {
     expect(markdown('1. item')).toBe('1\\. item');
     expect(markdown('a\nb\r\n\tc')).toBe('a b c');
     expect(markdownCode('x|`y`')).toBe('<code>x\\|\\`y\\`</code>');
+    // Inside <code> nothing starts a line: a host stays as it is.
+    expect(markdownCode('127.0.0.1:5000')).toBe('<code>127.0.0.1:5000</code>');
   });
 
   it('cannot open an HTML comment or forge the issue marker', () => {
