@@ -4,12 +4,19 @@
  * per unhealthy or drifted workload and push the cluster's metrics group. A run that cannot see the cluster
  * fails and changes nothing.
  */
-import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
-import { type ActionIo, actionLogger, readContext, readEventPayload } from './action.js';
+import {
+  type ActionIo,
+  actionLogger,
+  logFailure,
+  logInfo,
+  logWarning,
+  readContext,
+  readEventPayload,
+} from './action.js';
 import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
-import { countWorkloads, markdownFence, renderDriftJson, renderDriftText } from './cluster/render.js';
+import { countWorkloads, renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
 import { driftShouldFail, issuePlanCounts } from './commands/drift.js';
 import { loadActionConfig } from './config/load.js';
@@ -20,6 +27,7 @@ import { runClusterMode } from './engine/drift.js';
 import { scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
 import { redact } from './secrets.js';
+import { markdownCode, markdownFence, plainLines } from './untrusted.js';
 
 /** Returns the cluster-mode outputs of a report and what publishing did. */
 export function clusterOutputs(report: DriftReport, published: PublishResult | null): Record<string, string> {
@@ -48,17 +56,6 @@ export function clusterOutputs(report: DriftReport, published: PublishResult | n
   return out;
 }
 
-/**
- * Writes text that quotes the cluster (pod messages, reasons) to the log with workflow commands stopped:
- * `::stop-commands::<random token>` … `::<token>::`, so no line of it can run `::add-mask::`, `::error::` etc.
- */
-export function logUntrusted(text: string, write: (line: string) => void = core.info): void {
-  const token = `k8s-image-check-${randomBytes(16).toString('hex')}`;
-  write(`::stop-commands::${token}`);
-  write(text);
-  write(`::${token}::`);
-}
-
 /** This repository's URL from the workflow environment, so Argo CD sources of other repositories are left out. */
 export function repositoryUrls(env: Record<string, string | undefined>): string[] {
   if (!env.GITHUB_REPOSITORY) return [];
@@ -83,16 +80,15 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     });
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {
-      core.setFailed(
-        redact(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`),
-      );
+      logFailure(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`);
       return;
     }
     throw err;
   }
-  for (const message of new Set(report.errors.map((e) => e.message))) core.warning(redact(message));
-  // Pod messages quote the cluster, and a pull error may quote a credential: redacted like an issue body.
-  logUntrusted(redact(renderDriftText(report)));
+  for (const message of new Set(report.errors.map((e) => e.message))) logWarning(message);
+  // Every line of the text is one line already (`plain`); the writer neutralises anything left (`logLines`)
+  // and redacts through the run's secret registry (a pull error may quote a credential).
+  logInfo(renderDriftText(report));
   if (config.jsonFile)
     await writeOutputFile(
       { setting: 'json-file', given: config.jsonFile, base: root, roots: actionOutputRoots(root, io.env) },
@@ -107,7 +103,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
           octokit: createOctokit({
             token,
             baseUrl: ctx.apiUrl,
-            log: { debug: core.debug, info: core.info, warn: core.warning },
+            log: { debug: (m) => core.debug(plainLines(m)), info: logInfo, warn: logWarning },
           }),
           owner: ctx.owner,
           repo: ctx.repo,
@@ -126,7 +122,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     // Pod messages may hold backticks: the fence is longer than any backtick run, so they cannot close it.
     const fence = markdownFence(shown);
     const md = [
-      `## k8s-image-check: cluster \`${report.cluster}\``,
+      `## k8s-image-check: cluster ${markdownCode(report.cluster)}`,
       '',
       report.complete
         ? ''
@@ -140,9 +136,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
     try {
       await core.summary.addRaw(redact(md), true).write();
     } catch (err: unknown) {
-      core.warning(
-        redact(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`),
-      );
+      logWarning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
     }
   }
   const failed = driftShouldFail(report, config.failOn);
@@ -150,7 +144,7 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
   core.setOutput('json-file', config.jsonFile ?? '');
   core.setOutput('conclusion', failed ? 'failure' : 'success');
   if (failed)
-    core.setFailed(
+    logFailure(
       `Workloads at or above fail-on (${config.failOn}) in cluster ${report.cluster}: see the summary and the issues.`,
     );
 }

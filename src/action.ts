@@ -27,6 +27,7 @@ import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.
 import { renderSummary } from './report/summary.js';
 import { renderText } from './report/text.js';
 import { describeError, redact, setSecretSink } from './secrets.js';
+import { logLines, markdownCode, plainLines } from './untrusted.js';
 
 /**
  * Workflow-command annotations shown per step and level: "10 warning, 10 error and 10 notice annotations
@@ -52,17 +53,44 @@ export interface ActionIo {
 export const EXIT_ERROR = 2;
 
 /**
- * Returns the logger of both modes: the runner's log, every line redacted through the run's secret
- * registry, with debug lines only when step debugging is on.
+ * The action's one writer of plain log lines: every text is redacted through the run's secret registry and
+ * passes `logLines` (src/untrusted.ts), so no line of it can be a workflow command the tool did not write,
+ * whatever a file name or a registry answer held.
+ */
+export function logInfo(text: string): void {
+  core.info(logLines(redact(text)));
+}
+
+/** A warning annotation: `core.warning` escapes `%`, CR and LF; `plainLines` escapes the other controls. */
+export function logWarning(text: string): void {
+  core.warning(plainLines(redact(text)));
+}
+
+/** Fails the step with `text` (an error annotation, escaped like {@link logWarning}). */
+export function logFailure(text: string): void {
+  core.setFailed(plainLines(redact(text)));
+}
+
+/**
+ * Writes lines the tool means as workflow commands (built by `workflowCommand`, which escapes every value),
+ * unfiltered but redacted. The only raw writer besides @actions/core's own commands.
+ */
+export function writeCommands(lines: readonly string[]): void {
+  for (const line of lines) core.info(redact(line));
+}
+
+/**
+ * Returns the logger of both modes: the runner's log, every line redacted and escaped by the writers above,
+ * with debug lines only when step debugging is on.
  */
 export function actionLogger(): EngineLogger {
   const debugEnabled = core.isDebug();
   return {
     debug: (m) => {
-      if (debugEnabled) core.debug(redact(m));
+      if (debugEnabled) core.debug(plainLines(redact(m)));
     },
-    info: (m) => core.info(redact(m)),
-    warning: (m) => core.warning(redact(m)),
+    info: logInfo,
+    warning: logWarning,
     debugEnabled,
   };
 }
@@ -76,8 +104,8 @@ export function failRun(io: Pick<ActionIo, 'setExitCode'>, err: unknown): void {
     err instanceof ConfigError || err instanceof BaselineError
       ? describeError(err)
       : `k8s-image-check failed: internal error: ${describeError(err)}. Please report this with the workflow run.`;
-  core.error(message);
-  if (core.isDebug() && err instanceof Error && err.stack) core.debug(redact(err.stack));
+  core.error(plainLines(message));
+  if (core.isDebug() && err instanceof Error && err.stack) core.debug(plainLines(redact(err.stack)));
   (io.setExitCode ?? ((code: number) => (process.exitCode = code)))(EXIT_ERROR);
 }
 
@@ -128,10 +156,8 @@ export async function readEventPayload(env: Record<string, string | undefined>):
   try {
     return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as unknown;
   } catch (err: unknown) {
-    core.warning(
-      redact(
-        `Cannot read the event payload at GITHUB_EVENT_PATH (${err instanceof Error ? err.message : String(err)}); reporting on GITHUB_SHA without pull request details.`,
-      ),
+    logWarning(
+      `Cannot read the event payload at GITHUB_EVENT_PATH (${err instanceof Error ? err.message : String(err)}); reporting on GITHUB_SHA without pull request details.`,
     );
     return {};
   }
@@ -141,7 +167,7 @@ export function readContext(env: Record<string, string | undefined>, payload: un
   try {
     return readPullRequestContext(env, payload);
   } catch (err: unknown) {
-    core.info(redact(`${err instanceof Error ? err.message : String(err)} No check run will be created.`));
+    logInfo(`${err instanceof Error ? err.message : String(err)} No check run will be created.`);
     return null;
   }
 }
@@ -177,7 +203,7 @@ async function runPrMode(io: ActionIo, config: Config, root: string): Promise<vo
           token,
           baseUrl: ctx.apiUrl,
           proxy: proxyFromEnv(io.env),
-          log: { debug: core.debug, info: core.info, warn: core.warning },
+          log: { debug: (m) => core.debug(plainLines(m)), info: logInfo, warn: logWarning },
         })
       : null;
 
@@ -221,13 +247,13 @@ async function runPrMode(io: ActionIo, config: Config, root: string): Promise<vo
     : null;
   if (sarifFile && sarifOmittedCount(report)) core.warning(sarifCapMessage(sarifOmittedCount(report)));
   const filesNote = [
-    jsonFile && `JSON report: \`${config.jsonFile}\``,
-    sarifFile && `SARIF: \`${config.sarifFile}\``,
+    jsonFile && `JSON report: ${markdownCode(config.jsonFile ?? '')}`,
+    sarifFile && `SARIF: ${markdownCode(config.sarifFile ?? '')}`,
   ]
     .filter(Boolean)
     .join(' · ');
 
-  core.info(redact(renderText(report, { color: false })));
+  logInfo(redact(renderText(report, { color: false })));
 
   const links = {
     serverUrl: ctx?.serverUrl ?? io.env.GITHUB_SERVER_URL ?? 'https://github.com',
@@ -255,7 +281,7 @@ async function runPrMode(io: ActionIo, config: Config, root: string): Promise<vo
   core.setOutput('check-run-url', checkRunUrl ?? '');
   if (conclusion === 'failure') {
     const s = report.summary.findings;
-    core.setFailed(
+    logFailure(
       `k8s-image-check found ${s.error} error(s), ${s.warning} warning(s) and ${s.notice} notice(s); fail-on is '${config.failOn}'. See the ${checkRunUrl ? 'check run and the ' : ''}job summary.`,
     );
   }
@@ -290,12 +316,10 @@ async function publishFindings(
         detailsUrl: ctx.runUrl,
       });
       if (res.published) {
-        core.info(
-          redact(
-            `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s) ${res.htmlUrl ?? ''}`,
-          ),
+        logInfo(
+          `Check run "${config.checkName}" on ${ctx.headSha}: ${res.annotations} annotation(s) ${res.htmlUrl ?? ''}`,
         );
-        if (res.incomplete) core.warning(redact(res.incomplete));
+        if (res.incomplete) logWarning(redact(res.incomplete));
         return { checkRunUrl: res.htmlUrl, fallbackNote: null };
       }
       fallbackReason = res.reason;
@@ -304,14 +328,14 @@ async function publishFindings(
     }
   }
   const { lines, hidden } = fallbackAnnotationLines(report.findings);
-  for (const line of lines) core.info(redact(line));
+  writeCommands(lines.map(redact));
   if (!fallbackReason) return { checkRunUrl: null, fallbackNote: null };
   const limit = `Only the first ${MAX_WORKFLOW_ANNOTATIONS_PER_LEVEL} annotations of each level show on the pull request page`;
   const fallbackNote = `Findings are reported as workflow annotations instead of a check run: ${fallbackReason} ${limit}${
     hidden > 0 ? `; ${hidden} more finding(s) are in this summary and the log.` : '.'
   }`;
   // The one log line that says why (not a warning annotation: it would take one of the 10 slots).
-  core.info(redact(fallbackNote));
+  logInfo(redact(fallbackNote));
   return { checkRunUrl: null, fallbackNote };
 }
 
@@ -322,7 +346,7 @@ async function changedFilesFor(
 ): Promise<string[] | null> {
   if (!config.onlyChanged) return null;
   if (!ctx?.number || !octokit) {
-    core.info("only-changed: not a pull request run (or no token), so every file's findings are reported.");
+    logInfo("only-changed: not a pull request run (or no token), so every file's findings are reported.");
     return null;
   }
   try {
@@ -332,20 +356,18 @@ async function changedFilesFor(
       number: ctx.number,
     });
     if (truncated) {
-      core.info(
+      logInfo(
         `only-changed: pull request #${ctx.number} changes 3000 files or more (the API's limit); reporting every file.`,
       );
       return null;
     }
-    core.info(
+    logInfo(
       `only-changed: reporting findings in the ${files.length} file(s) pull request #${ctx.number} changes.`,
     );
     return files;
   } catch (err: unknown) {
-    core.warning(
-      redact(
-        `only-changed: cannot list the files of pull request #${ctx.number} (${err instanceof Error ? err.message : String(err)}); reporting every file.`,
-      ),
+    logWarning(
+      `only-changed: cannot list the files of pull request #${ctx.number} (${err instanceof Error ? err.message : String(err)}); reporting every file.`,
     );
     return null;
   }
@@ -356,8 +378,6 @@ async function writeJobSummary(env: Record<string, string | undefined>, markdown
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (err: unknown) {
-    core.warning(
-      redact(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`),
-    );
+    logWarning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
   }
 }

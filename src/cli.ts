@@ -29,6 +29,7 @@ import type { FailOn, Report } from './report/model.js';
 import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { describeError, redact } from './secrets.js';
+import { logLines, plain, plainLines } from './untrusted.js';
 import { VERSION } from './version.js';
 
 /** Streams and environment the CLI runs with (injectable for tests). */
@@ -156,7 +157,8 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
     roots: loaded.outputRoots,
   });
   if (config.output) await writeOutputFile(place('--output', config.output), text);
-  else io.stdout.write(text);
+  // `github` is the tool's own workflow commands; every other format passes the log filter.
+  else io.stdout.write(format === 'github' ? text : logLines(text));
   if (config.jsonFile)
     await writeOutputFile(place('--json-file', config.jsonFile), redact(renderJson(report)));
   if (config.sarifFile) {
@@ -253,7 +255,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.stderr.write(`k8s-image-check: unknown command "${command}".\n\n${USAGE}`);
+        io.stderr.write(logLines(`k8s-image-check: unknown command "${plain(command)}".\n\n${USAGE}`));
         return 2;
     }
   } catch (err) {
@@ -276,11 +278,13 @@ export function debugEnabled(env: Record<string, string | undefined>): boolean {
 export function reportError(err: unknown, io: Pick<CliIo, 'stderr' | 'env'>): number {
   const debug = debugEnabled(io.env);
   if (err instanceof ConfigError || err instanceof DiscoveryError || err instanceof BaselineError) {
-    io.stderr.write(`k8s-image-check: ${describeError(err)}\n`);
+    io.stderr.write(logLines(`k8s-image-check: ${plainLines(describeError(err))}\n`));
     return EXIT_ERROR;
   }
   io.stderr.write(
-    `k8s-image-check: internal error: ${describeError(err, debug)}\nPlease report this with the command you ran${debug ? '' : ' (K8S_IMAGE_CHECK_DEBUG=1 shows the stack trace)'}.\n`,
+    logLines(
+      `k8s-image-check: internal error: ${plainLines(describeError(err, debug))}\nPlease report this with the command you ran${debug ? '' : ' (K8S_IMAGE_CHECK_DEBUG=1 shows the stack trace)'}.\n`,
+    ),
   );
   return EXIT_ERROR;
 }

@@ -2,6 +2,8 @@
  * Renderers of a `DriftReport`: JSON (schemaVersion 1, the wire format) and a text summary for terminals and logs.
  * Pure.
  */
+
+import { plain, safeJson } from '../untrusted.js';
 import { severityRank } from './pod-health.js';
 import type { DriftReport, HealthSeverity, WorkloadReport } from './types.js';
 import { CHECK_SEVERITY } from './workloads.js';
@@ -33,22 +35,7 @@ export function renderDriftJson(report: DriftReport): string {
     workloads: report.workloads,
     ...(report.images ? { images: report.images } : {}),
   };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
-}
-
-/**
- * Returns `value` on one line: CR, LF, other control characters and Unicode line separators become spaces.
- * Pod messages are written by whoever controls the container, so a message holding
- * `\n::error file=README.md::x` must not start a line of its own (a GitHub workflow command in the log).
- */
-export function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
-}
-
-/** Returns a Markdown code fence longer than any backtick run in `text` (at least three backticks). */
-export function markdownFence(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  return '`'.repeat(Math.max(3, longest + 1));
+  return `${safeJson(JSON.stringify(ordered, null, 2))}\n`;
 }
 
 const LABEL: Record<HealthSeverity, string> = {
@@ -113,7 +100,8 @@ export function countWorkloads(report: Pick<DriftReport, 'workloads'>): {
 
 /**
  * Returns a text summary: a headline, list errors, then every workload that is not plainly healthy. Every
- * message and reason is collapsed to one line (`oneLine`).
+ * line is passed through `plain` (src/untrusted.ts): whatever a name, reason or pod message holds (a line
+ * break followed by `::error::`, an ANSI or OSC escape) is shown as an escape and cannot start a line.
  */
 export function renderDriftText(report: DriftReport): string {
   const c = countWorkloads(report);
@@ -137,5 +125,5 @@ export function renderDriftText(report: DriftReport): string {
   if (shown.length) lines.push('');
   for (const w of shown) lines.push(...workloadLines(w));
   // Every line is built as one line; whatever a message carries cannot start another.
-  return `${lines.map(oneLine).join('\n')}\n`;
+  return `${lines.map(plain).join('\n')}\n`;
 }

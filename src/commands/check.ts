@@ -13,12 +13,12 @@ import type { Config } from '../config/schema.js';
 import { applyFileTrust } from '../config/trust.js';
 import type { RegistryChecker } from '../engine/registry.js';
 import { parseReference } from '../image/reference.js';
-import { escapeControl } from '../manifests/escape.js';
 import type { RegistryCheck } from '../registry/types.js';
 import { severityOf, shouldFail } from '../report/findings.js';
 import type { Finding } from '../report/model.js';
 import { ruleForCheckStatus } from '../report/rules.js';
 import { registerSecret } from '../secrets.js';
+import { logLines, plain, safeJson } from '../untrusted.js';
 
 /** One image's answer, as `check --format json` prints it (an array of these). */
 export interface CheckResult {
@@ -89,7 +89,7 @@ async function loadConfig(argv: readonly string[], io: CheckCommandIo) {
   );
   registerRawSecrets(settings);
   const config = resolveConfig([...file.settings, ...settings]);
-  for (const w of file.warnings) io.stderr.write(`warning: ${io.redact(w)}\n`);
+  for (const w of file.warnings) io.stderr.write(logLines(`warning: ${io.redact(w)}\n`));
   registerSecret(...secretSettingValues(config));
   if (config.format && config.format !== 'text' && config.format !== 'json')
     throw new ConfigError(`--format ${config.format} is not available for check; use text or json.`);
@@ -126,7 +126,7 @@ function toResult(
 
 /** The text line(s) of one result; every value from a registry is shown on one line, without controls. */
 export function renderCheckText(r: CheckResult): string {
-  const one = (s: string) => escapeControl(s);
+  const one = (s: string) => plain(s);
   const head = `${one(r.input)}  ${r.status}`;
   const facts = [
     r.digest && `digest ${one(r.digest)}`,
@@ -166,7 +166,8 @@ export async function runCheckCommand(argv: readonly string[], io: CheckCommandI
     config.format === 'json'
       ? `${JSON.stringify(results, null, 2)}\n`
       : `${results.map(renderCheckText).join('\n')}\n`;
-  io.stdout.write(io.redact(out));
+  // Values are single-line already (`plain`); the writer neutralises workflow-command lines as scan does.
+  io.stdout.write(config.format === 'json' ? safeJson(io.redact(out)) : logLines(io.redact(out)));
   const findings = results.flatMap((r) =>
     r.rule && r.severity
       ? [

@@ -1,6 +1,10 @@
-/** The CLI's logger: messages to stderr, redacted; debug lines only with K8S_IMAGE_CHECK_DEBUG=1 or RUNNER_DEBUG=1. */
+/**
+ * The CLI's logger: messages to stderr, redacted, each line through `logLines` (the runner reads stderr for
+ * workflow commands too); debug lines only with K8S_IMAGE_CHECK_DEBUG=1 or RUNNER_DEBUG=1.
+ */
 import type { EngineLogger } from '../engine/scan.js';
 import { redact as redactSecrets } from '../secrets.js';
+import { logLines } from '../untrusted.js';
 
 /** Returns the logger every CLI command uses. */
 export function createCliLogger(
@@ -12,9 +16,9 @@ export function createCliLogger(
   return {
     debugEnabled: debug,
     debug: (m) => {
-      if (debug) stderr.write(`debug: ${redact(m)}\n`);
+      if (debug) stderr.write(logLines(`debug: ${redact(m)}\n`));
     },
-    info: (m) => stderr.write(`${redact(m)}\n`),
-    warning: (m) => stderr.write(`warning: ${redact(m)}\n`),
+    info: (m) => stderr.write(logLines(`${redact(m)}\n`)),
+    warning: (m) => stderr.write(logLines(`warning: ${redact(m)}\n`)),
   };
 }

@@ -22,6 +22,7 @@ import type { PublishResult } from '../engine/cluster-publish.js';
 import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
 import type { EngineLogger } from '../engine/scan.js';
 import { redact } from '../secrets.js';
+import { logLines, plain } from '../untrusted.js';
 import { createCliLogger } from './cli-logger.js';
 
 /** Streams and environment the command runs with (the CLI's own `CliIo`). */
@@ -157,7 +158,7 @@ export async function runDriftCommand(
       roots: loaded.outputRoots,
     });
     if (config.output) await writeOutputFile(place('--output', config.output), text);
-    else io.stdout.write(text);
+    else io.stdout.write(logLines(text));
     if (config.jsonFile)
       await writeOutputFile(place('--json-file', config.jsonFile), redact(renderDriftJson(report)));
     const published = await deps.publish?.(report, publishingConfig(config, args, logger), logger);
@@ -165,7 +166,7 @@ export async function runDriftCommand(
       const plan = published?.issueSummary ? redact(published.issueSummary) : '';
       io.stderr.write(
         plan
-          ? `dry-run: nothing was written. The issue plan: ${issuePlanCounts(report)}\n\n${plan}\n`
+          ? logLines(`dry-run: nothing was written. The issue plan: ${issuePlanCounts(report)}\n\n${plan}\n`)
           : 'dry-run: nothing was written; no issue plan (issues are off, or no GITHUB_TOKEN and GITHUB_REPOSITORY).\n',
       );
     }
@@ -173,7 +174,7 @@ export async function runDriftCommand(
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {
       io.stderr.write(
-        `k8s-image-check drift: ${redact(err.message)}\nNothing was judged: no issue or metric may change.\n`,
+        `k8s-image-check drift: ${logLines(plain(redact(err.message)))}\nNothing was judged: no issue or metric may change.\n`,
       );
       return 2;
     }

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { checkKey, familiarString, parseReference } from '../image/reference.js';
 import { DEFAULT_DIRTY_PATTERNS, evaluateTagPolicy } from '../image/tag-policy.js';
 import type { ReferenceParseResult } from '../image/types.js';
+import { logLines, plain, safeJson } from '../untrusted.js';
 
 /** Streams and terminal facts the `ref` command runs against (the CLI passes the process's own). */
 export interface RefCommandIo {
@@ -74,8 +75,9 @@ export function explainAsJson(
 
 /** Returns the human-readable explanation of one input, ending with a newline (pure). */
 export function explainAsText(input: string, result: ReferenceParseResult = parseReference(input)): string {
-  const title = input === '' ? '(empty line)' : input;
-  if (!result.ok) return `${title}\n  invalid:    ${result.error}\n`;
+  // The input may hold anything (a line of a file): it is shown as one line with controls escaped.
+  const title = input === '' ? '(empty line)' : plain(input);
+  if (!result.ok) return `${title}\n  invalid:    ${plain(result.error)}\n`;
   const ref = result.ref;
   let pulls = checkKey(ref);
   if (ref.digest !== null && ref.tag !== null) pulls += ' (by digest; the tag is ignored)';
@@ -123,8 +125,9 @@ function parseRefArgs(args: string[]): ParsedArgs {
   return { kind: 'run', json: values.json === true, refs: positionals };
 }
 
+/** Every text `ref` prints passes `logLines`: a reference read from a file cannot become a workflow command. */
 async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
+  if (!stream.write(logLines(text))) await once(stream, 'drain');
 }
 
 /**
@@ -177,7 +180,7 @@ export async function runRefCommand(args: string[], io: RefCommandIo): Promise<n
     const result = parseReference(input);
     if (!result.ok) invalid++;
     if (parsed.json) {
-      await write(io.stdout, `${JSON.stringify(explainAsJson(input, result))}\n`);
+      await write(io.stdout, `${safeJson(JSON.stringify(explainAsJson(input, result)))}\n`);
     } else {
       await write(io.stdout, (count > 0 ? '\n' : '') + explainAsText(input, result));
     }

@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { DiscoveryError, discoverFiles } from '../manifests/discover.js';
-import { escapeControl } from '../manifests/escape.js';
 import { extractFile } from '../manifests/extract.js';
 import { findConsumed, kustomizationDirsOf } from '../manifests/gitops/consumed.js';
 import { type GitOpsDeployment, mayHoldGitOps, readGitOpsObjects } from '../manifests/gitops/objects.js';
@@ -20,6 +19,7 @@ import { KustomizeBuilder } from '../manifests/kustomize/build.js';
 import { planRendering } from '../manifests/kustomize/render-plan.js';
 import { loadResources, type RenderedResource, toViewUses } from '../manifests/kustomize/resources.js';
 import type { ImageUse, ManifestFile, ParseProblem } from '../manifests/types.js';
+import { plain } from '../untrusted.js';
 import { applyDeploymentTransforms, renderHelmDeployment } from './desired-transforms.js';
 import type { EngineLogger } from './scan.js';
 
@@ -115,8 +115,8 @@ export async function scanDesiredState(
   }
   state.uses = state.entryPoints.flatMap((e) => e.uses);
   // Notes and problems quote repository text (paths, names, values): one line each.
-  state.notes = [...new Set(state.notes.map(escapeControl))];
-  for (const e of state.errors) e.message = escapeControl(e.message);
+  state.notes = [...new Set(state.notes.map(plain))];
+  for (const e of state.errors) e.message = plain(e.message);
   for (const n of state.notes) logger.warning(n);
   return state;
 }

@@ -1,5 +1,5 @@
 import { isScalar } from 'yaml';
-import { escapeControl } from './escape.js';
+import { plain } from '../untrusted.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
 import { readFailure } from './read.js';
@@ -60,7 +60,7 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
   for (const document of parsed.documents) {
     if (document.error !== undefined) {
       const { line, column, fatal } = document.error;
-      const message = escapeControl(document.error.message);
+      const message = plain(document.error.message);
       const lang = document.error.code === 'JSON_SYNTAX' ? 'JSON' : 'YAML';
       result.errors.push({
         file: file.path,
@@ -145,7 +145,7 @@ function addField(
       file: file.path,
       line,
       column,
-      message: `container ${escapeControl(field.container ?? '(unnamed)')} has an image that is not a string (${escapeControl(raw.slice(0, 60))}); write the image as a plain string.`,
+      message: `container ${plain(field.container ?? '(unnamed)')} has an image that is not a string (${plain(raw.slice(0, 60))}); write the image as a plain string.`,
     });
     return;
   }
@@ -177,12 +177,12 @@ export function invalidImageReason(value: unknown, raw: string): string | null {
     return 'image is empty: Kubernetes requires an image for every container';
   if (typeof value !== 'string') {
     const type = typeof value === 'bigint' ? 'number' : typeof value;
-    return `image must be a string, not a ${type} (kubectl rejects ${escapeControl(raw)}); quote it if it is meant as a tag`;
+    return `image must be a string, not a ${type} (kubectl rejects ${plain(raw)}); quote it if it is meant as a tag`;
   }
   if (/[\r\n]/.test(value))
-    return `image contains a line break (${escapeControl(value)}); an image reference is one line: write it as a plain scalar`;
+    return `image contains a line break (${plain(value)}); an image reference is one line: write it as a plain scalar`;
   if (value.trim() !== value)
-    return `image has leading or trailing whitespace (${escapeControl(JSON.stringify(value))}); Kubernetes rejects it`;
+    return `image has leading or trailing whitespace (${plain(JSON.stringify(value))}); Kubernetes rejects it`;
   return null;
 }
 
@@ -241,9 +241,9 @@ export async function extractFiles(
     for (const e of r.errors) out.errors.push(e);
   }
   // Messages quote manifest text: keep each on one line (annotations and logs are line-based).
-  for (const e of out.errors) e.message = escapeControl(e.message);
-  for (const s of out.skipped) s.reason = escapeControl(s.reason);
-  for (const t of out.templated) t.reason = escapeControl(t.reason);
+  for (const e of out.errors) e.message = plain(e.message);
+  for (const s of out.skipped) s.reason = plain(s.reason);
+  for (const t of out.templated) t.reason = plain(t.reason);
   out.uses.sort(comparePositions);
   out.templated.sort((a, b) => comparePositions(a.use, b.use));
   out.errors.sort(comparePositions);

@@ -1,31 +1,19 @@
 /**
- * Renders findings as GitHub workflow commands (`::error file=…,line=…,col=…,title=…::message`).
- * Escaping follows @actions/core's `command.ts` (escapeData / escapeProperty).
+ * Renders findings as GitHub workflow commands (`::error file=…,line=…,col=…,title=…::message`). Every
+ * property and message is escaped by `workflowCommand` (src/untrusted.ts), as @actions/core does.
  */
+import { workflowCommand } from '../untrusted.js';
 import type { Finding, Report } from './model.js';
 import { RULES_BY_ID } from './rules.js';
 
-/** Escapes a command's message as @actions/core does. */
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** Escapes a command property value as @actions/core does. */
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-const COMMAND: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', notice: 'notice' };
-
 /** Returns one workflow-command line for a finding. */
 export function renderAnnotation(f: Finding): string {
-  const props: string[] = [];
-  if (f.file) props.push(`file=${escapeProperty(f.file)}`);
-  if (f.line) props.push(`line=${f.line}`);
-  if (f.column) props.push(`col=${f.column}`);
   const title = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
-  props.push(`title=${escapeProperty(`${title} (${f.rule})`)}`);
-  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`;
+  return workflowCommand(
+    f.severity,
+    { file: f.file, line: f.line || null, col: f.column || null, title: `${title} (${f.rule})` },
+    f.message,
+  );
 }
 
 /** At most this many skipped files get a notice of their own; the rest are counted. */
@@ -39,7 +27,11 @@ export function renderAnnotations(report: Report): string {
   for (const s of skipped.slice(0, MAX_SKIPPED_NOTICES)) {
     const line = (s as { line?: number }).line;
     lines.push(
-      `::notice file=${escapeProperty(s.file)}${line ? `,line=${line}` : ''},title=${escapeProperty('Skipped (not scanned)')}::${escapeData(s.reason)}`,
+      workflowCommand(
+        'notice',
+        { file: s.file, line: line || null, title: 'Skipped (not scanned)' },
+        s.reason,
+      ),
     );
   }
   if (skipped.length > MAX_SKIPPED_NOTICES)

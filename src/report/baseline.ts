@@ -8,7 +8,7 @@
 import picomatch from 'picomatch';
 import { parse, stringify } from 'yaml';
 import { parseReference } from '../image/reference.js';
-import { escapeControl } from '../manifests/escape.js';
+import { plain } from '../untrusted.js';
 import type { Finding, Report, Severity } from './model.js';
 import { RULES_BY_ID } from './rules.js';
 
@@ -216,12 +216,12 @@ export function renderBaseline(report: Report, previous: readonly BaselineEntry[
 }
 
 const describe = (e: BaselineEntry) =>
-  escapeControl([e.rule, e.image, e.file && `in ${e.file}`].filter(Boolean).join(' '));
+  plain([e.rule, e.image, e.file && `in ${e.file}`].filter(Boolean).join(' '));
 
 /** The text report's lines about the baseline: suppressed count, expired and unused entries. */
 export function baselineLines(b: BaselineSummary, suppressed: number): string[] {
   const lines = [
-    `${suppressed} finding(s) suppressed by the baseline ${escapeControl(b.file)} (${b.entries} entries).`,
+    `${suppressed} finding(s) suppressed by the baseline ${plain(b.file)} (${b.entries} entries).`,
   ];
   for (const e of b.expired)
     lines.push(`  expired on ${e.expires}, reported again: ${describe(e)}; renew or remove the entry.`);

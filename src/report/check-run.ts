@@ -4,6 +4,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import { describeRequestError, isPermissionDenied } from '../github/octokit.js';
+import { markdown, markdownCode, plain, plainLines } from '../untrusted.js';
 import { shouldFail } from './findings.js';
 import type { FailOn, Finding, Report, Severity } from './model.js';
 import { RULES_BY_ID } from './rules.js';
@@ -103,8 +104,9 @@ export function toAnnotation(f: Finding): CheckRunAnnotation | null {
     start_line: line,
     end_line: line,
     annotation_level: ANNOTATION_LEVEL[f.severity],
-    message: truncateBytes(f.message, MAX_ANNOTATION_MESSAGE_BYTES),
-    title: truncateChars(`${ruleTitle} (${f.rule})`, MAX_TITLE_CHARS),
+    // Annotation fields are plain text: line breaks are kept, other controls shown as escapes.
+    message: truncateBytes(plainLines(f.message), MAX_ANNOTATION_MESSAGE_BYTES),
+    title: truncateChars(plain(`${ruleTitle} (${f.rule})`), MAX_TITLE_CHARS),
   };
   // Columns are only allowed when start_line == end_line, which always holds here.
   if (f.line && f.column && f.column > 0) {
@@ -112,7 +114,7 @@ export function toAnnotation(f: Finding): CheckRunAnnotation | null {
     a.end_column = f.image ? f.column + f.image.length : f.column;
   }
   if (f.related?.length) {
-    const details = f.related.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message}`).join('\n');
+    const details = f.related.map((r) => plain(`${r.file}:${r.line}:${r.column}: ${r.message}`)).join('\n');
     a.raw_details = truncateBytes(details, MAX_ANNOTATION_MESSAGE_BYTES);
   }
   return a;
@@ -163,7 +165,7 @@ export function planCheckRun(report: Report, opts: PlanCheckRunOptions): CheckRu
   if (withoutFile) {
     textParts.push(`${plural(withoutFile, 'finding')} without a file:`);
     for (const f of report.findings.filter((x) => !x.file))
-      textParts.push(`- **${f.severity}** \`${f.rule}\`: ${f.message.replace(/\s+/g, ' ')}`);
+      textParts.push(`- **${f.severity}** ${markdownCode(f.rule)}: ${markdown(f.message)}`);
   }
   if (opts.text) textParts.push(opts.text);
 
@@ -287,7 +289,7 @@ export async function publishCheckRun(
           completed_at: now().toISOString(),
           output: {
             title: plan.title,
-            summary: truncateChars(`${plan.summary}\n\n> ${incomplete}`, MAX_OUTPUT_CHARS),
+            summary: truncateChars(`${plan.summary}\n\n> ${markdown(incomplete)}`, MAX_OUTPUT_CHARS),
           },
         });
         requests++;

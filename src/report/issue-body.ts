@@ -13,6 +13,7 @@ import type {
   WorkloadReport,
 } from '../cluster/types.js';
 import { redact } from '../secrets.js';
+import { markdown, markdownCode, plain, urlPath } from '../untrusted.js';
 import { type IssueState, renderMarker } from './issue-marker.js';
 import { REMEDY_BY_CLASS, REMEDY_BY_DRIFT, REMEDY_BY_IMAGE_STATUS } from './issue-remedies.js';
 
@@ -58,38 +59,24 @@ export interface IssueBodyContext {
   resolveRuns: number;
 }
 
-/**
- * One line, redacted, bounded, and unable to open or close an HTML comment: a pod message holding
- * `<!-- k8s-image-check:v1 {...} -->` must never pass for the hidden marker (a zero-width non-joiner breaks it).
- */
-function clean(text: string, max = MAX_MESSAGE_CHARS): string {
-  const one = redact(text)
-    .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-    .replace(/<!--/g, '<!\u200c--')
-    .replace(/--!?>/g, (m) => `--\u200c${m.slice(2)}`)
-    .trim();
+/** One line, redacted and bounded; escaping is left to `markdown`/`markdownCode` (src/untrusted.ts). */
+function bounded(value: string, max = MAX_MESSAGE_CHARS): string {
+  const one = redact(value).replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
-/** A Markdown code span that survives backticks and table pipes. */
-export function code(text: string): string {
-  const t = clean(text).replace(/\|/g, '\\|');
-  const runs = t.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = t.startsWith('`') || t.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${t}${pad}${fence}`;
+/** Inline code for a name, image or reason: redacted, bounded, inert (`markdownCode`). */
+export function code(value: string): string {
+  return markdownCode(bounded(value));
 }
 
-/**
- * Plain text for a table cell or a sentence: no Markdown or HTML can be injected, and an `@name` in a
- * registry or pod message cannot notify anyone (a zero-width space follows the `@`; GitHub links mentions
- * after Markdown, so a backslash would not stop it).
- */
+/** Text for a table cell or a sentence: redacted, bounded, inert, unable to mention anyone (`markdown`). */
 export function text(value: string): string {
-  return clean(value)
-    .replace(/[\\`*_[\]<>|#!~]/g, (c) => `\\${c}`)
-    .replace(/(^|[^\w.+-])@(?=\w)/g, '$1@\u200b');
+  return markdown(bounded(value));
 }
+
+/** A Kubernetes name (RFC 1123 subdomain): the only values pasted into the shell commands of a remedy. */
+const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 const RANK: Record<HealthSeverity, number> = { none: 0, info: 1, warning: 2, critical: 3 };
 
@@ -108,7 +95,10 @@ export function problemSummary(w: WorkloadReport): string[] {
 export function issueTitle(w: WorkloadReport): string {
   const summary = problemSummary(w);
   const cluster = w.cluster === DUMP_CLUSTER_NAME ? 'dump (no --cluster-name)' : w.cluster;
-  const title = `${cluster}: ${w.kind} ${w.namespace}/${w.name} — ${summary.length ? summary.join(', ') : 'needs attention'}`;
+  // Titles are plain text: one line, no control character (`plain`).
+  const title = plain(
+    `${cluster}: ${w.kind} ${w.namespace}/${w.name} — ${summary.length ? summary.join(', ') : 'needs attention'}`,
+  );
   return title.length > 200 ? `${title.slice(0, 199)}…` : title;
 }
 
@@ -175,7 +165,7 @@ function manifestLink(d: DriftEntry, blobUrl: string | undefined): string {
   if (!d.file) return '—';
   const where = `${d.file}${d.line ? `:${d.line}` : ''}`;
   if (!blobUrl) return code(where);
-  const url = `${blobUrl.replace(/\/?$/, '/')}${d.file.split('/').map(encodeURIComponent).join('/')}${d.line ? `#L${d.line}` : ''}`;
+  const url = `${blobUrl.replace(/\/?$/, '/')}${urlPath(d.file)}${d.line ? `#L${d.line}` : ''}`;
   return `[${text(where)}](${url})`;
 }
 
@@ -228,11 +218,14 @@ function remedySection(w: WorkloadReport): string[] {
   };
   for (const c of w.classes) {
     if (RANK[c.severity] < RANK.warning) continue;
-    // Fill the command placeholders with the first affected pod, so the command can be pasted.
+    // Fill the command placeholders with the first affected pod, so the command can be pasted; a value that is
+    // not a Kubernetes name (a dump can hold anything) keeps the placeholder instead of entering a code span.
+    const fill = (placeholder: string, value: string | null | undefined) =>
+      value && K8S_NAME.test(value) ? value : placeholder;
     const remedy = REMEDY_BY_CLASS[c.class]
-      ?.replace('<namespace>', w.namespace)
-      .replace('<pod>', c.pods[0] ?? '<pod>')
-      .replace('<container>', c.container ?? '<container>');
+      ?.replace('<namespace>', fill('<namespace>', w.namespace))
+      .replace('<pod>', fill('<pod>', c.pods[0]))
+      .replace('<container>', fill('<container>', c.container));
     add(c.class, remedy);
   }
   for (const d of w.drift) add(d.status, REMEDY_BY_DRIFT[d.status]);

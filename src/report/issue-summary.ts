@@ -2,11 +2,12 @@
  * The job-summary section for cluster issues: what was opened, updated, closed, left alone, and what was
  * not opened because the per-run cap was reached. Written whether or not the plan was applied (dry run).
  */
+import { markdown, markdownCode } from '../untrusted.js';
 import type { IssueAction } from './issues.js';
 import type { IssueResult } from './issues-publish.js';
 
 function who(a: IssueAction): string {
-  return `${a.target.kind} \`${a.target.namespace}/${a.target.name}\``;
+  return `${markdown(a.target.kind)} ${markdownCode(`${a.target.namespace}/${a.target.name}`)}`;
 }
 
 function ref(number: number | null, url: string | null): string {
@@ -45,12 +46,15 @@ function verb(a: IssueAction, dryRun: boolean): string {
  */
 export function renderIssueSummary(cluster: string, results: readonly IssueResult[]): string {
   const dryRun = results.some((r) => r.dryRun);
-  const lines = [`### Issues for cluster \`${cluster}\`${dryRun ? ' (dry run: nothing written)' : ''}`, ''];
+  const lines = [
+    `### Issues for cluster ${markdownCode(cluster)}${dryRun ? ' (dry run: nothing written)' : ''}`,
+    '',
+  ];
   if (results.length === 0)
     return [...lines, 'No workload needs an issue and no issue is open.', ''].join('\n');
   const failed = results.filter((r) => !r.ok);
   const capped = results.filter((r) => r.action.type === 'noop' && r.action.reason === 'cap_reached');
-  for (const r of failed) lines.push(`- ❌ ${who(r.action)}: ${r.error ?? 'failed'}`);
+  for (const r of failed) lines.push(`- ❌ ${who(r.action)}: ${markdown(r.error ?? 'failed')}`);
   for (const r of results) {
     if (!r.ok) continue;
     const number = r.action.type === 'create' ? r.number : 'number' in r.action ? r.action.number : null;

@@ -11,6 +11,7 @@
  */
 import type { ClusterError, HealthSeverity, PodHealth, WorkloadReport } from '../cluster/types.js';
 import { isVisible } from '../cluster/visibility.js';
+import { markdown, markdownCode } from '../untrusted.js';
 import {
   INCONCLUSIVE_IMAGE,
   issueLabels,
@@ -137,8 +138,9 @@ interface Tracked {
   state: IssueState;
 }
 
+/** The workload of an issue in a comment (Markdown): names come from a marker or the cluster, so they are escaped. */
 function describe(t: IssueTarget): string {
-  return `${t.kind} ${t.namespace}/${t.name} in cluster ${t.cluster}`;
+  return `${markdown(t.kind)} ${markdownCode(`${t.namespace}/${t.name}`)} in cluster ${markdownCode(t.cluster)}`;
 }
 
 function targetOf(w: WorkloadReport): IssueTarget {

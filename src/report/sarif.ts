@@ -7,6 +7,7 @@
  * {@link SARIF_MAX_RESULTS} most severe results and says in a tool notification what it left out.
  */
 import { createHash } from 'node:crypto';
+import { plainLines, safeJson } from '../untrusted.js';
 import type { SuppressedFinding } from './baseline.js';
 import type { Finding, Report, Severity } from './model.js';
 import { RULES } from './rules.js';
@@ -69,7 +70,7 @@ export function buildSarif(report: Report): object {
       ruleId: f.rule,
       ruleIndex: ruleIndex.get(f.rule) ?? 0,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: plainLines(f.message) },
       partialFingerprints: { 'k8sImageCheck/v1': fingerprint(f, n) },
     };
     if (f.file) {
@@ -88,7 +89,7 @@ export function buildSarif(report: Report): object {
     if (f.related?.length) {
       result.relatedLocations = f.related.map((r, i) => ({
         id: i + 1,
-        message: { text: r.message },
+        message: { text: plainLines(r.message) },
         physicalLocation: {
           artifactLocation: { uri: pathToUri(r.file), uriBaseId: '%SRCROOT%' },
           region: { startLine: r.line, startColumn: r.column },
@@ -207,5 +208,5 @@ export function sarifCapMessage(omitted: number): string {
 
 /** Returns the SARIF log as text. */
 export function renderSarif(report: Report): string {
-  return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
+  return `${safeJson(JSON.stringify(buildSarif(report), null, 2))}\n`;
 }

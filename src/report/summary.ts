@@ -1,8 +1,10 @@
 /**
  * The job summary (`$GITHUB_STEP_SUMMARY`) as Markdown: totals, failing images with every use linked to the
- * PR head, registries that could not be checked, and a size cap below GitHub's 1 MiB per step. Pure.
+ * PR head, registries that could not be checked, and a size cap below GitHub's 1 MiB per step. Pure; every
+ * untrusted value goes through `markdown` or `markdownCode` (src/untrusted.ts).
  */
 import type { CheckStatus } from '../registry/types.js';
+import { markdownCode as code, markdown, urlPath } from '../untrusted.js';
 import type { Finding, Report, ReportImage, ReportUse, Severity } from './model.js';
 
 /**
@@ -54,41 +56,19 @@ const SEVERITY_LABEL: Record<Severity, string> = {
 };
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
 
-/** Escape text for a Markdown table cell: HTML entities, Markdown punctuation, pipes and newlines. */
-export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]{}()#+!~|])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
-
-/** Render `s` as inline code that is safe in a table cell (`<code>` with HTML escaping, pipes as entities). */
-export function code(s: string): string {
-  const escaped = s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/\r?\n/g, ' ');
-  return `<code>${escaped}</code>`;
-}
-
 /** Returns the blob URL of `path` at `line` on the head commit, each path segment URL-encoded. */
 export function blobUrl(
   o: Pick<RenderSummaryOptions, 'serverUrl' | 'owner' | 'repo' | 'headSha'>,
   path: string,
   line?: number | null,
 ): string {
-  const encoded = path.split('/').map(encodeURIComponent).join('/');
-  const base = `${o.serverUrl.replace(/\/+$/, '')}/${o.owner}/${o.repo}/blob/${o.headSha}/${encoded}`;
+  const base = `${o.serverUrl.replace(/\/+$/, '')}/${o.owner}/${o.repo}/blob/${o.headSha}/${urlPath(path)}`;
   return line ? `${base}#L${line}` : base;
 }
 
 /** `file:line` as a link to the head commit, or as plain text when the repository is unknown (local runs). */
 function fileLink(o: RenderSummaryOptions, file: string, line: number): string {
-  const text = escapeMarkdown(`${file}:${line}`);
+  const text = markdown(`${file}:${line}`);
   return o.owner && o.repo && o.headSha ? `[${text}](${blobUrl(o, file, line)})` : text;
 }
 
@@ -130,8 +110,8 @@ function describeCheck(image: ReportImage): string {
 export function renderSummary(report: Report, opts: RenderSummaryOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
   const s = report.summary.findings;
-  const head: string[] = [`## ${escapeMarkdown(opts.title ?? 'k8s-image-check')}`, ''];
-  if (opts.fallbackNote) head.push(`> [!WARNING]\n> ${escapeMarkdown(opts.fallbackNote)}`, '');
+  const head: string[] = [`## ${markdown(opts.title ?? 'k8s-image-check')}`, ''];
+  if (opts.fallbackNote) head.push(`> [!WARNING]\n> ${markdown(opts.fallbackNote)}`, '');
   const total = s.error + s.warning + s.notice;
   head.push(
     total === 0
@@ -193,14 +173,14 @@ export function renderSummary(report: Report, opts: RenderSummaryOptions): strin
   }
   const registryRows = [...groups.values()]
     .sort((a, b) => a.host.localeCompare(b.host) || a.status.localeCompare(b.status))
-    .map((g) => `| ${code(g.host)} | ${code(g.status)} | ${g.images} | ${escapeMarkdown(g.why)} |`);
+    .map((g) => `| ${code(g.host)} | ${code(g.status)} | ${g.images} | ${markdown(g.why)} |`);
 
   // Findings not tied to an image use (parse errors, findings without a file, ...).
   const otherRows = report.findings
     .filter((f) => !accounted.has(f))
     .map((f) => {
       const where = f.file ? fileLink(opts, f.file, f.line ?? 1) : '—';
-      return `| ${SEVERITY_LABEL[f.severity]} | ${code(f.rule)} | ${where} | ${escapeMarkdown(f.message)} |`;
+      return `| ${SEVERITY_LABEL[f.severity]} | ${code(f.rule)} | ${where} | ${markdown(f.message)} |`;
     });
 
   const sections: Section[] = [

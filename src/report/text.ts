@@ -1,4 +1,8 @@
-/** Renders the human-readable report: findings grouped by file, then totals. Colours only when asked. */
+/**
+ * Renders the human-readable report: findings grouped by file, then totals. Colours only when asked. Every
+ * file name, message and reason is shown through `plain` (src/untrusted.ts): one line, no terminal escape.
+ */
+import { plain } from '../untrusted.js';
 import { baselineLines } from './baseline.js';
 import type { Finding, Report, Severity } from './model.js';
 
@@ -23,18 +27,18 @@ export function renderText(report: Report, opts: { color: boolean }): string {
     byFile.set(key, list);
   }
   for (const [file, list] of byFile) {
-    out.push(c('bold', file));
+    out.push(c('bold', plain(file)));
     for (const f of list) {
       const pos = f.line ? `${f.line}:${f.column ?? 1}` : '';
       out.push(
-        `  ${c('dim', pos.padEnd(8))} ${c(f.severity, f.severity.padEnd(7))} ${f.message} ${c('dim', `[${f.rule}]`)}`,
+        `  ${c('dim', pos.padEnd(8))} ${c(f.severity, f.severity.padEnd(7))} ${plain(f.message)} ${c('dim', `[${f.rule}]`)}`,
       );
     }
     out.push('');
   }
   if (report.files.skipped.length) {
     out.push(c('bold', `Skipped ${report.files.skipped.length} file(s):`));
-    for (const s of report.files.skipped) out.push(`  ${s.file}: ${s.reason}`);
+    for (const s of report.files.skipped) out.push(`  ${plain(s.file)}: ${plain(s.reason)}`);
     out.push('');
   }
   const s = report.summary.findings;

@@ -132,8 +132,8 @@ describe.skipIf(!hasPushgateway)('action bundle, mode: cluster', () => {
     const issues = github.state.issues.filter((i) => i.labels.includes('k8s-image-check'));
     expect(issues).toHaveLength(opened);
     expect(issues.map((i) => parseMarker(i.body)?.cluster)).toEqual(Array(CAP).fill('prod/eu-1'));
-    expect(first.summary).toContain('## k8s-image-check: cluster `prod/eu-1`');
-    expect(first.summary).toContain('### Issues for cluster `prod/eu-1`');
+    expect(first.summary).toContain('## k8s-image-check: cluster <code>prod/eu-1</code>');
+    expect(first.summary).toContain('### Issues for cluster <code>prod/eu-1</code>');
 
     const groups = await gateway.readMetrics();
     const group = groups.find((g) => g.labels.cluster === 'prod/eu-1');

@@ -218,7 +218,7 @@ describe('action bundle end to end', () => {
     );
     expect(res.summary).toContain(`[check run](https://github.com/acme-shop/shop-deploy/runs/${run.id})`);
     expect(res.summary).toMatch(
-      /\| <code>127\.0\.0\.1:\d+<\/code> \| <code>authentication_failure<\/code> \| 1 \|/,
+      /\| <code>127\.0\.0\.1:\d+<\/code> \| <code>authentication\\_failure<\/code> \| 1 \|/,
     );
     expect(res.summary).not.toContain('[!WARNING]');
 

@@ -58,7 +58,7 @@ describe('drift on dumps with a GitHub token in the environment', () => {
     expect(gh!.server.requests.length).toBeGreaterThan(0);
     expect(gh!.writes()).toEqual([]);
     expect(stderr).toContain('dry-run: nothing was written. The issue plan:');
-    expect(stderr).toContain('### Issues for cluster `lab` (dry run: nothing written)');
+    expect(stderr).toContain('### Issues for cluster <code>lab</code> (dry run: nothing written)');
     expect(stderr).toMatch(/would open/);
     expect(stderr).not.toContain('ghs_test-token');
   });

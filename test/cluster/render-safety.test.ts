@@ -1,10 +1,10 @@
 /** Pod messages are attacker-controlled text: they must not inject workflow commands, Markdown or markers. */
 import { describe, expect, it } from 'vitest';
-import { logUntrusted } from '../../src/action-cluster.js';
-import { markdownFence, oneLine, renderDriftText } from '../../src/cluster/render.js';
+import { renderDriftText } from '../../src/cluster/render.js';
 import type { DriftReport } from '../../src/cluster/types.js';
 import { renderIssueBody, text } from '../../src/report/issue-body.js';
 import { parseMarker, replaceMarker } from '../../src/report/issue-marker.js';
+import { logLines, markdownFence, plain } from '../../src/untrusted.js';
 import { crashingPod, drift, workload } from '../report/issues-fixtures.js';
 
 const EVIL = 'boom\n::error file=README.md,line=1::x\r\n::add-mask::abc\u2028::warning::y ```` <b>hi</b>';
@@ -32,25 +32,21 @@ function report(): DriftReport {
 describe('renderDriftText', () => {
   it('never lets a message start a line of its own', () => {
     const text = renderDriftText(report());
-    expect(text).toContain('::error file=README.md,line=1::x');
+    expect(text).toContain('boom\\n::error file=README.md,line=1::x');
     for (const line of text.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
     expect(text).not.toMatch(/[\r\u2028]/);
   });
 
-  it('oneLine collapses CR, LF and control characters', () => {
-    expect(oneLine('a\r\nb\u0007c\u0085d')).toBe('a b c d');
+  it('shows CR, LF and control characters as escapes', () => {
+    expect(plain('a\r\nb\u0007c\u0085d')).toBe('a\\r\\nb\\u0007c\\u0085d');
   });
 });
 
 describe('action log and summary', () => {
-  it('wraps the text in stop-commands with a random token, resumed at the end', () => {
-    const lines: string[] = [];
-    logUntrusted('x\n::add-mask::abc', (l) => lines.push(l));
-    logUntrusted('y', (l) => lines.push(l));
-    const token = lines[0]?.replace('::stop-commands::', '') ?? '';
-    expect(lines[0]).toMatch(/^::stop-commands::k8s-image-check-[0-9a-f]{32}$/);
-    expect(lines.slice(1, 3)).toEqual(['x\n::add-mask::abc', `::${token}::`]);
-    expect(lines[3]).not.toBe(lines[0]);
+  it('the log writer neutralises a command line that a renderer would let through', () => {
+    const out = logLines('ok\n  ::add-mask::abc\r::stop-commands::t\nx ##[group]y');
+    for (const line of out.split(/\r|\n/)) expect(line.trimStart().startsWith('::')).toBe(false);
+    expect(out).not.toContain('##[');
   });
 
   it('uses a fence longer than any backtick run of the text', () => {
@@ -76,9 +72,10 @@ describe('issue body', () => {
     const body = renderIssueBody(w, state, { now: new Date('2026-11-26T12:00:00Z'), resolveRuns: 2 });
     expect(body.split('<!-- k8s-image-check:v1 ').length).toBe(2);
     expect(parseMarker(body)).toEqual(state);
-    // The message line is one code span whose fence is longer than the backticks it holds.
-    const line = body.split('\n').find((l) => l.includes('<script>')) ?? '';
-    expect(line).toMatch(/: (`{4,})<!.*<script>\1$/);
+    // The message is one inert <code> element: no raw tag, backticks escaped.
+    const line = body.split('\n').find((l) => l.includes('&lt;script&gt;')) ?? '';
+    expect(line).toMatch(/: <code>&lt;!-- k8s-image-check:v1 .* \\`\\`\\` &lt;script&gt;<\/code>$/);
+    expect(body).not.toContain('<script>');
     // Even a body that already quotes a marker (older versions) is read and replaced by its last marker.
     const old = `${forged}\n\ntext\n\n${body}`;
     expect(parseMarker(old)).toEqual(state);

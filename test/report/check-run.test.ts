@@ -103,7 +103,7 @@ describe('planCheckRun', () => {
     expect(plan.notAnnotated).toBe(21);
     expect(plan.text).toContain('20 more findings beyond the first 100');
     expect(plan.text).toContain('1 finding without a file:');
-    expect(plan.text).toContain('`registry-error`: config | odd');
+    expect(plan.text).toContain('<code>registry-error</code>: config \\| odd');
   });
 
   it('says there are no problems and sends no annotation for a clean report', () => {

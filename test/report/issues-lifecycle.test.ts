@@ -181,7 +181,9 @@ describe('issue lifecycle (fake GitHub API)', () => {
     const r = await runOnce([webHealthy()]);
     expect(r.actions).toEqual([expect.objectContaining({ type: 'close', reason: 'workload_removed' })]);
     expect(g.state.issues[0]!.state).toBe('closed');
-    expect(g.state.comments[0]?.body).toContain('Deployment shop/cart in cluster prod is gone');
+    expect(g.state.comments[0]?.body).toContain(
+      'Deployment <code>shop/cart</code> in cluster <code>prod</code> is gone',
+    );
     expect(parseMarker(g.state.issues[0]!.body)?.closed).toBe('workload_removed');
   });
 

@@ -141,10 +141,10 @@ describe('issue body', () => {
   });
 
   it('keeps table cells and code spans intact with pipes, backticks and newlines', () => {
-    expect(code('a|b')).toBe('`a\\|b`');
-    expect(code('x `y` z')).toBe('``x `y` z``');
-    expect(code('two\nlines')).toBe('`two lines`');
-    expect(text('<img src=x> *b* [l](u)')).toBe('\\<img src=x\\> \\*b\\* \\[l\\](u)');
+    expect(code('a|b')).toBe('<code>a\\|b</code>');
+    expect(code('x `y` z')).toBe('<code>x \\`y\\` z</code>');
+    expect(code('two\nlines')).toBe('<code>two lines</code>');
+    expect(text('<img src=x> *b* [l](u)')).toBe('&lt;img src=x&gt; \\*b\\* \\[l\\](u)');
   });
 
   it('never puts a credential from a pod message into the body', () => {
@@ -167,7 +167,7 @@ describe('issue body', () => {
       { now, resolveRuns: 2 },
     );
     expect(body).not.toContain('tok3n-XYZ');
-    expect(body).toContain('https://***@r.example/v2/');
+    expect(body).toContain('https\\://\\*\\*\\*@\u200br.example/v2/');
   });
 });
 
@@ -248,10 +248,10 @@ describe('summary and dry run', () => {
     const md = renderIssueSummary('prod', results);
     expect(md).toBe(
       [
-        '### Issues for cluster `prod` (dry run: nothing written)',
+        '### Issues for cluster <code>prod</code> (dry run: nothing written)',
         '',
-        '- Deployment `shop/a`: would open',
-        '- Deployment `shop/b`: not opened: cap reached',
+        '- Deployment <code>shop/a</code>: would open',
+        '- Deployment <code>shop/b</code>: not opened: cap reached',
         '',
         '1 workload(s) not opened: the per-run cap (max-issues-per-run) was reached; they are opened in later runs.',
         '',

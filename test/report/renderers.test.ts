@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageUse } from '../../src/manifests/types.js';
-import {
-  escapeData,
-  escapeProperty,
-  renderAnnotation,
-  renderAnnotations,
-} from '../../src/report/annotations.js';
+import { renderAnnotation, renderAnnotations } from '../../src/report/annotations.js';
 import { buildReport, shouldFail } from '../../src/report/findings.js';
 import type { Finding, Report } from '../../src/report/model.js';
 import { RULES } from '../../src/report/rules.js';
 import { buildSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
+import { commandData, commandProperty } from '../../src/untrusted.js';
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {
@@ -115,8 +111,8 @@ describe('fail-on', () => {
 
 describe('workflow-command annotations', () => {
   it('escapes data and properties as @actions/core does', () => {
-    expect(escapeData('50% done\r\nnext')).toBe('50%25 done%0D%0Anext');
-    expect(escapeProperty('a:b,c')).toBe('a%3Ab%2Cc');
+    expect(commandData('50% done\r\nnext')).toBe('50%25 done%0D%0Anext');
+    expect(commandProperty('a:b,c')).toBe('a%3Ab%2Cc');
   });
 
   it('renders file, line, col and title', () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { escapeControl } from '../escape.js';
+import { plain } from '../../untrusted.js';
 import { findCharts } from '../helm/chart.js';
 import { detectGitOpsPointers } from '../helm/gitops.js';
 import { scanHelmCharts } from '../helm/scan.js';
@@ -81,15 +81,15 @@ export async function renderRepositoryViews(
     skipped.push(...pointers.skipped);
   }
   // Messages quote manifest text (paths, values, template lines): keep each on one line.
-  for (const s of skipped) s.reason = escapeControl(s.reason);
-  for (const e of errors) e.message = escapeControl(e.message);
-  for (const u of uses) for (const r of u.related ?? []) r.message = escapeControl(r.message);
+  for (const s of skipped) s.reason = plain(s.reason);
+  for (const e of errors) e.message = plain(e.message);
+  for (const u of uses) for (const r of u.related ?? []) r.message = plain(r.message);
   return {
     views,
     uses,
     skipped: dedupe(skipped, (s) => `${s.file}:${s.line ?? 0}\n${s.reason}`),
     errors: dedupe(errors, (e) => `${e.file}:${e.line}:${e.column}\n${e.message}`),
-    notes: [...plan.notes, ...charts.notes].map(escapeControl),
+    notes: [...plan.notes, ...charts.notes].map(plain),
   };
 }
 
