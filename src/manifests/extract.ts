@@ -26,6 +26,8 @@ export interface FileExtract {
 export interface ExtractOptions {
   /** Alias dereferences allowed per document before it is abandoned as a likely YAML bomb. Default 1000. */
   maxAliasCount?: number;
+  /** Parse with the `yaml` library only (no fast path): the reference the fast path is tested against. */
+  libraryOnly?: boolean;
 }
 
 /**
@@ -41,7 +43,10 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
   const result: FileExtract = { uses: [], templated: [], errors: [] };
   let parsed: ParsedText;
   try {
-    parsed = parseManifestText(text, { json: file.path.toLowerCase().endsWith('.json') });
+    parsed = parseManifestText(text, {
+      json: file.path.toLowerCase().endsWith('.json'),
+      libraryOnly: options.libraryOnly === true,
+    });
   } catch (err: unknown) {
     // The parser reports errors per document; this guards against an internal failure.
     const message = err instanceof Error ? err.message : String(err);
@@ -71,10 +76,10 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
       });
       if (fatal) continue;
     }
-    const walker = new NodeWalker(document.doc, maxAliasCount);
+    const walker = new NodeWalker(document.contents, maxAliasCount);
     let fields: ImageField[];
     try {
-      fields = findImageFields(walker, document.doc.contents);
+      fields = findImageFields(walker, document.contents);
     } catch (err: unknown) {
       if (!(err instanceof AliasLimitError)) throw err;
       const { line, column } = parsed.position(err.offset);

@@ -1,10 +1,24 @@
-import { type Document, LineCounter, type Node, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import {
+  type Alias,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type ParsedNode,
+  parseAllDocuments,
+  visit,
+  type YAMLError,
+} from 'yaml';
+import { fastParse } from './fast-yaml.js';
 
 /** One YAML document of a file, parsed with node ranges (character offsets into the file's text). */
 export interface ParsedDocument {
   /** 0-based index of the document within the file. */
   index: number;
-  doc: Document.Parsed;
+  /** The document's root node (null for an empty document on the fast path). */
+  contents: ParsedNode | null;
   /** The first syntax error of this document, if any (the document is then not scanned). */
   error?: DocumentError;
 }
@@ -33,6 +47,11 @@ export interface ParseOptions {
    * starts with `{` or `[` (kubectl rejects a trailing comma that YAML's flow style accepts).
    */
   json?: boolean;
+  /**
+   * Parse with the `yaml` library only, never the fast path. The fast path gives identical
+   * results (test/manifests/fast-path.test.ts compares both over the corpus); this is the reference.
+   */
+  libraryOnly?: boolean;
 }
 
 /** A file's text parsed into documents, with a way to turn offsets into positions. */
@@ -42,45 +61,55 @@ export interface ParsedText {
   position(offset: number): { line: number; column: number };
   /** The text of the 1-based line (without its line break). */
   lineText(line: number): string;
+  /** True when the fast path parsed the file (false: the `yaml` library did). */
+  fast: boolean;
 }
+
+/** One document before positions are attached: its root node and its first problem, by offset. */
+export interface RawDocument {
+  contents: ParsedNode | null;
+  error?: { offset: number; message: string; code: string };
+}
+
+/** Documents of a file and the line starts of its text. */
+export interface RawParse {
+  documents: RawDocument[];
+  lineCounter: LineCounter;
+}
+
+/** The message of a duplicate mapping key (the `yaml` library's own wording, kept since it was shown before). */
+export const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
 
 /**
  * Parses YAML or JSON text into documents with positions. Handles multi-document streams
  * (empty documents and a trailing `---` give empty documents, which are kept so indexes match
  * the file), CRLF line endings, tab-indented JSON (JSON is flow-style YAML), anchors and merge
  * keys (`<<`). Pure: no I/O. Alias expansion is not done here; see `NodeWalker`.
+ *
+ * Most manifests are parsed by the fast path (`fast-yaml.ts`), which accepts only a plain subset
+ * of YAML and gives up on anything else; then the `yaml` library parses the file, so it stays the
+ * one truth for errors and positions.
  */
 export function parseManifestText(text: string, options: ParseOptions = {}): ParsedText {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false });
+  const fast = options.libraryOnly === true ? null : fastParse(text);
+  const { documents: raw, lineCounter } = fast ?? libraryParse(text);
   const position = (offset: number): { line: number; column: number } =>
     clampedPosition(text, lineCounter, offset);
-  const documents: ParsedDocument[] = [];
   const jsonError = options.json === true ? strictJsonError(text) : null;
-  // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
-  for (const [index, doc] of docs.entries()) {
-    const first = doc.errors.find((e) => !NON_FATAL_CODES.has(e.code)) ?? doc.errors[0];
-    if (first === undefined && jsonError !== null && index === 0) {
+  const documents: ParsedDocument[] = raw.map((doc, index): ParsedDocument => {
+    const { contents, error } = doc;
+    if (error === undefined && jsonError !== null && index === 0) {
       const { offset, message } = jsonError;
-      documents.push({
-        index,
-        doc,
-        error: { ...position(offset), message, code: 'JSON_SYNTAX', fatal: true },
-      });
-      continue;
+      return { index, contents, error: { ...position(offset), message, code: 'JSON_SYNTAX', fatal: true } };
     }
-    if (first === undefined) {
-      documents.push({ index, doc });
-      continue;
-    }
-    const fatal = !NON_FATAL_CODES.has(first.code);
-    const offset = yamlErrorOffset(text, first, doc.contents);
-    documents.push({
+    if (error === undefined) return { index, contents };
+    const { offset, message, code } = error;
+    return {
       index,
-      doc,
-      error: { ...position(offset), message: first.message, code: first.code, fatal },
-    });
-  }
+      contents,
+      error: { ...position(offset), message, code, fatal: !NON_FATAL_CODES.has(code) },
+    };
+  });
   const lineText = (line: number): string => {
     const start = lineCounter.lineStarts[line - 1];
     if (start === undefined) return '';
@@ -88,7 +117,114 @@ export function parseManifestText(text: string, options: ParseOptions = {}): Par
     const end = next === undefined ? text.length : next;
     return text.slice(start, end).replace(/\r?\n$/, '');
   };
-  return { documents, position, lineText };
+  return { documents, position, lineText, fast: fast !== null };
+}
+
+/**
+ * The `yaml` library's parse of a whole file. Its own duplicate-key check is quadratic in the
+ * keys of a mapping (a 100k-key mapping took minutes), so it is off and `firstDuplicateKey` finds
+ * the same key in linear time. An alias whose anchor is not earlier in its own document (the
+ * library accepts it silently; kubectl and PyYAML reject the file) is reported at the alias.
+ */
+export function libraryParse(text: string): RawParse {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
+  // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
+  const anchorsByDoc = docs.map((doc) => anchorNames(doc.contents));
+  const documents = docs.map((doc, index): RawDocument => {
+    const contents = doc.contents;
+    const first = doc.errors.find((e) => !NON_FATAL_CODES.has(e.code)) ?? doc.errors[0];
+    if (first !== undefined) {
+      const offset = yamlErrorOffset(text, first, contents);
+      return { contents, error: { offset, message: first.message, code: first.code } };
+    }
+    const alias = firstUndefinedAlias(contents);
+    if (alias !== undefined) {
+      const elsewhere = anchorsByDoc.some((names, i) => i !== index && names.has(alias.source));
+      return {
+        contents,
+        error: { offset: alias.range?.[0] ?? 0, ...undefinedAliasError(alias.source, elsewhere) },
+      };
+    }
+    const duplicate = firstDuplicateKey(contents);
+    if (duplicate !== undefined) {
+      return {
+        contents,
+        error: { offset: duplicate, message: DUPLICATE_KEY_MESSAGE, code: 'DUPLICATE_KEY' },
+      };
+    }
+    return { contents };
+  });
+  return { documents, lineCounter };
+}
+
+function undefinedAliasError(name: string, elsewhere: boolean): { message: string; code: string } {
+  const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+  const message = elsewhere
+    ? `alias *${shown} refers to an anchor in another document; anchors do not carry across "---" (kubectl rejects the file): repeat the value or its anchor in this document`
+    : `alias *${shown} has no anchor &${shown} before it in this document (kubectl rejects the file)`;
+  return { message, code: 'UNDEFINED_ALIAS' };
+}
+
+/** Every anchor name defined in a document. */
+function anchorNames(root: unknown): Set<string> {
+  const names = new Set<string>();
+  if (root === null || root === undefined) return names;
+  visit(root as Node, {
+    Node: (_key, n) => {
+      if (!isAlias(n) && n.anchor) names.add(n.anchor);
+    },
+  });
+  return names;
+}
+
+/** The first alias (in document order) without an anchor of its name before it, or undefined. */
+function firstUndefinedAlias(root: unknown): Alias | undefined {
+  if (root === null || root === undefined) return undefined;
+  const defined = new Set<string>();
+  let found: Alias | undefined;
+  visit(root as Node, {
+    Node: (_key, n) => {
+      if (isAlias(n)) {
+        if (!defined.has(n.source)) {
+          found = n;
+          return visit.BREAK;
+        }
+      } else if (n.anchor) defined.add(n.anchor);
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * The offset of the first duplicate mapping key in document order, or undefined: linear, with
+ * the library's notion of equal keys (two scalars with the same value; NaN is never equal, as
+ * with `===`) and its order (a pair's key, then the pair's check, then its value).
+ */
+export function firstDuplicateKey(root: unknown): number | undefined {
+  if (isMap(root)) {
+    const seen = new Set<unknown>();
+    for (const pair of root.items) {
+      const inKey = firstDuplicateKey(pair.key);
+      if (inKey !== undefined) return inKey;
+      const key = pair.key;
+      if (isScalar(key) && !Number.isNaN(key.value)) {
+        if (seen.has(key.value)) return key.range?.[0] ?? 0;
+        seen.add(key.value);
+      }
+      const inValue = firstDuplicateKey(pair.value);
+      if (inValue !== undefined) return inValue;
+    }
+    return undefined;
+  }
+  if (isSeq(root)) {
+    for (const item of root.items) {
+      const found = firstDuplicateKey(item);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Characters that open a token whose missing closer the parser reports at the token's end. */

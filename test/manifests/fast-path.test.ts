@@ -1,0 +1,131 @@
+/**
+ * The fast YAML path (src/manifests/fast-yaml.ts) against the `yaml` library, which stays the one
+ * truth: over every corpus file (`../shared/corpus`, skipped visibly when absent), every fixture
+ * and generated benchmark files, the fast path either gives up (the library then parses) or gives
+ * the library's exact nodes (kinds, ranges, values) and line starts, and extraction gives the same
+ * images, positions and problems as the library-only path.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { generateRepo } from '../../bench/gen-repo.js';
+import { extractFile } from '../../src/manifests/extract.js';
+import { fastParse } from '../../src/manifests/fast-yaml.js';
+import { libraryParse } from '../../src/manifests/parse.js';
+
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const present = existsSync(CORPUS);
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name))
+      out.push(path.join(entry.parentPath, entry.name));
+  }
+  return out.sort();
+}
+
+/** Differences between the library's node and the fast path's, as readable paths (empty: same). */
+function diffNodes(lib: unknown, fast: unknown, at: string, out: string[]): void {
+  if (out.length > 5) return;
+  if (fast === null && isScalar(lib) && lib.value === null) return;
+  const l = lib as Node;
+  const f = fast as Node;
+  const kind = (n: unknown): string =>
+    isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : String(n);
+  if (kind(l) !== kind(f)) {
+    out.push(`${at}: ${kind(l)} vs ${kind(f)}`);
+    return;
+  }
+  if (l.range?.[0] !== f.range?.[0]) out.push(`${at}: starts at ${l.range?.[0]} vs ${f.range?.[0]}`);
+  if (isScalar(l) && isScalar(f)) {
+    if (!Object.is(l.value, f.value) || l.type !== f.type || l.range?.[1] !== f.range?.[1])
+      out.push(
+        `${at}: ${JSON.stringify([l.value, l.type, l.range])} vs ${JSON.stringify([f.value, f.type, f.range])}`,
+      );
+    return;
+  }
+  if ((isMap(l) || isSeq(l)) && (isMap(f) || isSeq(f))) {
+    if (Boolean(l.flow) !== Boolean(f.flow)) out.push(`${at}: flow ${l.flow} vs ${f.flow}`);
+    if (l.flow && l.range?.[1] !== f.range?.[1])
+      out.push(`${at}: ends at ${l.range?.[1]} vs ${f.range?.[1]}`);
+    if (l.items.length !== f.items.length) {
+      out.push(`${at}: ${l.items.length} vs ${f.items.length} items`);
+      return;
+    }
+    l.items.forEach((item, i) => {
+      const other = f.items[i];
+      if (isMap(l)) {
+        const a = item as { key: unknown; value: unknown };
+        const b = other as { key: unknown; value: unknown };
+        diffNodes(a.key, b.key, `${at}.key${i}`, out);
+        diffNodes(a.value, b.value, `${at}.${String((a.key as { value?: unknown })?.value)}`, out);
+      } else diffNodes(item, other, `${at}[${i}]`, out);
+    });
+  }
+}
+
+/** Compares both parsers and both extractions of one file; returns whether the fast path took it. */
+function compareFile(absPath: string, name: string, text = readFileSync(absPath, 'utf8')): boolean {
+  const fast = fastParse(text);
+  if (fast !== null) {
+    const lib = libraryParse(text);
+    expect(fast.lineCounter.lineStarts, name).toEqual(lib.lineCounter.lineStarts);
+    expect(fast.documents.length, name).toBe(lib.documents.length);
+    fast.documents.forEach((doc, i) => {
+      const libDoc = lib.documents[i];
+      expect(doc.error, `${name} document ${i + 1}`).toEqual(libDoc?.error);
+      const diffs: string[] = [];
+      diffNodes(libDoc?.contents, doc.contents, `${name}#${i + 1}`, diffs);
+      expect(diffs).toEqual([]);
+    });
+  }
+  const file = { path: name, absPath, size: text.length };
+  expect(extractFile(file, text), name).toEqual(extractFile(file, text, { libraryOnly: true }));
+  return fast !== null;
+}
+
+describe.skipIf(!present)('fast path = yaml library on the corpus (../shared/corpus)', () => {
+  it('gives identical nodes, images, positions and problems for every corpus file', () => {
+    const files = listFiles(CORPUS);
+    expect(files.length).toBeGreaterThan(600);
+    let fast = 0;
+    for (const f of files) if (compareFile(f, path.relative(CORPUS, f))) fast++;
+    console.log(`fast path took ${fast} of ${files.length} corpus files; the yaml library parsed the rest`);
+    // The fast path must actually be exercised, or this test proves nothing.
+    expect(fast).toBeGreaterThan(files.length / 2);
+  });
+});
+
+describe.runIf(!present)('fast path on the corpus (missing)', () => {
+  it.skip(`skipped: corpus directory ${CORPUS} not found (it sits next to the repository clone)`, () => {});
+});
+
+describe('fast path = yaml library on fixtures and generated files', () => {
+  let root = '';
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'kic-fast-'));
+    await generateRepo(root, { files: 60, docsPerFile: 11 });
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('gives identical results for every fixture', () => {
+    const files = listFiles(FIXTURES);
+    expect(files.length).toBeGreaterThan(50);
+    let fast = 0;
+    for (const f of files) if (compareFile(f, path.relative(FIXTURES, f))) fast++;
+    expect(fast).toBeGreaterThan(10);
+  });
+
+  it('gives identical results for the benchmark generator and takes its YAML files', () => {
+    const files = listFiles(root);
+    let fast = 0;
+    for (const f of files) if (compareFile(f, path.relative(root, f))) fast++;
+    expect(fast).toBeGreaterThanOrEqual(files.filter((f) => f.endsWith('.yaml')).length);
+  });
+});
