@@ -41,6 +41,12 @@ export interface ExtractOptions {
  */
 export function extractFile(file: ManifestFile, text: string, options: ExtractOptions = {}): FileExtract {
   const result: FileExtract = { uses: [], templated: [], errors: [] };
+  // A chart template is skipped whether or not it parses: do not pay for the parse.
+  const chartTemplate = templatedFileReason(file.path, text, true);
+  if (chartTemplate !== null) {
+    result.skipped = { file: file.path, reason: chartTemplate };
+    return result;
+  }
   let parsed: ParsedText;
   try {
     parsed = parseManifestText(text, {

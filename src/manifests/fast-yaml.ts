@@ -16,17 +16,36 @@ import {
   Pair,
   type ParsedNode,
   parse,
+  parseAllDocuments,
   Scalar,
   type ScalarTag,
   Schema,
+  visit,
   YAMLMap,
   YAMLSeq,
 } from 'yaml';
 import type { RawDocument, RawParse } from './parse.js';
+import { DUPLICATE_KEY_MESSAGE, firstDuplicateKey, firstUndefinedAlias } from './yaml-checks.js';
 
 /** Thrown inside the parser to give up on the file (caught in `fastParse`). */
 class Unsupported extends Error {}
+/** This document is outside the subset (the library may parse it alone). */
 const GIVE_UP = new Unsupported('outside the fast subset');
+/** The whole file goes to the library. */
+const WHOLE_FILE = new Unsupported('whole file to the library');
+
+/** The library's options, as in `libraryParse` (duplicate keys are found by `firstDuplicateKey`). */
+const LIBRARY_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: false } as const;
+
+/** Moves every range of a library-parsed node tree by `delta` (a document parsed alone). */
+function shiftRanges(root: ParsedNode, delta: number): void {
+  visit(root, {
+    Node: (_key, node) => {
+      const r = node.range;
+      if (r) node.range = [r[0] + delta, r[1] + delta, r[2] + delta];
+    },
+  });
+}
 
 /** Characters that make a file leave the fast path at once: tabs, control characters, a lone CR, BOM, NEL, LS/PS. */
 const UNSUPPORTED_CHARS = /[\t\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uFEFF\u2028\u2029\uFFFE\uFFFF]|\r(?!\n)/;
@@ -107,33 +126,80 @@ class FastParser {
     return counter;
   }
 
+  /**
+   * All documents. A document outside the subset is parsed alone by the library (from its `---`
+   * to the next one) when the library reads it as one clean document; anything else (an error, a
+   * directive, `...`) gives up on the whole file.
+   */
   stream(): RawDocument[] {
     const docs: RawDocument[] = [];
     let open = false;
+    /** Where the current document's text starts (its `---` line, or the file's start). */
+    let docStart = 0;
     let li = this.nextContent(0);
     while (li < this.count) {
       const s = this.starts[li]!;
       const c = this.text.charCodeAt(s);
+      if (this.indents[li] === 0 && (c === 37 /* % */ || this.isMarker(li, 46 /* . */))) throw WHOLE_FILE;
       if (this.isMarker(li, DASH)) {
         if (open) docs.push({ contents: null });
-        this.expectRestEmpty(s + 3, this.ends[li]!);
         open = true;
-        li = this.nextContent(li + 1);
-        continue;
+        docStart = s;
+        if (this.restEmpty(s + 3, this.ends[li]!)) {
+          li = this.nextContent(li + 1);
+          continue;
+        }
       }
-      if (this.indents[li] !== 0 || c === 37 /* % */ || this.isMarker(li, 46 /* . */)) throw GIVE_UP;
-      this.duplicate = undefined;
-      const contents = this.blockNode(li, -1);
-      const doc: RawDocument = { contents };
-      if (this.duplicate !== undefined)
-        doc.error = { offset: this.duplicate, message: 'Map keys must be unique', code: 'DUPLICATE_KEY' };
+      let doc: RawDocument;
+      try {
+        doc = this.document(li);
+        li = this.line;
+      } catch (err: unknown) {
+        if (err !== GIVE_UP) throw err;
+        const alone = this.libraryDocument(docStart, li + 1);
+        doc = alone.doc;
+        li = alone.next;
+      }
       docs.push(doc);
       open = false;
-      li = this.line;
-      if (li < this.count && !this.isMarker(li, DASH)) throw GIVE_UP;
     }
     if (open) docs.push({ contents: null });
     return docs;
+  }
+
+  /** The document whose first content line is `li` (at column 0), ending at a `---` or the end. */
+  private document(li: number): RawDocument {
+    if (this.indents[li] !== 0 || this.isMarker(li, DASH)) throw GIVE_UP;
+    this.duplicate = undefined;
+    const contents = this.blockNode(li, -1);
+    if (this.line < this.count && !this.isMarker(this.line, DASH)) throw GIVE_UP;
+    const doc: RawDocument = { contents };
+    if (this.duplicate !== undefined)
+      doc.error = { offset: this.duplicate, message: DUPLICATE_KEY_MESSAGE, code: 'DUPLICATE_KEY' };
+    return doc;
+  }
+
+  /**
+   * The library's parse of one document alone: the text from `start` to the next `---` line at
+   * or after line `from` (a `---` at the start of a line always starts a document). Its ranges
+   * are moved to offsets in the whole file. Gives up on the file unless the library sees exactly
+   * one document without errors and without an undefined alias.
+   */
+  private libraryDocument(start: number, from: number): { doc: RawDocument; next: number } {
+    let next = from;
+    while (next < this.count && !this.isMarker(next, DASH)) next++;
+    const end = next < this.count ? this.starts[next]! : this.text.length;
+    const parsed = parseAllDocuments(this.text.slice(start, end), LIBRARY_OPTIONS);
+    const only = Array.isArray(parsed) && parsed.length === 1 ? parsed[0] : undefined;
+    if (only === undefined || only.errors.length > 0) throw WHOLE_FILE;
+    const contents = only.contents;
+    if (firstUndefinedAlias(contents) !== undefined) throw WHOLE_FILE;
+    if (contents !== null) shiftRanges(contents, start);
+    const doc: RawDocument = { contents };
+    const duplicate = firstDuplicateKey(contents);
+    if (duplicate !== undefined)
+      doc.error = { offset: duplicate, message: DUPLICATE_KEY_MESSAGE, code: 'DUPLICATE_KEY' };
+    return { doc, next };
   }
 
   /** `---` or `...` at the start of line `li`, followed by a space or the end of the line. */
@@ -155,25 +221,40 @@ class FastParser {
   }
 
   /** Only spaces and an optional comment (after a space) from `p` to `end`. */
-  private expectRestEmpty(p: number, end: number): void {
+  private restEmpty(p: number, end: number): boolean {
     const t = this.text;
     const from = p;
     while (p < end && t.charCodeAt(p) === SPACE) p++;
-    if (p === end) return;
-    if (t.charCodeAt(p) === HASH && p > from) return;
-    throw GIVE_UP;
+    return p === end || (t.charCodeAt(p) === HASH && p > from);
+  }
+
+  private expectRestEmpty(p: number, end: number): void {
+    if (!this.restEmpty(p, end)) throw GIVE_UP;
   }
 
   private isDash(p: number, end: number): boolean {
     return this.text.charCodeAt(p) === DASH && (p + 1 === end || this.text.charCodeAt(p + 1) === SPACE);
   }
 
-  /** A block mapping or sequence starting at content line `li`, more indented than `parent`. */
+  /**
+   * A block mapping or sequence starting at content line `li`, more indented than `parent`, or a
+   * single-line flow collection alone on its line (`annotations:` then `{}` below it).
+   */
   private blockNode(li: number, parent: number): ParsedNode {
     const indent = this.indents[li]!;
     if (indent <= parent) throw GIVE_UP;
     const p = this.starts[li]! + indent;
-    if (this.isDash(p, this.ends[li]!)) return this.blockSeq(li, indent);
+    const end = this.ends[li]!;
+    if (this.isDash(p, end)) return this.blockSeq(li, indent);
+    const c = this.text.charCodeAt(p);
+    if ((c === 91 || c === 123) && parent >= 0) {
+      const f = this.flow(p, end);
+      this.expectRestEmpty(f.end, end);
+      this.line = this.nextContent(li + 1);
+      if (this.line < this.count && this.indents[this.line]! > parent && !this.isMarker(this.line, DASH))
+        throw GIVE_UP;
+      return f.node;
+    }
     return this.blockMap(li, indent, p);
   }
 
@@ -262,14 +343,19 @@ class FastParser {
     return { node: node as Scalar.Parsed, after: i + 1 };
   }
 
-  /** True when a plain scalar may start at `p` (conservatively: no indicator; `-` only before a letter or digit). */
-  private plainStart(p: number, end: number): boolean {
+  /**
+   * True when a plain scalar may start at `p`: no indicator, or `-`, `?`, `:` before a character
+   * that is not a space (`--port=80`, `:metric`). Inside flow collections (`flow`) only before a
+   * letter or digit, so that no flow indicator can follow.
+   */
+  private plainStart(p: number, end: number, flow = false): boolean {
     if (p >= end) return false;
     const c = this.text.charCodeAt(p);
     if (c === SPACE || c >= 128) return c >= 128;
     if (INDICATOR[c] !== 1) return true;
-    if (c !== DASH || p + 1 >= end) return false;
+    if ((c !== DASH && c !== 63 /* ? */ && c !== COLON) || p + 1 >= end) return false;
     const d = this.text.charCodeAt(p + 1);
+    if (!flow) return d !== SPACE;
     return (d >= 48 && d <= 57) || ((d | 32) >= 97 && (d | 32) <= 122);
   }
 
@@ -491,7 +577,7 @@ class FastParser {
       if (s === null) throw GIVE_UP;
       return { node: s as ParsedNode, end: s.range[1] };
     }
-    if (c === DASH || !this.plainStart(p, end)) throw GIVE_UP;
+    if (!this.plainStart(p, end, true)) throw GIVE_UP;
     let i = p;
     while (i < end) {
       const d = t.charCodeAt(i);

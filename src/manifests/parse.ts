@@ -1,17 +1,11 @@
-import {
-  type Alias,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type ParsedNode,
-  parseAllDocuments,
-  visit,
-  type YAMLError,
-} from 'yaml';
+import { LineCounter, type Node, type ParsedNode, parseAllDocuments, visit, type YAMLError } from 'yaml';
 import { fastParse } from './fast-yaml.js';
+import {
+  DUPLICATE_KEY_MESSAGE,
+  firstDuplicateKey,
+  firstUndefinedAlias,
+  undefinedAliasError,
+} from './yaml-checks.js';
 
 /** One YAML document of a file, parsed with node ranges (character offsets into the file's text). */
 export interface ParsedDocument {
@@ -77,9 +71,6 @@ export interface RawParse {
   lineCounter: LineCounter;
 }
 
-/** The message of a duplicate mapping key (the `yaml` library's own wording, kept since it was shown before). */
-export const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
-
 /**
  * Parses YAML or JSON text into documents with positions. Handles multi-document streams
  * (empty documents and a trailing `---` give empty documents, which are kept so indexes match
@@ -130,7 +121,7 @@ export function libraryParse(text: string): RawParse {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
   // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
-  const anchorsByDoc = docs.map((doc) => anchorNames(doc.contents));
+  const roots = docs.map((doc) => doc.contents);
   const documents = docs.map((doc, index): RawDocument => {
     const contents = doc.contents;
     const first = doc.errors.find((e) => !NON_FATAL_CODES.has(e.code)) ?? doc.errors[0];
@@ -139,13 +130,7 @@ export function libraryParse(text: string): RawParse {
       return { contents, error: { offset, message: first.message, code: first.code } };
     }
     const alias = firstUndefinedAlias(contents);
-    if (alias !== undefined) {
-      const elsewhere = anchorsByDoc.some((names, i) => i !== index && names.has(alias.source));
-      return {
-        contents,
-        error: { offset: alias.range?.[0] ?? 0, ...undefinedAliasError(alias.source, elsewhere) },
-      };
-    }
+    if (alias !== undefined) return { contents, error: undefinedAliasError(alias, roots, index) };
     const duplicate = firstDuplicateKey(contents);
     if (duplicate !== undefined) {
       return {
@@ -156,75 +141,6 @@ export function libraryParse(text: string): RawParse {
     return { contents };
   });
   return { documents, lineCounter };
-}
-
-function undefinedAliasError(name: string, elsewhere: boolean): { message: string; code: string } {
-  const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
-  const message = elsewhere
-    ? `alias *${shown} refers to an anchor in another document; anchors do not carry across "---" (kubectl rejects the file): repeat the value or its anchor in this document`
-    : `alias *${shown} has no anchor &${shown} before it in this document (kubectl rejects the file)`;
-  return { message, code: 'UNDEFINED_ALIAS' };
-}
-
-/** Every anchor name defined in a document. */
-function anchorNames(root: unknown): Set<string> {
-  const names = new Set<string>();
-  if (root === null || root === undefined) return names;
-  visit(root as Node, {
-    Node: (_key, n) => {
-      if (!isAlias(n) && n.anchor) names.add(n.anchor);
-    },
-  });
-  return names;
-}
-
-/** The first alias (in document order) without an anchor of its name before it, or undefined. */
-function firstUndefinedAlias(root: unknown): Alias | undefined {
-  if (root === null || root === undefined) return undefined;
-  const defined = new Set<string>();
-  let found: Alias | undefined;
-  visit(root as Node, {
-    Node: (_key, n) => {
-      if (isAlias(n)) {
-        if (!defined.has(n.source)) {
-          found = n;
-          return visit.BREAK;
-        }
-      } else if (n.anchor) defined.add(n.anchor);
-      return undefined;
-    },
-  });
-  return found;
-}
-
-/**
- * The offset of the first duplicate mapping key in document order, or undefined: linear, with
- * the library's notion of equal keys (two scalars with the same value; NaN is never equal, as
- * with `===`) and its order (a pair's key, then the pair's check, then its value).
- */
-export function firstDuplicateKey(root: unknown): number | undefined {
-  if (isMap(root)) {
-    const seen = new Set<unknown>();
-    for (const pair of root.items) {
-      const inKey = firstDuplicateKey(pair.key);
-      if (inKey !== undefined) return inKey;
-      const key = pair.key;
-      if (isScalar(key) && !Number.isNaN(key.value)) {
-        if (seen.has(key.value)) return key.range?.[0] ?? 0;
-        seen.add(key.value);
-      }
-      const inValue = firstDuplicateKey(pair.value);
-      if (inValue !== undefined) return inValue;
-    }
-    return undefined;
-  }
-  if (isSeq(root)) {
-    for (const item of root.items) {
-      const found = firstDuplicateKey(item);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
 }
 
 /** Characters that open a token whose missing closer the parser reports at the token's end. */

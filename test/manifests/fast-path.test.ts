@@ -34,6 +34,10 @@ function listFiles(dir: string): string[] {
 function diffNodes(lib: unknown, fast: unknown, at: string, out: string[]): void {
   if (out.length > 5) return;
   if (fast === null && isScalar(lib) && lib.value === null) return;
+  if (lib === null || fast === null || lib === undefined || fast === undefined) {
+    if (lib !== fast) out.push(`${at}: ${String(lib)} vs ${String(fast)}`);
+    return;
+  }
   const l = lib as Node;
   const f = fast as Node;
   const kind = (n: unknown): string =>
@@ -44,7 +48,11 @@ function diffNodes(lib: unknown, fast: unknown, at: string, out: string[]): void
   }
   if (l.range?.[0] !== f.range?.[0]) out.push(`${at}: starts at ${l.range?.[0]} vs ${f.range?.[0]}`);
   if (isScalar(l) && isScalar(f)) {
-    if (!Object.is(l.value, f.value) || l.type !== f.type || l.range?.[1] !== f.range?.[1])
+    // Merge keys (`<<`) hold a fresh symbol each.
+    const same =
+      Object.is(l.value, f.value) ||
+      (typeof l.value === 'symbol' && typeof f.value === 'symbol' && l.value.description === f.value.description);
+    if (!same || l.type !== f.type || l.range?.[1] !== f.range?.[1])
       out.push(
         `${at}: ${JSON.stringify([l.value, l.type, l.range])} vs ${JSON.stringify([f.value, f.type, f.range])}`,
       );
