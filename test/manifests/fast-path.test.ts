@@ -51,7 +51,9 @@ function diffNodes(lib: unknown, fast: unknown, at: string, out: string[]): void
     // Merge keys (`<<`) hold a fresh symbol each.
     const same =
       Object.is(l.value, f.value) ||
-      (typeof l.value === 'symbol' && typeof f.value === 'symbol' && l.value.description === f.value.description);
+      (typeof l.value === 'symbol' &&
+        typeof f.value === 'symbol' &&
+        l.value.description === f.value.description);
     if (!same || l.type !== f.type || l.range?.[1] !== f.range?.[1])
       out.push(
         `${at}: ${JSON.stringify([l.value, l.type, l.range])} vs ${JSON.stringify([f.value, f.type, f.range])}`,
