@@ -2,6 +2,7 @@ import { isScalar } from 'yaml';
 import { escapeControl } from './escape.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
+import { ParsePool, poolSize } from './parse-pool.js';
 import { templatedFileReason, templatedValueReason } from './templated.js';
 import type {
   ExtractResult,
@@ -213,9 +214,20 @@ export function comparePositions(
 export async function extractFiles(
   files: readonly ManifestFile[],
   read: (file: ManifestFile) => Promise<string>,
-  options: ExtractOptions & { concurrency?: number } = {},
+  options: ExtractOptions & { concurrency?: number; workers?: number } = {},
 ): Promise<ExtractResult> {
   const results: Array<FileExtract | SkippedFile> = new Array(files.length);
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  const size = poolSize(bytes, options.workers);
+  const pool = size > 0 ? new ParsePool(size) : null;
+  const extractOptions: ExtractOptions = {};
+  if (options.maxAliasCount !== undefined) extractOptions.maxAliasCount = options.maxAliasCount;
+  if (options.libraryOnly !== undefined) extractOptions.libraryOnly = options.libraryOnly;
+  const extract = async (file: ManifestFile, text: string): Promise<FileExtract> => {
+    if (pool === null) return extractFile(file, text, extractOptions);
+    // A worker that fails (it never should) costs speed, not results: parse here instead.
+    return pool.extract(file, text, extractOptions).catch(() => extractFile(file, text, extractOptions));
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
@@ -232,11 +244,15 @@ export async function extractFiles(
         };
         continue;
       }
-      results[i] = extractFile(file, text, options);
+      results[i] = await extract(file, text);
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, files.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await pool?.close();
+  }
 
   const out: ExtractResult = { uses: [], templated: [], skipped: [], errors: [], scanned: 0 };
   for (const r of results) {

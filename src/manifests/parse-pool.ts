@@ -1,0 +1,113 @@
+/**
+ * Parses manifest files on every core: a small pool of worker threads, each running
+ * `extractFile` (the same function the main thread would run, so results are identical). The
+ * caller keeps results by index, so their order does not depend on which worker finished first.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ExtractOptions, FileExtract } from './extract.js';
+import type { ManifestFile } from './types.js';
+
+/** One file to extract, sent to a worker. */
+export interface ParseRequest {
+  id: number;
+  file: ManifestFile;
+  text: string;
+  options: ExtractOptions;
+}
+
+/** A worker's answer: the extraction, or the message of an internal failure. */
+export type ParseResponse = { id: number; result: FileExtract } | { id: number; error: string };
+
+/** Below this many bytes of manifests, starting threads costs more than it saves. */
+export const MIN_POOL_BYTES = 2_000_000;
+
+/**
+ * How many worker threads to use for `bytes` of manifests: `requested` when set (0 or 1: none,
+ * parse in this thread), else one per core when there is enough work and more than one core.
+ */
+export function poolSize(bytes: number, requested?: number): number {
+  if (requested !== undefined) return requested <= 1 ? 0 : Math.floor(requested);
+  const cores = availableParallelism();
+  return bytes >= MIN_POOL_BYTES && cores > 1 ? Math.min(cores, 8) : 0;
+}
+
+/**
+ * Running TypeScript sources (tests, benchmarks): the worker maps our `.js` import specifiers to
+ * the `.ts` files, as the bundle does not exist there. The bundle uses the plain `new Worker(new
+ * URL(...))` form, which ncc (webpack) recognizes and emits as its own chunk.
+ */
+const TS_BOOTSTRAP = `
+const { registerHooks } = require('node:module');
+const { workerData } = require('node:worker_threads');
+registerHooks({
+  resolve(specifier, context, next) {
+    try { return next(specifier, context); } catch (err) {
+      if (specifier.startsWith('.') && specifier.endsWith('.js')) return next(specifier.slice(0, -3) + '.ts', context);
+      throw err;
+    }
+  },
+});
+import(workerData.url);
+`;
+
+function startWorker(): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    const url = new URL('./parse-worker.ts', import.meta.url).href;
+    return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { url } });
+  }
+  return new Worker(new URL('./parse-worker.js', import.meta.url));
+}
+
+/** A pool of parse workers; `extract` queues a file on the least busy one. Call `close` when done. */
+export class ParsePool {
+  private readonly workers: Worker[];
+  private readonly busy: number[];
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: FileExtract) => void; reject: (e: Error) => void }
+  >();
+  private nextId = 0;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, startWorker);
+    this.busy = this.workers.map(() => 0);
+    this.workers.forEach((worker, index) => {
+      worker.on('message', (response: ParseResponse) => this.settle(index, response));
+      worker.on('error', (err: Error) => this.failAll(err));
+      // Idle workers must not keep the process alive if a caller forgets `close`.
+      worker.unref();
+    });
+  }
+
+  /** Extracts one file on a worker. */
+  extract(file: ManifestFile, text: string, options: ExtractOptions): Promise<FileExtract> {
+    const id = this.nextId++;
+    let index = 0;
+    for (let i = 1; i < this.workers.length; i++) if (this.busy[i]! < this.busy[index]!) index = i;
+    this.busy[index]! += 1;
+    const request: ParseRequest = { id, file, text, options };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.workers[index]!.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private settle(index: number, response: ParseResponse): void {
+    this.busy[index]! -= 1;
+    const waiter = this.pending.get(response.id);
+    if (waiter === undefined) return;
+    this.pending.delete(response.id);
+    if ('error' in response) waiter.reject(new Error(response.error));
+    else waiter.resolve(response.result);
+  }
+
+  private failAll(err: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(err);
+    this.pending.clear();
+  }
+}
