@@ -51,15 +51,25 @@ registerHooks({
 import(workerData.url);
 `;
 
+/**
+ * The worker script next to this module: `parse-worker.ts` in the sources, `parse-worker.js` in
+ * the compiled tree and next to each bundle (scripts/build.mjs bundles it on its own). The name is
+ * a variable so that webpack (ncc) leaves the `new URL` alone instead of copying the file as-is.
+ */
+const WORKER_SCRIPT = { ts: './parse-worker.ts', js: './parse-worker.js' };
+
 function startWorker(): Worker {
   if (import.meta.url.endsWith('.ts')) {
-    const url = new URL('./parse-worker.ts', import.meta.url).href;
+    const url = new URL(WORKER_SCRIPT.ts, import.meta.url).href;
     return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { url } });
   }
-  return new Worker(new URL('./parse-worker.js', import.meta.url));
+  return new Worker(new URL(WORKER_SCRIPT.js, import.meta.url));
 }
 
-/** A pool of parse workers; `extract` queues a file on the least busy one. Call `close` when done. */
+/**
+ * A pool of parse workers; `extract` queues a file on the least busy one. Call `close` when done
+ * (the workers keep the process alive while a result is awaited, so they are not unref'd).
+ */
 export class ParsePool {
   private readonly workers: Worker[];
   private readonly busy: number[];
@@ -75,8 +85,6 @@ export class ParsePool {
     this.workers.forEach((worker, index) => {
       worker.on('message', (response: ParseResponse) => this.settle(index, response));
       worker.on('error', (err: Error) => this.failAll(err));
-      // Idle workers must not keep the process alive if a caller forgets `close`.
-      worker.unref();
     });
   }
 
