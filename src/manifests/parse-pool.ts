@@ -16,8 +16,11 @@ export interface ParseRequest {
   options: ExtractOptions;
 }
 
-/** A worker's answer: the extraction, or the message of an internal failure. */
-export type ParseResponse = { id: number; result: FileExtract } | { id: number; error: string };
+/** A worker's answer: the extraction (as JSON), or the message of an internal failure. */
+export type ParseResponse = { id: number; json: string } | { id: number; error: string };
+
+/** Distinct strings shared across worker results (kinds, API versions, namespaces are few). */
+const MAX_SHARED_STRINGS = 10_000;
 
 /** Below this many bytes of manifests, starting threads costs more than it saves. */
 export const MIN_POOL_BYTES = 2_000_000;
@@ -78,6 +81,7 @@ export class ParsePool {
     { resolve: (r: FileExtract) => void; reject: (e: Error) => void }
   >();
   private nextId = 0;
+  private readonly strings = new Map<string, string>();
 
   constructor(size: number) {
     this.workers = Array.from({ length: size }, startWorker);
@@ -96,7 +100,7 @@ export class ParsePool {
     this.busy[index]! += 1;
     const request: ParseRequest = { id, file, text, options };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: (r) => resolve(this.share(r, file)), reject });
       this.workers[index]!.postMessage(request);
     });
   }
@@ -105,13 +109,36 @@ export class ParsePool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /**
+   * Strings repeated across uses (kinds, API versions, namespaces, the file) arrive as separate
+   * copies from a worker; one shared copy each keeps the main thread's memory as in-thread parsing.
+   */
+  private share(result: FileExtract, file: ManifestFile): FileExtract {
+    const intern = (value: string | null): string | null => {
+      if (value === null) return null;
+      const known = this.strings.get(value);
+      if (known !== undefined) return known;
+      if (this.strings.size < MAX_SHARED_STRINGS) this.strings.set(value, value);
+      return value;
+    };
+    const uses = [...result.uses, ...result.templated.map((t) => t.use)];
+    for (const use of uses) {
+      use.file = file.path;
+      use.kind = intern(use.kind) ?? use.kind;
+      use.apiVersion = intern(use.apiVersion);
+      use.namespace = intern(use.namespace);
+    }
+    for (const e of result.errors) e.file = file.path;
+    return result;
+  }
+
   private settle(index: number, response: ParseResponse): void {
     this.busy[index]! -= 1;
     const waiter = this.pending.get(response.id);
     if (waiter === undefined) return;
     this.pending.delete(response.id);
     if ('error' in response) waiter.reject(new Error(response.error));
-    else waiter.resolve(response.result);
+    else waiter.resolve(JSON.parse(response.json) as FileExtract);
   }
 
   private failAll(err: Error): void {
