@@ -61,12 +61,18 @@ import(workerData.url);
  */
 const WORKER_SCRIPT = { ts: './parse-worker.ts', js: './parse-worker.js' };
 
+/**
+ * A small young generation: parsing makes much short-lived garbage, and a worker's default
+ * nursery lets each thread's memory grow far beyond the files it holds.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 function startWorker(): Worker {
   if (import.meta.url.endsWith('.ts')) {
     const url = new URL(WORKER_SCRIPT.ts, import.meta.url).href;
-    return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { url } });
+    return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { url }, resourceLimits: WORKER_LIMITS });
   }
-  return new Worker(new URL(WORKER_SCRIPT.js, import.meta.url));
+  return new Worker(new URL(WORKER_SCRIPT.js, import.meta.url), { resourceLimits: WORKER_LIMITS });
 }
 
 /**
@@ -76,10 +82,9 @@ function startWorker(): Worker {
 export class ParsePool {
   private readonly workers: Worker[];
   private readonly busy: number[];
-  private readonly pending = new Map<
-    number,
-    { resolve: (r: FileExtract) => void; reject: (e: Error) => void }
-  >();
+  /** Workers that exited (e.g. out of memory on a huge file): they get no more work. */
+  private readonly dead = new Set<number>();
+  private readonly pending = new Map<number, Waiter>();
   private nextId = 0;
   private readonly strings = new Map<string, string>();
 
@@ -88,19 +93,23 @@ export class ParsePool {
     this.busy = this.workers.map(() => 0);
     this.workers.forEach((worker, index) => {
       worker.on('message', (response: ParseResponse) => this.settle(index, response));
-      worker.on('error', (err: Error) => this.failAll(err));
+      worker.on('error', () => this.retire(index));
+      worker.on('exit', () => this.retire(index));
     });
   }
 
-  /** Extracts one file on a worker. */
+  /** Extracts one file on a worker; rejects when no worker is left (the caller parses in its own thread). */
   extract(file: ManifestFile, text: string, options: ExtractOptions): Promise<FileExtract> {
     const id = this.nextId++;
-    let index = 0;
-    for (let i = 1; i < this.workers.length; i++) if (this.busy[i]! < this.busy[index]!) index = i;
+    let index = -1;
+    for (let i = 0; i < this.workers.length; i++) {
+      if (!this.dead.has(i) && (index === -1 || this.busy[i]! < this.busy[index]!)) index = i;
+    }
+    if (index === -1) return Promise.reject(new Error('no parse worker left'));
     this.busy[index]! += 1;
     const request: ParseRequest = { id, file, text, options };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: (r) => resolve(this.share(r, file)), reject });
+      this.pending.set(id, { worker: index, resolve: (r) => resolve(this.share(r, file)), reject });
       this.workers[index]!.postMessage(request);
     });
   }
@@ -141,8 +150,19 @@ export class ParsePool {
     else waiter.resolve(JSON.parse(response.json) as FileExtract);
   }
 
-  private failAll(err: Error): void {
-    for (const waiter of this.pending.values()) waiter.reject(err);
-    this.pending.clear();
+  /** A worker that failed or exited: its open requests are rejected (and parsed by the caller). */
+  private retire(index: number): void {
+    this.dead.add(index);
+    for (const [id, waiter] of this.pending) {
+      if (waiter.worker !== index) continue;
+      this.pending.delete(id);
+      waiter.reject(new Error('parse worker exited'));
+    }
   }
+}
+
+interface Waiter {
+  worker: number;
+  resolve: (r: FileExtract) => void;
+  reject: (e: Error) => void;
 }
