@@ -139,3 +139,67 @@ describe('fast path = yaml library on fixtures and generated files', () => {
     expect(fast).toBeGreaterThanOrEqual(files.filter((f) => f.endsWith('.yaml')).length);
   });
 });
+
+describe('fast path = yaml library on mutated manifests', () => {
+  /** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
+  const prng = (seed: number): (() => number) => {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  const PIECES = [
+    ':',
+    ' ',
+    '-',
+    '#',
+    "'",
+    '"',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '|',
+    '>',
+    '\n',
+    '  ',
+    '- ',
+    ': ',
+    '---\n',
+    '&a',
+    '*a',
+    '!',
+    '?',
+    '\\',
+    '1',
+    'x',
+    '~',
+  ];
+  const BASE = [
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web # the app\n  labels: {app: web, tier: "1"}\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: "nginx:1.27"\n        args: ["--port", \'80\']\n        env:\n          - name: A\n            value: |\n              line\n\n              more\n      - name: side\n        image: busybox\n---\nkind: ConfigMap\ndata:\n  a: >-\n    folded\n  b: \'it\'\'s\'\n',
+    'kind: List\nitems:\n- kind: Pod\n  spec:\n    containers:\n    - {name: a, image: x:1}\n    -\n      name: b\n      image: y\n- kind: Pod\n  spec: {containers: [{name: c, image: z}]}\n',
+  ];
+
+  it('agrees (or gives up) on 2,000 seeded random edits of manifests', () => {
+    const r = prng(12345);
+    let fast = 0;
+    for (let i = 0; i < 2000; i++) {
+      let text = BASE[i % BASE.length]!;
+      const edits = 1 + Math.floor(r() * 3);
+      for (let e = 0; e < edits; e++) {
+        const at = Math.floor(r() * text.length);
+        const piece = PIECES[Math.floor(r() * PIECES.length)]!;
+        const kind = r();
+        if (kind < 0.4) text = text.slice(0, at) + piece + text.slice(at);
+        else if (kind < 0.8) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(r() * 3));
+        else text = text.slice(0, at) + piece + text.slice(at + piece.length);
+      }
+      if (compareFile('/mutated.yaml', `mutated-${i}.yaml`, text)) fast++;
+    }
+    expect(fast).toBeGreaterThan(200);
+  });
+});
