@@ -22,17 +22,21 @@ export type ParseResponse = { id: number; json: string } | { id: number; error: 
 /** Distinct strings shared across worker results (kinds, API versions, namespaces are few). */
 const MAX_SHARED_STRINGS = 10_000;
 
-/** Below this many bytes of manifests, starting threads costs more than it saves. */
-export const MIN_POOL_BYTES = 2_000_000;
+/**
+ * Below this many bytes of manifests, starting threads and moving results costs more than it
+ * saves (bench/scan.ts: on the 5.9 MB corpus two workers were 3x slower than one thread).
+ */
+export const MIN_POOL_BYTES = 8_000_000;
 
 /**
  * How many worker threads to use for `bytes` of manifests: `requested` when set (0 or 1: none,
- * parse in this thread), else one per core when there is enough work and more than one core.
+ * parse in this thread), else one per core but one (this thread reads the files and merges the
+ * results) when there is enough work and at least two workers to use; otherwise none.
  */
-export function poolSize(bytes: number, requested?: number): number {
+export function poolSize(bytes: number, requested?: number, cores = availableParallelism()): number {
   if (requested !== undefined) return requested <= 1 ? 0 : Math.floor(requested);
-  const cores = availableParallelism();
-  return bytes >= MIN_POOL_BYTES && cores > 1 ? Math.min(cores, 8) : 0;
+  const workers = Math.min(cores - 1, 8);
+  return bytes >= MIN_POOL_BYTES && workers >= 2 ? workers : 0;
 }
 
 /**

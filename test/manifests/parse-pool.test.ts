@@ -57,7 +57,10 @@ describe('parse workers', () => {
   });
 
   it('uses threads only when there is enough work or when asked', () => {
-    expect(poolSize(MIN_POOL_BYTES - 1)).toBe(0);
+    expect(poolSize(MIN_POOL_BYTES - 1, undefined, 4)).toBe(0);
+    expect(poolSize(MIN_POOL_BYTES, undefined, 4)).toBe(3);
+    // Two cores: one worker next to this thread would only add the cost of moving results.
+    expect(poolSize(10 * MIN_POOL_BYTES, undefined, 2)).toBe(0);
     expect(poolSize(10 * MIN_POOL_BYTES, 1)).toBe(0);
     expect(poolSize(100, 3)).toBe(3);
   });
