@@ -51,6 +51,12 @@ for (const e of ENTRIES) {
     '--license',
     'licenses.txt',
   ]);
+  // The parse worker (src/manifests/parse-pool.ts) is its own bundle next to the entry: webpack
+  // does not bundle worker_threads scripts, and the pool loads `./parse-worker.js` from here.
+  const workerDir = mkdtempSync(join(tmpdir(), 'k8s-image-check-worker-'));
+  run(bin('ncc'), ['build', '.build/manifests/parse-worker.js', '-o', workerDir, '--minify', '--quiet']);
+  writeFileSync(join(outDir, 'parse-worker.js'), readFileSync(join(workerDir, 'index.js')));
+  rmSync(workerDir, { recursive: true, force: true });
   // ncc minifies the entry file only; lazily loaded chunks (cluster mode) are minified here.
   for (const f of readdirSync(outDir)) {
     if (f === 'index.js' || !f.endsWith('.js')) continue;

@@ -2,6 +2,7 @@ import { isScalar } from 'yaml';
 import { plain } from '../untrusted.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
+import { ParsePool, poolSize } from './parse-pool.js';
 import { readFailure } from './read.js';
 import { templatedFileReason, templatedValueReason } from './templated.js';
 import type {
@@ -27,6 +28,8 @@ export interface FileExtract {
 export interface ExtractOptions {
   /** Alias dereferences allowed per document before it is abandoned as a likely YAML bomb. Default 1000. */
   maxAliasCount?: number;
+  /** Parse with the `yaml` library only (no fast path): the reference the fast path is tested against. */
+  libraryOnly?: boolean;
 }
 
 /**
@@ -40,9 +43,18 @@ export interface ExtractOptions {
  */
 export function extractFile(file: ManifestFile, text: string, options: ExtractOptions = {}): FileExtract {
   const result: FileExtract = { uses: [], templated: [], errors: [] };
+  // A chart template is skipped whether or not it parses: do not pay for the parse.
+  const chartTemplate = templatedFileReason(file.path, text, true);
+  if (chartTemplate !== null) {
+    result.skipped = { file: file.path, reason: chartTemplate };
+    return result;
+  }
   let parsed: ParsedText;
   try {
-    parsed = parseManifestText(text, { json: file.path.toLowerCase().endsWith('.json') });
+    parsed = parseManifestText(text, {
+      json: file.path.toLowerCase().endsWith('.json'),
+      libraryOnly: options.libraryOnly === true,
+    });
   } catch (err: unknown) {
     // The parser reports errors per document; this guards against an internal failure.
     const message = err instanceof Error ? err.message : String(err);
@@ -72,10 +84,10 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
       });
       if (fatal) continue;
     }
-    const walker = new NodeWalker(document.doc, maxAliasCount);
+    const walker = new NodeWalker(document.contents, maxAliasCount);
     let fields: ImageField[];
     try {
-      fields = findImageFields(walker, document.doc.contents);
+      fields = findImageFields(walker, document.contents);
     } catch (err: unknown) {
       if (!(err instanceof AliasLimitError)) throw err;
       const { line, column } = parsed.position(err.offset);
@@ -203,9 +215,20 @@ export function comparePositions(
 export async function extractFiles(
   files: readonly ManifestFile[],
   read: (file: ManifestFile) => Promise<string>,
-  options: ExtractOptions & { concurrency?: number } = {},
+  options: ExtractOptions & { concurrency?: number; workers?: number } = {},
 ): Promise<ExtractResult> {
   const results: Array<FileExtract | SkippedFile> = new Array(files.length);
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  const size = poolSize(bytes, options.workers);
+  const pool = size > 0 ? new ParsePool(size) : null;
+  const extractOptions: ExtractOptions = {};
+  if (options.maxAliasCount !== undefined) extractOptions.maxAliasCount = options.maxAliasCount;
+  if (options.libraryOnly !== undefined) extractOptions.libraryOnly = options.libraryOnly;
+  const extract = async (file: ManifestFile, text: string): Promise<FileExtract> => {
+    if (pool === null) return extractFile(file, text, extractOptions);
+    // A worker that fails (it never should) costs speed, not results: parse here instead.
+    return pool.extract(file, text, extractOptions).catch(() => extractFile(file, text, extractOptions));
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
@@ -219,11 +242,15 @@ export async function extractFiles(
         results[i] = 'error' in failed ? { uses: [], templated: [], errors: [failed.error] } : failed.skipped;
         continue;
       }
-      results[i] = extractFile(file, text, options);
+      results[i] = await extract(file, text);
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, files.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await pool?.close();
+  }
 
   const out: ExtractResult = { uses: [], templated: [], skipped: [], errors: [], scanned: 0 };
   for (const r of results) {

@@ -1,10 +1,18 @@
-import { type Document, LineCounter, type Node, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { LineCounter, type Node, type ParsedNode, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { fastParse } from './fast-yaml.js';
+import {
+  DUPLICATE_KEY_MESSAGE,
+  firstDuplicateKey,
+  firstUndefinedAlias,
+  undefinedAliasError,
+} from './yaml-checks.js';
 
 /** One YAML document of a file, parsed with node ranges (character offsets into the file's text). */
 export interface ParsedDocument {
   /** 0-based index of the document within the file. */
   index: number;
-  doc: Document.Parsed;
+  /** The document's root node (null for an empty document on the fast path). */
+  contents: ParsedNode | null;
   /** The first syntax error of this document, if any (the document is then not scanned). */
   error?: DocumentError;
 }
@@ -33,6 +41,11 @@ export interface ParseOptions {
    * starts with `{` or `[` (kubectl rejects a trailing comma that YAML's flow style accepts).
    */
   json?: boolean;
+  /**
+   * Parse with the `yaml` library only, never the fast path. The fast path gives identical
+   * results (test/manifests/fast-path.test.ts compares both over the corpus); this is the reference.
+   */
+  libraryOnly?: boolean;
 }
 
 /** A file's text parsed into documents, with a way to turn offsets into positions. */
@@ -42,6 +55,20 @@ export interface ParsedText {
   position(offset: number): { line: number; column: number };
   /** The text of the 1-based line (without its line break). */
   lineText(line: number): string;
+  /** True when the fast path parsed the file (false: the `yaml` library did). */
+  fast: boolean;
+}
+
+/** One document before positions are attached: its root node and its first problem, by offset. */
+export interface RawDocument {
+  contents: ParsedNode | null;
+  error?: { offset: number; message: string; code: string };
+}
+
+/** Documents of a file and the line starts of its text. */
+export interface RawParse {
+  documents: RawDocument[];
+  lineCounter: LineCounter;
 }
 
 /**
@@ -49,38 +76,31 @@ export interface ParsedText {
  * (empty documents and a trailing `---` give empty documents, which are kept so indexes match
  * the file), CRLF line endings, tab-indented JSON (JSON is flow-style YAML), anchors and merge
  * keys (`<<`). Pure: no I/O. Alias expansion is not done here; see `NodeWalker`.
+ *
+ * Most manifests are parsed by the fast path (`fast-yaml.ts`), which accepts only a plain subset
+ * of YAML and gives up on anything else; then the `yaml` library parses the file, so it stays the
+ * one truth for errors and positions.
  */
 export function parseManifestText(text: string, options: ParseOptions = {}): ParsedText {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false });
+  const fast = options.libraryOnly === true ? null : fastParse(text);
+  const { documents: raw, lineCounter } = fast ?? libraryParse(text);
   const position = (offset: number): { line: number; column: number } =>
     clampedPosition(text, lineCounter, offset);
-  const documents: ParsedDocument[] = [];
   const jsonError = options.json === true ? strictJsonError(text) : null;
-  // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
-  for (const [index, doc] of docs.entries()) {
-    const first = doc.errors.find((e) => !NON_FATAL_CODES.has(e.code)) ?? doc.errors[0];
-    if (first === undefined && jsonError !== null && index === 0) {
+  const documents: ParsedDocument[] = raw.map((doc, index): ParsedDocument => {
+    const { contents, error } = doc;
+    if (error === undefined && jsonError !== null && index === 0) {
       const { offset, message } = jsonError;
-      documents.push({
-        index,
-        doc,
-        error: { ...position(offset), message, code: 'JSON_SYNTAX', fatal: true },
-      });
-      continue;
+      return { index, contents, error: { ...position(offset), message, code: 'JSON_SYNTAX', fatal: true } };
     }
-    if (first === undefined) {
-      documents.push({ index, doc });
-      continue;
-    }
-    const fatal = !NON_FATAL_CODES.has(first.code);
-    const offset = yamlErrorOffset(text, first, doc.contents);
-    documents.push({
+    if (error === undefined) return { index, contents };
+    const { offset, message, code } = error;
+    return {
       index,
-      doc,
-      error: { ...position(offset), message: first.message, code: first.code, fatal },
-    });
-  }
+      contents,
+      error: { ...position(offset), message, code, fatal: !NON_FATAL_CODES.has(code) },
+    };
+  });
   const lineText = (line: number): string => {
     const start = lineCounter.lineStarts[line - 1];
     if (start === undefined) return '';
@@ -88,7 +108,39 @@ export function parseManifestText(text: string, options: ParseOptions = {}): Par
     const end = next === undefined ? text.length : next;
     return text.slice(start, end).replace(/\r?\n$/, '');
   };
-  return { documents, position, lineText };
+  return { documents, position, lineText, fast: fast !== null };
+}
+
+/**
+ * The `yaml` library's parse of a whole file. Its own duplicate-key check is quadratic in the
+ * keys of a mapping (a 100k-key mapping took minutes), so it is off and `firstDuplicateKey` finds
+ * the same key in linear time. An alias whose anchor is not earlier in its own document (the
+ * library accepts it silently; kubectl and PyYAML reject the file) is reported at the alias.
+ */
+export function libraryParse(text: string): RawParse {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
+  // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
+  const roots = docs.map((doc) => doc.contents);
+  const documents = docs.map((doc, index): RawDocument => {
+    const contents = doc.contents;
+    const first = doc.errors.find((e) => !NON_FATAL_CODES.has(e.code)) ?? doc.errors[0];
+    if (first !== undefined) {
+      const offset = yamlErrorOffset(text, first, contents);
+      return { contents, error: { offset, message: first.message, code: first.code } };
+    }
+    const alias = firstUndefinedAlias(contents);
+    if (alias !== undefined) return { contents, error: undefinedAliasError(alias, roots, index) };
+    const duplicate = firstDuplicateKey(contents);
+    if (duplicate !== undefined) {
+      return {
+        contents,
+        error: { offset: duplicate, message: DUPLICATE_KEY_MESSAGE, code: 'DUPLICATE_KEY' },
+      };
+    }
+    return { contents };
+  });
+  return { documents, lineCounter };
 }
 
 /** Characters that open a token whose missing closer the parser reports at the token's end. */

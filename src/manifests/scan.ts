@@ -7,6 +7,8 @@ import type { ExtractResult, SkippedFile } from './types.js';
 export interface ScanManifestsOptions extends DiscoverOptions, ExtractOptions {
   /** Files read and parsed at once. Default 16. */
   concurrency?: number;
+  /** Parse worker threads (0 or 1: parse in this thread). Default: one per core but one, from 8 MB of manifests on 3+ cores. */
+  workers?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node, visit } from 'yaml';
 
 /** Default cap on alias dereferences per document while extracting (a YAML bomb stops here). */
 export const DEFAULT_MAX_ALIAS_COUNT = 1000;
@@ -23,11 +23,12 @@ export class AliasLimitError extends Error {
 export class NodeWalker {
   private aliasCount = 0;
   private targets: Map<Node, Node | undefined> | undefined;
-  private readonly doc: Document;
+  private readonly root: Node | null;
   readonly maxAliasCount: number;
 
-  constructor(doc: Document, maxAliasCount: number = DEFAULT_MAX_ALIAS_COUNT) {
-    this.doc = doc;
+  /** `root` is the document's root node (`contents`). */
+  constructor(root: Node | null, maxAliasCount: number = DEFAULT_MAX_ALIAS_COUNT) {
+    this.root = root;
     this.maxAliasCount = maxAliasCount;
   }
 
@@ -111,7 +112,8 @@ export class NodeWalker {
   private indexAliases(): Map<Node, Node | undefined> {
     const current = new Map<string, Node>();
     const targets = new Map<Node, Node | undefined>();
-    visit(this.doc, {
+    if (this.root === null) return targets;
+    visit(this.root, {
       Node: (_key, n) => {
         if (isAlias(n)) targets.set(n, current.get(n.source));
         else if (n.anchor) current.set(n.anchor, n);

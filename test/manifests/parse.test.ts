@@ -7,7 +7,12 @@ describe('parseManifestText', () => {
   it('keeps empty documents so indexes match the file', () => {
     const parsed = parseManifestText('---\na: 1\n---\n---\nb: 2\n---\n');
     expect(parsed.documents.map((d) => d.index)).toEqual([0, 1, 2, 3]);
-    expect(parsed.documents.map((d) => d.doc.toJS())).toEqual([{ a: 1 }, null, { b: 2 }, null]);
+    expect(parsed.documents.map((d) => d.contents?.toJSON() ?? null)).toEqual([
+      { a: 1 },
+      null,
+      { b: 2 },
+      null,
+    ]);
   });
 
   it('returns no documents for empty or comment-only text', () => {
@@ -26,7 +31,7 @@ describe('parseManifestText', () => {
   it('parses tab-indented JSON', () => {
     const parsed = parseManifestText('{\n\t"a": {\n\t\t"b": [1, "x"]\n\t}\n}\n');
     expect(parsed.documents[0]?.error).toBeUndefined();
-    expect(parsed.documents[0]?.doc.toJS()).toEqual({ a: { b: [1, 'x'] } });
+    expect(parsed.documents[0]?.contents?.toJSON()).toEqual({ a: { b: [1, 'x'] } });
   });
 
   it('reports the first error of each broken document, not of the others', () => {
