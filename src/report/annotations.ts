@@ -23,6 +23,9 @@ export function renderAnnotation(f: Finding): string {
   if (f.file) props.push(`file=${escapeProperty(f.file)}`);
   if (f.line) props.push(`line=${f.line}`);
   if (f.column) props.push(`col=${f.column}`);
+  // Workflow commands take an inclusive end column on the same line.
+  if (f.column && f.endColumn !== undefined && f.endColumn - 1 > f.column)
+    props.push(`endColumn=${f.endColumn - 1}`);
   const title = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
   props.push(`title=${escapeProperty(`${title} (${f.rule})`)}`);
   return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`;

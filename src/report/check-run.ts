@@ -109,7 +109,8 @@ export function toAnnotation(f: Finding): CheckRunAnnotation | null {
   // Columns are only allowed when start_line == end_line, which always holds here.
   if (f.line && f.column && f.column > 0) {
     a.start_column = f.column;
-    a.end_column = f.image ? f.column + f.image.length : f.column;
+    // The last character of the value on this line; the image's length would run past a `newTag:` line.
+    a.end_column = f.endColumn !== undefined && f.endColumn > f.column ? f.endColumn - 1 : f.column;
   }
   if (f.related?.length) {
     const details = f.related.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message}`).join('\n');

@@ -158,6 +158,7 @@ export function buildReport(input: BuildReportInput): Report {
       column: use?.column ?? pos?.column ?? null,
       image,
     };
+    if (use?.endColumn !== undefined) finding.endColumn = use.endColumn;
     if (use?.related?.length) finding.related = use.related.map((r) => ({ ...r }));
     findings.push(finding);
   };

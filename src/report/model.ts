@@ -15,6 +15,11 @@ export interface Finding {
   file: string | null;
   line: number | null;
   column: number | null;
+  /**
+   * 1-based column just after the value at `line`:`column` (exclusive), when it is known and on that line:
+   * the image on an `image:` line, the tag on a kustomize `newTag:` or Helm `tag:` line.
+   */
+  endColumn?: number;
   /** The image as written (raw) when the finding is about an image. */
   image: string | null;
   /** Extra locations (e.g. the base manifest behind a kustomize overlay). */

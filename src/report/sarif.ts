@@ -76,6 +76,8 @@ export function buildSarif(report: Report): object {
       const region: Record<string, number> = {};
       if (f.line) region.startLine = f.line;
       if (f.column) region.startColumn = f.column;
+      // SARIF's endColumn is exclusive, like the finding's.
+      if (f.column && f.endColumn !== undefined && f.endColumn > f.column) region.endColumn = f.endColumn;
       result.locations = [
         {
           physicalLocation: {
