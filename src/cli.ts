@@ -19,6 +19,7 @@ import { createRegistryChecker } from './engine/registry.js';
 import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
+import { readStdinBytes, StdinError } from './manifests/stdin.js';
 import { createRedactor } from './redact.js';
 import { renderAnnotations } from './report/annotations.js';
 import { BaselineError, DEFAULT_BASELINE_FILE, parseBaseline, renderBaseline } from './report/baseline.js';
@@ -43,6 +44,7 @@ const USAGE = `Usage: k8s-image-check <command> [options]
 
 Commands:
   scan [PATH...]   Find every container image in Kubernetes manifests, check tags and registries.
+                   "scan -" reads manifests from stdin (kustomize build … | k8s-image-check scan -).
   drift            Compare a live cluster with the manifests; classify pod health.
   check [IMAGE...] Ask the registries about images directly: status, digest, media type, platforms.
   ref [REF...]     Explain image references (reads stdin when no REF is given).
@@ -57,7 +59,7 @@ export function commandHelp(command: 'scan' | 'drift'): string {
   const mode: OptionMode = command === 'scan' ? 'scan' : 'cluster';
   const lines = [
     command === 'scan'
-      ? 'Usage: k8s-image-check scan [PATH...] [options]\n\nScan manifests under PATH (default: .) and check every image.'
+      ? 'Usage: k8s-image-check scan [PATH...] [options]\n\nScan manifests under PATH (default: .) and check every image. PATH "-" reads manifests from stdin.'
       : 'Usage: k8s-image-check drift [options]\n\nCompare the live cluster with --manifests and classify pod health.',
     '',
     'Options:',
@@ -133,12 +135,14 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
     ? null
     : createRegistryChecker(config, { env: io.env, logger, onSecret: (s) => redact.add(s) });
   for (const s of checker?.secrets ?? []) redact.add(s);
+  const stdin = await stdinBytes(config, io);
   // The baseline command reads the old baseline itself (a named file may not exist yet).
   const report = await runScan(mode === 'baseline' ? { ...config, baseline: null } : config, {
     pathEnv: io.env.PATH,
     root,
     logger,
     ...(checker ? { checkImages: checker.checkImages } : {}),
+    ...(stdin ? { stdin } : {}),
   });
   if (mode === 'baseline') return writeBaselineCommand(report, root, config.baseline, io);
   const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
@@ -153,6 +157,19 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
     if (omitted) logger.warning(sarifCapMessage(omitted));
   }
   return shouldFail(report.findings, config.failOn) ? 1 : 0;
+}
+
+/** `scan -` reads the manifests from stdin (bounded by max-file-size); null when scanning files. */
+async function stdinBytes(
+  config: { paths: string[]; maxFileSize: number },
+  io: CliIo,
+): Promise<Uint8Array | null> {
+  if (!config.paths.includes('-')) return null;
+  if (config.paths.length > 1)
+    throw new StdinError(
+      '"-" reads the manifests from stdin and cannot be combined with other paths; scan them separately.',
+    );
+  return readStdinBytes(io.stdin, config.maxFileSize);
 }
 
 async function checkCommand(argv: string[], io: CliIo): Promise<number> {
@@ -255,7 +272,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DiscoveryError || err instanceof BaselineError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof DiscoveryError ||
+      err instanceof BaselineError ||
+      err instanceof StdinError
+    ) {
       io.stderr.write(`k8s-image-check: ${err.message}\n`);
       return 2;
     }

@@ -2,6 +2,7 @@
  * Renders findings as GitHub workflow commands (`::error file=…,line=…,col=…,title=…::message`).
  * Escaping follows @actions/core's `command.ts` (escapeData / escapeProperty).
  */
+import { isStdinFile } from '../manifests/stdin.js';
 import type { Finding, Report } from './model.js';
 import { RULES_BY_ID } from './rules.js';
 
@@ -19,6 +20,8 @@ const COMMAND: Record<Finding['severity'], string> = { error: 'error', warning: 
 
 /** Returns one workflow-command line for a finding. */
 export function renderAnnotation(f: Finding): string {
+  // Piped-in manifests are no file of the repository: GitHub gets no file=, the message says where.
+  if (isStdinFile(f.file)) return renderStdinAnnotation(f);
   const props: string[] = [];
   if (f.file) props.push(`file=${escapeProperty(f.file)}`);
   if (f.line) props.push(`line=${f.line}`);
@@ -29,6 +32,14 @@ export function renderAnnotation(f: Finding): string {
   const title = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
   props.push(`title=${escapeProperty(`${title} (${f.rule})`)}`);
   return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`;
+}
+
+function renderStdinAnnotation(f: Finding): string {
+  const title = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
+  const at = [f.file, f.line, f.line ? f.column : null]
+    .filter((x) => x !== null && x !== undefined)
+    .join(':');
+  return `::${COMMAND[f.severity]} title=${escapeProperty(`${title} (${f.rule})`)}::${escapeData(`${at}: ${f.message}`)}`;
 }
 
 /** At most this many skipped files get a notice of their own; the rest are counted. */

@@ -2,8 +2,10 @@
  * The Checks API reporter: `planCheckRun` turns a report into the check run's title, summary, conclusion
  * and annotation batches (pure); `publishCheckRun` sends the plan to GitHub (the only I/O here).
  */
+
 import type { Octokit } from '@octokit/rest';
 import { describeRequestError, isPermissionDenied } from '../github/octokit.js';
+import { isStdinFile } from '../manifests/stdin.js';
 import { shouldFail } from './findings.js';
 import type { FailOn, Finding, Report, Severity } from './model.js';
 import { RULES_BY_ID } from './rules.js';
@@ -95,7 +97,8 @@ export function truncateChars(s: string, maxChars: number, suffix = '… (trunca
 
 /** Returns the Checks API annotation for one finding, or null when it has no file to point at. */
 export function toAnnotation(f: Finding): CheckRunAnnotation | null {
-  if (!f.file) return null;
+  // Piped-in manifests (`scan -`) are no repository file the Checks API could point at.
+  if (!f.file || isStdinFile(f.file)) return null;
   const line = f.line && f.line > 0 ? f.line : 1;
   const ruleTitle = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
   const a: CheckRunAnnotation = {
