@@ -77,6 +77,7 @@ function toReportUse(use: ImageUse): ReportUse {
     file: use.file,
     line: use.line,
     column: use.column,
+    ...(!use.origin || use.origin === 'manifest' ? { document: use.docIndex } : {}),
     kind: use.kind,
     namespace: use.namespace,
     name: use.name,

@@ -31,6 +31,12 @@ export interface ReportUse {
   file: string;
   line: number;
   column: number;
+  /**
+   * 0-based index of the YAML document within `file` (`---`-separated), for uses read from a manifest;
+   * absent when a kustomize overlay or Helm chart decided the image (its line is in a kustomization or
+   * values file, not in a manifest's document).
+   */
+  document?: number;
   kind: string;
   namespace: string | null;
   name: string | null;

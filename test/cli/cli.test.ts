@@ -53,6 +53,7 @@ describe('k8s-image-check scan', () => {
       file: 'fixtures/examples/shop/k8s/frontend.yaml',
       line: 22,
       column: 18,
+      document: 0,
       kind: 'Deployment',
       namespace: 'shop',
       name: 'frontend',

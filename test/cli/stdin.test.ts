@@ -49,7 +49,15 @@ describe('scan - reads the manifests from stdin', () => {
     const uses = report.images.flatMap((i: { uses: unknown[] }) => i.uses);
     expect(uses).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ file: '<stdin>', line: 16, column: 18, name: 'web', namespace: 'prod' }),
+        // The Deployment is the second document of the stream (0-based index 1).
+        expect.objectContaining({
+          file: '<stdin>',
+          line: 16,
+          column: 18,
+          document: 1,
+          name: 'web',
+          namespace: 'prod',
+        }),
         expect.objectContaining({ file: '<stdin>', line: 18, column: 18, container: 'proxy' }),
       ]),
     );
