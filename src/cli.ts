@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { runCheckCommand } from './commands/check.js';
-import { createCliLogger } from './commands/cli-logger.js';
+import { createCliLogger, quietable } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
 import { runInitCommand } from './commands/init.js';
 import { runRefCommand } from './commands/ref.js';
@@ -28,7 +28,7 @@ import { renderJson } from './report/json.js';
 import { renderJunit } from './report/junit.js';
 import type { FailOn, Report } from './report/model.js';
 import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
-import { renderText } from './report/text.js';
+import { renderText, totalsLines } from './report/text.js';
 import { VERSION } from './version.js';
 
 /** Streams and environment the CLI runs with (injectable for tests). */
@@ -130,7 +130,7 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
   }
   const { config, root } = loaded;
   const redact = createRedactor(loaded.secrets);
-  const logger = createCliLogger(io.env, io.stderr, redact);
+  const logger = quietable(createCliLogger(io.env, io.stderr, redact), config.quiet);
   const checker = config.offline
     ? null
     : createRegistryChecker(config, { env: io.env, logger, onSecret: (s) => redact.add(s) });
@@ -149,7 +149,8 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
   const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const text = redact(renderReport(report, format, { color, failOn: config.failOn, now: new Date() }));
   if (config.output) await writeFile(config.output, text);
-  else io.stdout.write(text);
+  const shown = stdoutText(text, report, config, io.stdout.isTTY === true && !io.env.NO_COLOR);
+  if (shown) io.stdout.write(shown);
   if (config.jsonFile) await writeFile(config.jsonFile, redact(renderJson(report)));
   if (config.sarifFile) {
     await writeFile(config.sarifFile, redact(renderSarif(report)));
@@ -170,6 +171,21 @@ async function stdinBytes(
       '"-" reads the manifests from stdin and cannot be combined with other paths; scan them separately.',
     );
   return readStdinBytes(io.stdin, config.maxFileSize);
+}
+
+/**
+ * What goes to stdout: the report, unless --output took it; only the totals lines with --summary (even
+ * with --output, as a short note of the result); nothing with --quiet.
+ */
+export function stdoutText(
+  text: string,
+  report: Report,
+  config: { quiet: boolean; summaryOnly: boolean; output: string | null },
+  color: boolean,
+): string {
+  if (config.quiet) return '';
+  if (config.summaryOnly) return `${totalsLines(report, { color }).join('\n')}\n`;
+  return config.output ? '' : text;
 }
 
 async function checkCommand(argv: string[], io: CliIo): Promise<number> {

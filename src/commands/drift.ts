@@ -21,7 +21,7 @@ import type { PublishResult } from '../engine/cluster-publish.js';
 import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
 import type { EngineLogger } from '../engine/scan.js';
 import { createRedactor } from '../redact.js';
-import { createCliLogger } from './cli-logger.js';
+import { createCliLogger, quietable } from './cli-logger.js';
 
 /** Streams and environment the command runs with (the CLI's own `CliIo`). */
 export interface DriftCommandIo {
@@ -123,7 +123,10 @@ export async function runDriftCommand(
     throw new ConfigError(`--format ${config.format} is only available for scan; drift prints text or json.`);
   const secrets = [...loaded.secrets, ...(config.kubeconfigData ? [config.kubeconfigData] : [])];
   let redact = createRedactor(secrets);
-  const logger = createCliLogger(io.env, io.stderr, (s) => redact(s));
+  const logger = quietable(
+    createCliLogger(io.env, io.stderr, (s) => redact(s)),
+    config.quiet,
+  );
   try {
     const report = await runClusterMode(config, {
       root,
@@ -140,7 +143,18 @@ export async function runDriftCommand(
     for (const message of new Set(report.errors.map((e) => e.message))) logger.warning(message);
     const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
     if (config.output) await writeFile(config.output, text);
-    else io.stdout.write(text);
+    // --summary: the totals line (and the incomplete warning); --quiet: nothing, the exit code tells.
+    const summary = renderDriftText(report)
+      .split('\n')
+      .slice(0, report.complete ? 1 : 2);
+    const shown = config.quiet
+      ? ''
+      : config.summaryOnly
+        ? `${redact(summary.join('\n'))}\n`
+        : config.output
+          ? ''
+          : text;
+    if (shown) io.stdout.write(shown);
     if (config.jsonFile) await writeFile(config.jsonFile, redact(renderDriftJson(report)));
     const published = await deps.publish?.(report, publishingConfig(config, args, logger), logger);
     if (config.dryRun) {
