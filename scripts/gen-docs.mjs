@@ -19,7 +19,7 @@ const fmtDefault = (o) => {
 };
 
 /** Settings that are CLI flags only (not action inputs). */
-const ACTION_EXCLUDED = new Set(['format', 'output']);
+const ACTION_EXCLUDED = new Set(['format', 'output', 'quiet', 'summaryOnly']);
 
 function actionYml() {
   const lines = [

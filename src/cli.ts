@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { runCheckCommand } from './commands/check.js';
-import { createCliLogger } from './commands/cli-logger.js';
+import { createCliLogger, quietable } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
 import { runInitCommand } from './commands/init.js';
 import { runRefCommand } from './commands/ref.js';
@@ -20,6 +20,7 @@ import { createRegistryChecker } from './engine/registry.js';
 import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
+import { readStdinBytes, StdinError } from './manifests/stdin.js';
 import { renderAnnotations } from './report/annotations.js';
 import { BaselineError, DEFAULT_BASELINE_FILE, parseBaseline, renderBaseline } from './report/baseline.js';
 import { shouldFail } from './report/findings.js';
@@ -27,7 +28,7 @@ import { renderJson } from './report/json.js';
 import { renderJunit } from './report/junit.js';
 import type { FailOn, Report } from './report/model.js';
 import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
-import { renderText } from './report/text.js';
+import { renderText, totalsLines } from './report/text.js';
 import { describeError, redact } from './secrets.js';
 import { logLines, plain, plainLines } from './untrusted.js';
 import { VERSION } from './version.js';
@@ -45,6 +46,7 @@ const USAGE = `Usage: k8s-image-check <command> [options]
 
 Commands:
   scan [PATH...]   Find every container image in Kubernetes manifests, check tags and registries.
+                   "scan -" reads manifests from stdin (kustomize build … | k8s-image-check scan -).
   drift            Compare a live cluster with the manifests; classify pod health.
   check [IMAGE...] Ask the registries about images directly: status, digest, media type, platforms.
   ref [REF...]     Explain image references (reads stdin when no REF is given).
@@ -59,7 +61,7 @@ export function commandHelp(command: 'scan' | 'drift'): string {
   const mode: OptionMode = command === 'scan' ? 'scan' : 'cluster';
   const lines = [
     command === 'scan'
-      ? 'Usage: k8s-image-check scan [PATH...] [options]\n\nScan manifests under PATH (default: .) and check every image.'
+      ? 'Usage: k8s-image-check scan [PATH...] [options]\n\nScan manifests under PATH (default: .) and check every image. PATH "-" reads manifests from stdin.'
       : 'Usage: k8s-image-check drift [options]\n\nCompare the live cluster with --manifests and classify pod health.',
     '',
     'Options:',
@@ -136,15 +138,17 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
   }
   const { config, root } = loaded;
   // Secret settings, credentials and tokens join the run's secret registry as they are read.
-  const logger = createCliLogger(io.env, io.stderr);
+  const logger = quietable(createCliLogger(io.env, io.stderr), config.quiet);
   for (const w of loaded.warnings) logger.warning(w);
   const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
+  const stdin = await stdinBytes(config, io);
   // The baseline command reads the old baseline itself (a named file may not exist yet).
   const report = await runScan(mode === 'baseline' ? { ...config, baseline: null } : config, {
     pathEnv: io.env.PATH,
     root,
     logger,
     ...(checker ? { checkImages: checker.checkImages } : {}),
+    ...(stdin ? { stdin } : {}),
   });
   if (mode === 'baseline') return writeBaselineCommand(report, root, config.baseline, io);
   const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
@@ -157,8 +161,9 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
     roots: loaded.outputRoots,
   });
   if (config.output) await writeOutputFile(place('--output', config.output), text);
+  const shown = stdoutText(text, report, config, io.stdout.isTTY === true && !io.env.NO_COLOR);
   // `github` is the tool's own workflow commands; every other format passes the log filter.
-  else io.stdout.write(format === 'github' ? text : logLines(text));
+  if (shown) io.stdout.write(format === 'github' ? shown : logLines(shown));
   if (config.jsonFile)
     await writeOutputFile(place('--json-file', config.jsonFile), redact(renderJson(report)));
   if (config.sarifFile) {
@@ -167,6 +172,34 @@ async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' 
     if (omitted) logger.warning(sarifCapMessage(omitted));
   }
   return shouldFail(report.findings, config.failOn) ? 1 : 0;
+}
+
+/** `scan -` reads the manifests from stdin (bounded by max-file-size); null when scanning files. */
+async function stdinBytes(
+  config: { paths: string[]; maxFileSize: number },
+  io: CliIo,
+): Promise<Uint8Array | null> {
+  if (!config.paths.includes('-')) return null;
+  if (config.paths.length > 1)
+    throw new StdinError(
+      '"-" reads the manifests from stdin and cannot be combined with other paths; scan them separately.',
+    );
+  return readStdinBytes(io.stdin, config.maxFileSize);
+}
+
+/**
+ * What goes to stdout: the report, unless --output took it; only the totals lines with --summary (even
+ * with --output, as a short note of the result); nothing with --quiet.
+ */
+export function stdoutText(
+  text: string,
+  report: Report,
+  config: { quiet: boolean; summaryOnly: boolean; output: string | null },
+  color: boolean,
+): string {
+  if (config.quiet) return '';
+  if (config.summaryOnly) return `${totalsLines(report, { color }).join('\n')}\n`;
+  return config.output ? '' : text;
 }
 
 async function checkCommand(argv: string[], io: CliIo): Promise<number> {
@@ -277,7 +310,12 @@ export function debugEnabled(env: Record<string, string | undefined>): boolean {
  */
 export function reportError(err: unknown, io: Pick<CliIo, 'stderr' | 'env'>): number {
   const debug = debugEnabled(io.env);
-  if (err instanceof ConfigError || err instanceof DiscoveryError || err instanceof BaselineError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DiscoveryError ||
+    err instanceof BaselineError ||
+    err instanceof StdinError
+  ) {
     io.stderr.write(logLines(`k8s-image-check: ${plainLines(describeError(err))}\n`));
     return EXIT_ERROR;
   }

@@ -22,3 +22,9 @@ export function createCliLogger(
     warning: (m) => stderr.write(logLines(`warning: ${redact(m)}\n`)),
   };
 }
+
+/** --quiet: the engine's progress and warnings are dropped (errors still end the run); debug stays as asked. */
+export function quietable(logger: EngineLogger, quiet: boolean): EngineLogger {
+  if (!quiet) return logger;
+  return { ...logger, info: () => {}, warning: () => {} };
+}

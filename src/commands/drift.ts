@@ -23,7 +23,7 @@ import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
 import type { EngineLogger } from '../engine/scan.js';
 import { redact } from '../secrets.js';
 import { logLines, plain } from '../untrusted.js';
-import { createCliLogger } from './cli-logger.js';
+import { createCliLogger, quietable } from './cli-logger.js';
 
 /** Streams and environment the command runs with (the CLI's own `CliIo`). */
 export interface DriftCommandIo {
@@ -138,7 +138,7 @@ export async function runDriftCommand(
     throw new ConfigError(`--format ${config.format} is only available for scan; drift prints text or json.`);
   // Secret settings (the kubeconfig text included), kubeconfig tokens and registry credentials join the
   // run's secret registry as they are read; everything printed or written is redacted through it.
-  const logger = createCliLogger(io.env, io.stderr);
+  const logger = quietable(createCliLogger(io.env, io.stderr), config.quiet);
   for (const w of loaded.warnings) logger.warning(w);
   try {
     const report = await runClusterMode(config, {
@@ -158,7 +158,18 @@ export async function runDriftCommand(
       roots: loaded.outputRoots,
     });
     if (config.output) await writeOutputFile(place('--output', config.output), text);
-    else io.stdout.write(logLines(text));
+    // --summary: the totals line (and the incomplete warning); --quiet: nothing, the exit code tells.
+    const summary = renderDriftText(report)
+      .split('\n')
+      .slice(0, report.complete ? 1 : 2);
+    const shown = config.quiet
+      ? ''
+      : config.summaryOnly
+        ? `${redact(summary.join('\n'))}\n`
+        : config.output
+          ? ''
+          : text;
+    if (shown) io.stdout.write(logLines(shown));
     if (config.jsonFile)
       await writeOutputFile(place('--json-file', config.jsonFile), redact(renderDriftJson(report)));
     const published = await deps.publish?.(report, publishingConfig(config, args, logger), logger);

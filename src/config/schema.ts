@@ -71,6 +71,10 @@ export interface Config {
   ignore: string[];
   format: OutputFormat | null;
   output: string | null;
+  /** CLI only: print nothing but errors; the exit code tells the result. */
+  quiet: boolean;
+  /** CLI only: print only the totals lines. */
+  summaryOnly: boolean;
   jsonFile: string | null;
   sarifFile: string | null;
   baseline: string | null;
@@ -261,6 +265,28 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     default: null,
     description: 'CLI: write the report to this file instead of standard output.',
+    modes: BOTH,
+    notInFile: true,
+  },
+  {
+    key: 'quiet',
+    input: 'quiet',
+    flag: 'quiet',
+    type: 'boolean',
+    default: false,
+    description:
+      'CLI: print nothing but errors (no report, no progress or warnings); the exit code tells the result. Files named by --output, --json-file and --sarif-file are still written.',
+    modes: BOTH,
+    notInFile: true,
+  },
+  {
+    key: 'summaryOnly',
+    input: 'summary',
+    flag: 'summary',
+    type: 'boolean',
+    default: false,
+    description:
+      'CLI: print only the totals lines (files, images, findings by severity) instead of the report.',
     modes: BOTH,
     notInFile: true,
   },

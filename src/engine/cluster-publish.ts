@@ -6,7 +6,12 @@
 import { type NoticesResult, prepareNotices, sendNotices } from '../cluster/notify.js';
 import type { DriftReport } from '../cluster/types.js';
 import type { Config } from '../config/schema.js';
-import type { GitHubClient } from '../github/octokit.js';
+import {
+  describeNetworkFailure,
+  describeRequestError,
+  type GitHubClient,
+  gitHubNetworkFailure,
+} from '../github/octokit.js';
 import { renderIssueSummary } from '../report/issue-summary.js';
 import { applyIssuePlan, listManagedIssues, planIssues } from '../report/issues.js';
 import type { IssueResult } from '../report/issues-publish.js';
@@ -67,10 +72,7 @@ export async function publishClusterReport(
       out.issues = applied.results;
       out.issueSummary = renderIssueSummary(report.cluster, applied.results);
     } catch (err: unknown) {
-      const why = err instanceof Error ? err.message : String(err);
-      deps.logger.warning(
-        `Cannot manage issues in ${g.owner}/${g.repo} (${why}); give the workflow "permissions: issues: write" or set issues: false. Metrics are still pushed.`,
-      );
+      deps.logger.warning(issuesFailureMessage(err, g, config));
     }
   } else if (config.issues) {
     deps.logger.debug(
@@ -109,4 +111,31 @@ export async function publishClusterReport(
       recorded: out.push?.ok === true,
     });
   return out;
+}
+
+/**
+ * Why issues could not be managed and what to do: a network failure names the API host (connectivity,
+ * GITHUB_API_URL, proxy); only a 401/403/404 answer is a token or permission matter. The last sentence says
+ * what still happens to the metrics, which depends on the Pushgateway settings.
+ */
+export function issuesFailureMessage(
+  err: unknown,
+  g: { owner: string; repo: string },
+  config: Pick<Config, 'pushgatewayUrl' | 'dryRun'>,
+): string {
+  const where = `${g.owner}/${g.repo}`;
+  const metrics = !config.pushgatewayUrl
+    ? ''
+    : config.dryRun
+      ? ' Metrics are not pushed either (dry-run).'
+      : ' Metrics are still pushed.';
+  const network = gitHubNetworkFailure(err);
+  if (network) return `Cannot manage issues in ${where}: ${describeNetworkFailure(network)}.${metrics}`;
+  const { status, message } = describeRequestError(err);
+  const why = `${status ?? 'error'}: ${message.split('\n')[0]}`;
+  if (status === 401)
+    return `Cannot manage issues in ${where} (${why}); the token is invalid or expired: check GITHUB_TOKEN or the github-token input, or set issues: false.${metrics}`;
+  if (status === 403 || status === 404)
+    return `Cannot manage issues in ${where} (${why}); give the workflow "permissions: issues: write" or set issues: false.${metrics}`;
+  return `Cannot manage issues in ${where} (${why}); the next run retries.${metrics}`;
 }

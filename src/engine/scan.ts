@@ -11,6 +11,7 @@ import { discoverFiles, NO_MATCH_REASON } from '../manifests/discover.js';
 import { extractFiles } from '../manifests/extract.js';
 import { combineWithViews } from '../manifests/kustomize/views.js';
 import { createRootedReader } from '../manifests/read.js';
+import { stdinManifest } from '../manifests/stdin.js';
 import { HELM_TEMPLATE_REASON } from '../manifests/templated.js';
 import type { ExtractResult, ImageUse, TemplatedValue } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
@@ -49,6 +50,8 @@ export interface ScanDeps {
   pathEnv?: string | undefined;
   /** The clock, for baseline expiry (default: now). */
   now?: Date;
+  /** Manifests piped in (`scan -`): scanned instead of discovering files, reported as `<stdin>`. */
+  stdin?: Uint8Array;
 }
 
 /** Everything the manifest stage found, before references are analysed. */
@@ -63,8 +66,14 @@ export interface CollectedUses {
 /** Discovers and extracts every image use under the configured paths, including rendered views. */
 export async function collectUses(
   config: Pick<Config, 'paths' | 'exclude' | 'maxFileSize' | 'render' | 'helmValues'>,
-  deps: Pick<ScanDeps, 'root' | 'logger' | 'pathEnv'>,
+  deps: Pick<ScanDeps, 'root' | 'logger' | 'pathEnv' | 'stdin'>,
 ): Promise<CollectedUses> {
+  if (deps.stdin) {
+    // Already rendered (kustomize build, helm template): one stream of documents, no views to build.
+    const piped = stdinManifest(deps.stdin);
+    const extract = await extractFiles([piped.file], piped.read);
+    return { extract, uses: [...extract.uses], templated: [...extract.templated], views: [] };
+  }
   const discovered = await discoverFiles({
     root: deps.root,
     paths: config.paths,

@@ -202,3 +202,38 @@ export function isPermissionDenied(err: unknown): boolean {
   if (status === 403) return !/rate limit/i.test(message);
   return status === 404 && /not accessible|not found/i.test(message);
 }
+
+/** Error codes (Node, undici) that mean the request never got an HTTP answer. */
+const NETWORK_CODE =
+  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+|(?:\w+_)?CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/;
+
+/**
+ * When a GitHub API request failed without an HTTP answer (connection refused, unknown host, timeout, TLS):
+ * the API host and the error code. Null for a real answer (401, 403, 404, …), which is a permission or
+ * token matter instead. Octokit wraps such failures as a `RequestError` with status 500 and the fetch
+ * error as `cause`.
+ */
+export function gitHubNetworkFailure(err: unknown): { host: string; code: string } | null {
+  let code: string | null = null;
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const x = e as { code?: unknown; name?: unknown; cause?: unknown };
+    if (typeof x.code === 'string' && NETWORK_CODE.test(x.code)) code = x.code;
+    else if (x.name === 'AbortError' || x.name === 'TimeoutError') code = 'timeout';
+    if (code) break;
+    e = x.cause;
+  }
+  if (!code) return null;
+  const url = (err as { request?: { url?: unknown } }).request?.url;
+  let host = 'the GitHub API';
+  try {
+    if (typeof url === 'string') host = new URL(url).host;
+  } catch {
+    // Not a URL: keep the generic name.
+  }
+  return { host, code };
+}
+
+/** "could not reach the GitHub API at api.github.com (ECONNREFUSED); check …" */
+export function describeNetworkFailure(failure: { host: string; code: string }): string {
+  return `could not reach the GitHub API at ${failure.host} (${failure.code}); check the runner's network connectivity, GITHUB_API_URL (for GitHub Enterprise) and any HTTPS proxy`;
+}

@@ -144,6 +144,11 @@ function addField(
     origin: 'manifest',
   };
   const endPos = parsed.position(field.missing ? start : end);
+  // The value's own extent (the anchored value's when taken through an alias), if it is on one line.
+  const valueEnd = field.at?.range?.[1] ?? end;
+  const valueEndPos = field.at ? parsed.position(valueEnd) : endPos;
+  if (!field.missing && valueEndPos.line === line && valueEndPos.column > column)
+    use.endColumn = valueEndPos.column;
   const rest = field.missing ? '' : parsed.lineText(endPos.line).slice(endPos.column - 1);
   const suppress = parseInlineIgnore(rest);
   if (suppress !== undefined) use.suppress = suppress;

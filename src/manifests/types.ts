@@ -32,6 +32,8 @@ export interface RelatedLocation {
   file: string;
   line: number;
   column: number;
+  /** 1-based column just after the value on `line` (exclusive), when known. */
+  endColumn?: number;
   message: string;
 }
 
@@ -42,6 +44,12 @@ export interface ImageUse {
   file: string;
   line: number;
   column: number;
+  /**
+   * 1-based column just after the value written at `line`:`column` (exclusive), when that value is on one
+   * line. It covers what the line holds: the image on an `image:` line, only the tag on a kustomize
+   * `newTag:` or Helm `tag:` line.
+   */
+  endColumn?: number;
   /** 0-based index of the YAML document within the file. */
   docIndex: number;
   kind: string;

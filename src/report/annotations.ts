@@ -2,18 +2,32 @@
  * Renders findings as GitHub workflow commands (`::error file=…,line=…,col=…,title=…::message`). Every
  * property and message is escaped by `workflowCommand` (src/untrusted.ts), as @actions/core does.
  */
+import { isStdinFile } from '../manifests/stdin.js';
 import { workflowCommand } from '../untrusted.js';
 import type { Finding, Report } from './model.js';
 import { RULES_BY_ID } from './rules.js';
 
 /** Returns one workflow-command line for a finding. */
 export function renderAnnotation(f: Finding): string {
+  // Piped-in manifests are no file of the repository: GitHub gets no file=, the message says where.
+  if (isStdinFile(f.file)) return renderStdinAnnotation(f);
   const title = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
+  // Workflow commands take an inclusive end column on the same line.
+  const endColumn =
+    f.column && f.endColumn !== undefined && f.endColumn - 1 > f.column ? f.endColumn - 1 : null;
   return workflowCommand(
     f.severity,
-    { file: f.file, line: f.line || null, col: f.column || null, title: `${title} (${f.rule})` },
+    { file: f.file, line: f.line || null, col: f.column || null, endColumn, title: `${title} (${f.rule})` },
     f.message,
   );
+}
+
+function renderStdinAnnotation(f: Finding): string {
+  const title = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
+  const at = [f.file, f.line, f.line ? f.column : null]
+    .filter((x) => x !== null && x !== undefined)
+    .join(':');
+  return workflowCommand(f.severity, { title: `${title} (${f.rule})` }, `${at}: ${f.message}`);
 }
 
 /** At most this many skipped files get a notice of their own; the rest are counted. */

@@ -2,8 +2,10 @@
  * The Checks API reporter: `planCheckRun` turns a report into the check run's title, summary, conclusion
  * and annotation batches (pure); `publishCheckRun` sends the plan to GitHub (the only I/O here).
  */
+
 import type { Octokit } from '@octokit/rest';
 import { describeRequestError, isPermissionDenied } from '../github/octokit.js';
+import { isStdinFile } from '../manifests/stdin.js';
 import { markdown, markdownCode, plain, plainLines } from '../untrusted.js';
 import { shouldFail } from './findings.js';
 import type { FailOn, Finding, Report, Severity } from './model.js';
@@ -96,7 +98,8 @@ export function truncateChars(s: string, maxChars: number, suffix = '… (trunca
 
 /** Returns the Checks API annotation for one finding, or null when it has no file to point at. */
 export function toAnnotation(f: Finding): CheckRunAnnotation | null {
-  if (!f.file) return null;
+  // Piped-in manifests (`scan -`) are no repository file the Checks API could point at.
+  if (!f.file || isStdinFile(f.file)) return null;
   const line = f.line && f.line > 0 ? f.line : 1;
   const ruleTitle = RULES_BY_ID.get(f.rule)?.title ?? f.rule;
   const a: CheckRunAnnotation = {
@@ -111,7 +114,8 @@ export function toAnnotation(f: Finding): CheckRunAnnotation | null {
   // Columns are only allowed when start_line == end_line, which always holds here.
   if (f.line && f.column && f.column > 0) {
     a.start_column = f.column;
-    a.end_column = f.image ? f.column + f.image.length : f.column;
+    // The last character of the value on this line; the image's length would run past a `newTag:` line.
+    a.end_column = f.endColumn !== undefined && f.endColumn > f.column ? f.endColumn - 1 : f.column;
   }
   if (f.related?.length) {
     const details = f.related.map((r) => plain(`${r.file}:${r.line}:${r.column}: ${r.message}`)).join('\n');

@@ -77,6 +77,7 @@ function toReportUse(use: ImageUse): ReportUse {
     file: use.file,
     line: use.line,
     column: use.column,
+    ...(!use.origin || use.origin === 'manifest' ? { document: use.docIndex } : {}),
     kind: use.kind,
     namespace: use.namespace,
     name: use.name,
@@ -158,6 +159,7 @@ export function buildReport(input: BuildReportInput): Report {
       column: use?.column ?? pos?.column ?? null,
       image,
     };
+    if (use?.endColumn !== undefined) finding.endColumn = use.endColumn;
     if (use?.related?.length) finding.related = use.related.map((r) => ({ ...r }));
     findings.push(finding);
   };

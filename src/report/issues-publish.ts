@@ -4,6 +4,7 @@
  * serially, with a pause between mutations (GitHub's best practice: at least one second).
  */
 import type { Octokit } from '@octokit/rest';
+import { describeNetworkFailure, gitHubNetworkFailure } from '../github/octokit.js';
 import { MANAGED_LABEL_PREFIXES } from './issue-body.js';
 import type { ExistingIssue, IssueAction } from './issues.js';
 
@@ -80,9 +81,13 @@ function isAlreadyExists(err: unknown): boolean {
 
 /** A failure message: what happened, where, and what to do (never the token). */
 export function describeGitHubError(err: unknown, doing: string, owner: string, repo: string): string {
+  const where = `${owner}/${repo}`;
+  // No HTTP answer at all: a network matter, not the token's permissions.
+  const network = gitHubNetworkFailure(err);
+  if (network)
+    return `Failed ${doing} in ${where}: ${describeNetworkFailure(network)}; the next run retries.`;
   const status = statusOf(err);
   const said = apiMessage(err);
-  const where = `${owner}/${repo}`;
   const prefix = `GitHub answered ${status ?? 'an error'} when ${doing} in ${where}: ${said}.`;
   if (status === 401) return `${prefix} The token is invalid or expired; check the github-token input.`;
   if (status === 403 || status === 404)

@@ -15,6 +15,11 @@ export interface Finding {
   file: string | null;
   line: number | null;
   column: number | null;
+  /**
+   * 1-based column just after the value at `line`:`column` (exclusive), when it is known and on that line:
+   * the image on an `image:` line, the tag on a kustomize `newTag:` or Helm `tag:` line.
+   */
+  endColumn?: number;
   /** The image as written (raw) when the finding is about an image. */
   image: string | null;
   /** Extra locations (e.g. the base manifest behind a kustomize overlay). */
@@ -26,6 +31,12 @@ export interface ReportUse {
   file: string;
   line: number;
   column: number;
+  /**
+   * 0-based index of the YAML document within `file` (`---`-separated), for uses read from a manifest;
+   * absent when a kustomize overlay or Helm chart decided the image (its line is in a kustomization or
+   * values file, not in a manifest's document).
+   */
+  document?: number;
   kind: string;
   namespace: string | null;
   name: string | null;

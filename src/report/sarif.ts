@@ -7,6 +7,7 @@
  * {@link SARIF_MAX_RESULTS} most severe results and says in a tool notification what it left out.
  */
 import { createHash } from 'node:crypto';
+import { isStdinFile } from '../manifests/stdin.js';
 import { plainLines, safeJson } from '../untrusted.js';
 import type { SuppressedFinding } from './baseline.js';
 import type { Finding, Report, Severity } from './model.js';
@@ -35,6 +36,23 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
  */
 export function pathToUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * Where a result points. Manifests piped in (`scan -`) are no repository file: their location has no
+ * `%SRCROOT%` base and says so in its description. GitHub code scanning rejects a result without an
+ * artifact location ("expected artifact location") and a URI with a scheme, so it gets the relative URI
+ * `%3Cstdin%3E` (`<stdin>`), which code scanning accepts but cannot show source for.
+ */
+function artifactLocation(file: string): Record<string, unknown> {
+  if (isStdinFile(file))
+    return {
+      uri: pathToUri(file),
+      description: {
+        text: 'manifests read from standard input (k8s-image-check scan -), not a repository file',
+      },
+    };
+  return { uri: pathToUri(file), uriBaseId: '%SRCROOT%' };
 }
 
 function pascal(id: string): string {
@@ -77,10 +95,12 @@ export function buildSarif(report: Report): object {
       const region: Record<string, number> = {};
       if (f.line) region.startLine = f.line;
       if (f.column) region.startColumn = f.column;
+      // SARIF's endColumn is exclusive, like the finding's.
+      if (f.column && f.endColumn !== undefined && f.endColumn > f.column) region.endColumn = f.endColumn;
       result.locations = [
         {
           physicalLocation: {
-            artifactLocation: { uri: pathToUri(f.file), uriBaseId: '%SRCROOT%' },
+            artifactLocation: artifactLocation(f.file),
             ...(f.line ? { region } : {}),
           },
         },
@@ -91,7 +111,7 @@ export function buildSarif(report: Report): object {
         id: i + 1,
         message: { text: plainLines(r.message) },
         physicalLocation: {
-          artifactLocation: { uri: pathToUri(r.file), uriBaseId: '%SRCROOT%' },
+          artifactLocation: artifactLocation(r.file),
           region: { startLine: r.line, startColumn: r.column },
         },
       }));

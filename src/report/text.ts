@@ -41,6 +41,15 @@ export function renderText(report: Report, opts: { color: boolean }): string {
     for (const s of report.files.skipped) out.push(`  ${plain(s.file)}: ${plain(s.reason)}`);
     out.push('');
   }
+  out.push(...totalsLines(report, opts));
+  return `${out.join('\n')}\n`;
+}
+
+/** The totals lines that end the text report (all `--summary` prints): files, images, findings, baseline. */
+export function totalsLines(report: Report, opts: { color: boolean }): string[] {
+  const c = (kind: keyof typeof COLORS, s: string) =>
+    opts.color ? `${COLORS[kind][0]}${s}${COLORS[kind][1]}` : s;
+  const out: string[] = [];
   const s = report.summary.findings;
   const checks = Object.entries(report.summary.checks)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -53,5 +62,5 @@ export function renderText(report: Report, opts: { color: boolean }): string {
     `${c('error', `${s.error} error(s)`)}, ${c('warning', `${s.warning} warning(s)`)}, ${c('notice', `${s.notice} notice(s)`)}.`,
   );
   if (report.baseline) out.push(...baselineLines(report.baseline, report.suppressed?.length ?? 0));
-  return `${out.join('\n')}\n`;
+  return out;
 }

@@ -53,6 +53,7 @@ describe('k8s-image-check scan', () => {
       file: 'fixtures/examples/shop/k8s/frontend.yaml',
       line: 22,
       column: 18,
+      document: 0,
       kind: 'Deployment',
       namespace: 'shop',
       name: 'frontend',
@@ -66,6 +67,8 @@ describe('k8s-image-check scan', () => {
       file: 'fixtures/examples/shop/jobs/report.yaml',
       line: 17,
       column: 22,
+      // Exclusive end of the image on its line.
+      endColumn: 22 + 'ghcr.io/Example/Shop-Upload:1.0'.length,
       image: 'ghcr.io/Example/Shop-Upload:1.0',
     });
   });

@@ -53,6 +53,7 @@ describe('scan engine (offline)', () => {
         file: 'k8s/frontend.yaml',
         line: 17,
         column: 18,
+        document: 0,
         kind: 'Deployment',
         namespace: 'shop',
         name: 'frontend',

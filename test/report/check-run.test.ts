@@ -49,6 +49,7 @@ describe('planCheckRun', () => {
       file: 'overlays/prod/kustomization.yaml',
       line: 7,
       column: 5,
+      endColumn: 5 + 'ghcr.io/a/b:1'.length,
       image: 'ghcr.io/a/b:1',
       related: [{ file: 'base/deploy.yaml', line: 20, column: 16, message: 'base image' }],
     };
@@ -57,13 +58,17 @@ describe('planCheckRun', () => {
       start_line: 7,
       end_line: 7,
       start_column: 5,
-      end_column: 5 + 'ghcr.io/a/b:1'.length,
+      // Inclusive: the value's last character.
+      end_column: 4 + 'ghcr.io/a/b:1'.length,
       annotation_level: 'failure',
       message: 'ghcr.io/a/b:1: absent',
       title: 'Image manifest does not exist in its registry (image-absent)',
       raw_details: 'base/deploy.yaml:20:16: base image',
     });
     expect(toAnnotation({ ...f, file: null })).toBeNull();
+    // Without the value's extent the range is the start column alone, never the image's length.
+    const { endColumn: _, ...noEnd } = f;
+    expect(toAnnotation(noEnd)).toMatchObject({ start_column: 5, end_column: 5 });
     expect(toAnnotation({ ...f, line: null, column: null })).toMatchObject({ start_line: 1, end_line: 1 });
     expect(toAnnotation({ ...f, line: null, column: null })).not.toHaveProperty('start_column');
   });

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { clampedPosition, yamlErrorOffset } from '../parse.js';
+import { endColumnOf } from '../span.js';
 import type { ParseProblem } from '../types.js';
 
 /** Where a values entry was written. */
@@ -7,6 +8,8 @@ export interface ValueLocation {
   file: string;
   line: number;
   column: number;
+  /** Column just after the value when it is on one line (see `endColumnOf`). */
+  endColumn?: number;
 }
 
 /** A values tree that remembers where each entry came from (after merging several values files). */
@@ -21,7 +24,7 @@ export function parseValues(file: string, text: string): { values: PositionedVal
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const at = (node: Node | null | undefined): ValueLocation => {
     const p = lineCounter.linePos(node?.range?.[0] ?? 0);
-    return { file, line: p.line, column: p.col };
+    return withEnd({ file, line: p.line, column: p.col }, endColumnOf(node, lineCounter));
   };
   const errors: ParseProblem[] = doc.errors.slice(0, 1).map((e) => {
     const p = clampedPosition(text, lineCounter, yamlErrorOffset(text, e, doc.contents));
@@ -41,7 +44,10 @@ export function parseValues(file: string, text: string): { values: PositionedVal
 export function positionedFromNode(node: unknown, file: string, lineCounter: LineCounter): PositionedValue {
   const at = (n: Node | null | undefined): ValueLocation => {
     const p = lineCounter.linePos(n?.range?.[0] ?? 0);
-    return { file, line: p.line, column: p.col };
+    return withEnd(
+      { file, line: p.line, column: p.col },
+      isScalar(n) ? endColumnOf(n, lineCounter) : undefined,
+    );
   };
   const convert = (n: unknown): PositionedValue => {
     if (isMap(n)) {
@@ -98,4 +104,8 @@ export function lookupValue(root: PositionedValue, path: string[]): PositionedVa
 export function scalarText(value: PositionedValue | undefined): string {
   if (value?.kind !== 'scalar' || value.value === null) return '';
   return String(value.value);
+}
+
+function withEnd(at: ValueLocation, endColumn: number | undefined): ValueLocation {
+  return endColumn === undefined ? at : { ...at, endColumn };
 }

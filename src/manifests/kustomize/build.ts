@@ -413,10 +413,13 @@ export class KustomizeBuilder {
       text = read.text;
     }
     if (text === null) return;
-    const where = (p: Position): Position =>
-      offset
-        ? { line: offset.line + p.line - 1, column: offset.column + p.column - 1 }
-        : { line: patch.line, column: patch.column };
+    const where = (p: Position): Position => {
+      if (!offset) return { line: patch.line, column: patch.column };
+      const at: Position = { line: offset.line + p.line - 1, column: offset.column + p.column - 1 };
+      // Inline patch text is indented in the kustomization by the same amount on every line.
+      if (p.endColumn !== undefined) at.endColumn = offset.column + p.endColumn - 1;
+      return at;
+    };
     for (const doc of parsePatch(text)) {
       const targets = acc.resources.filter((r) =>
         patch.target

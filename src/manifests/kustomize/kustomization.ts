@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { clampedPosition, yamlErrorOffset } from '../parse.js';
+import { endColumnOf } from '../span.js';
 import type { ParseProblem } from '../types.js';
 import type { KustomizeImageEntry } from './image-transform.js';
 
@@ -10,6 +11,8 @@ export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.ym
 export interface Position {
   line: number;
   column: number;
+  /** Column just after a one-line scalar value (see `endColumnOf`); only set for scalars. */
+  endColumn?: number;
 }
 
 /** A string value of a kustomization field, with where it was written. */
@@ -88,7 +91,10 @@ export function parseKustomization(file: string, text: string): KustomizationPar
   const pos = (node: Node | null | undefined): Position => {
     const offset = node?.range?.[0] ?? 0;
     const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
+    const endColumn = isScalar(node) ? endColumnOf(node, lineCounter) : undefined;
+    return endColumn === undefined
+      ? { line: p.line, column: p.col }
+      : { line: p.line, column: p.col, endColumn };
   };
   const firstError = doc.errors[0];
   if (firstError) {

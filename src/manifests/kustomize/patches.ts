@@ -1,5 +1,6 @@
-import { isMap, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
 import { compileSafePattern } from '../../safe-regex.js';
+import { endColumnOf } from '../span.js';
 import type { ContainerType, ImageUse } from '../types.js';
 import { type PatchTarget, type Position, scalarString } from './kustomization.js';
 import type { RenderedResource } from './resources.js';
@@ -50,7 +51,10 @@ export function parsePatch(text: string): PatchDoc[] {
   const docs = parseAllDocuments(text, { lineCounter });
   const pos = (node: Node | null | undefined): Position => {
     const p = lineCounter.linePos(node?.range?.[0] ?? 0);
-    return { line: p.line, column: p.col };
+    const endColumn = isScalar(node) ? endColumnOf(node, lineCounter) : undefined;
+    return endColumn === undefined
+      ? { line: p.line, column: p.col }
+      : { line: p.line, column: p.col, endColumn };
   };
   const out: PatchDoc[] = [];
   for (const doc of docs) {

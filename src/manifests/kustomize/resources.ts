@@ -250,6 +250,7 @@ export function applyImages(
           file: kustomizationFile,
           line: p?.line ?? at.line,
           column: p?.column ?? at.column,
+          ...(p?.endColumn !== undefined ? { endColumn: p.endColumn } : {}),
           message: `images entry \`${at.entry.name}\` sets ${describeEntry(at)}: ${before} → ${img.image}`,
         });
       }
@@ -311,6 +312,10 @@ export function toViewUses(resources: RenderedResource[], view: string): ImageUs
       };
       if (related.length > 0) use.related = related;
       else delete use.related;
+      // The deciding line holds only what it sets (a `newTag:` value, say), not the whole image.
+      const endColumn = last ? last.endColumn : img.base.endColumn;
+      if (endColumn === undefined) delete use.endColumn;
+      else use.endColumn = endColumn;
       out.push(use);
     }
   }
