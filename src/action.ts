@@ -15,6 +15,7 @@ import { type CheckImagesFn, type EngineLogger, runScan } from './engine/scan.js
 import { listChangedFiles } from './github/changed-files.js';
 import { type RunContext, readPullRequestContext } from './github/context.js';
 import { createOctokit, type GitHubClient, proxyFromEnv } from './github/octokit.js';
+import { CredentialsError } from './registry/credentials/index.js';
 import type { RegistryCheck } from './registry/types.js';
 import { renderAnnotation } from './report/annotations.js';
 import { BaselineError } from './report/baseline.js';
@@ -101,7 +102,7 @@ export function actionLogger(): EngineLogger {
  */
 export function failRun(io: Pick<ActionIo, 'setExitCode'>, err: unknown): void {
   const message =
-    err instanceof ConfigError || err instanceof BaselineError
+    err instanceof ConfigError || err instanceof BaselineError || err instanceof CredentialsError
       ? describeError(err)
       : `k8s-image-check failed: internal error: ${describeError(err)}. Please report this with the workflow run.`;
   core.error(plainLines(message));

@@ -21,6 +21,7 @@ import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
 import { createOctokit } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
 import { readStdinBytes, StdinError } from './manifests/stdin.js';
+import { CredentialsError } from './registry/credentials/index.js';
 import { renderAnnotations } from './report/annotations.js';
 import { BaselineError, DEFAULT_BASELINE_FILE, parseBaseline, renderBaseline } from './report/baseline.js';
 import { shouldFail } from './report/findings.js';
@@ -314,7 +315,8 @@ export function reportError(err: unknown, io: Pick<CliIo, 'stderr' | 'env'>): nu
     err instanceof ConfigError ||
     err instanceof DiscoveryError ||
     err instanceof BaselineError ||
-    err instanceof StdinError
+    err instanceof StdinError ||
+    err instanceof CredentialsError
   ) {
     io.stderr.write(logLines(`k8s-image-check: ${plainLines(describeError(err))}\n`));
     return EXIT_ERROR;

@@ -24,6 +24,8 @@ export interface DockerConfig {
   secrets: string[];
   /** Problems, naming the file and key (never the secret). */
   warnings: string[];
+  /** Set when the whole file is unusable (not JSON, not an object): an explicitly named file then stops the run. */
+  broken?: boolean;
 }
 
 const HELPER_NAME = /^[A-Za-z0-9._-]+$/;
@@ -36,10 +38,12 @@ export function parseDockerConfig(text: string, label: string): DockerConfig {
     json = JSON.parse(text);
   } catch {
     config.warnings.push(`${label} is not valid JSON; its credentials are ignored. Fix or remove the file.`);
+    config.broken = true;
     return config;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     config.warnings.push(`${label} is not a JSON object; its credentials are ignored.`);
+    config.broken = true;
     return config;
   }
   const root = json as Record<string, unknown>;

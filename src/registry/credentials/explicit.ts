@@ -23,7 +23,29 @@ export interface ExplicitCredentials {
   warnings: string[];
 }
 
-const LABEL = 'the registry credentials input';
+/** How messages name the setting: users set it as an action input or, in the CLI, an environment variable. */
+const LABEL = 'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI)';
+
+/** Keys an entry may have (docker config `auths` entries also carry `email` and `serveraddress`). */
+const ENTRY_KEYS = [
+  'username',
+  'password',
+  'auth',
+  'identitytoken',
+  'registrytoken',
+  'email',
+  'serveraddress',
+];
+
+/** A key of `o` that no credential entry has, with the closest known key when it is a near miss. */
+function unknownKey(o: Record<string, unknown>): string | null {
+  for (const k of Object.keys(o)) {
+    if (ENTRY_KEYS.includes(k.toLowerCase())) continue;
+    const near = ENTRY_KEYS.find((known) => known.startsWith(k.toLowerCase().slice(0, 3)));
+    return `unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}`;
+  }
+  return null;
+}
 
 /** Parse the explicit input text (JSON or YAML). Empty text means no entries. */
 export function parseExplicitCredentials(text: string): ExplicitCredentials {
@@ -35,7 +57,7 @@ export function parseExplicitCredentials(text: string): ExplicitCredentials {
   } catch {
     // The parser's message may quote the text (secrets), so it is not repeated.
     result.warnings.push(
-      `${LABEL} is neither valid JSON nor YAML; it is ignored. Give a map of host -> {username, password}.`,
+      `${LABEL} is neither valid JSON nor YAML; give a map of host -> {username, password}.`,
     );
     return result;
   }
@@ -44,7 +66,7 @@ export function parseExplicitCredentials(text: string): ExplicitCredentials {
     if (typeof auths === 'object' && auths !== null && !Array.isArray(auths)) doc = auths;
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    result.warnings.push(`${LABEL} is not a map of host -> credentials; it is ignored.`);
+    result.warnings.push(`${LABEL} is not a map of host -> credentials; give {host: {username, password}}.`);
     return result;
   }
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
@@ -52,25 +74,31 @@ export function parseExplicitCredentials(text: string): ExplicitCredentials {
       // A bare string would most likely be a secret: never echo it, never guess its meaning.
       result.secrets.push(value, Buffer.from(value).toString('base64'));
       result.warnings.push(
-        `${LABEL}: entry "${key}" is a string; it is ignored. Write {username, password} or {auth} instead.`,
+        `${LABEL}: entry "${key}" is a string; write {username, password} or {auth} instead.`,
       );
       continue;
     }
     const parsed = parseCredentialEntry(value);
     result.secrets.push(...parsed.secrets);
+    const unknown =
+      typeof value === 'object' && value !== null ? unknownKey(value as Record<string, unknown>) : null;
+    if (unknown) {
+      result.warnings.push(
+        `${LABEL}: entry "${key}" has an ${unknown}; keys are ${ENTRY_KEYS.slice(0, 5).join(', ')}.`,
+      );
+      continue;
+    }
     if (!parsed.ok) {
-      result.warnings.push(`${LABEL}: entry "${key}" is ignored: ${parsed.error}.`);
+      result.warnings.push(`${LABEL}: entry "${key}": ${parsed.error}.`);
       continue;
     }
     if (!parsed.fields) {
-      result.warnings.push(
-        `${LABEL}: entry "${key}" has no username, password, auth or token; it is ignored.`,
-      );
+      result.warnings.push(`${LABEL}: entry "${key}" has no username, password, auth or token.`);
       continue;
     }
     const { host, path } = splitCredentialKey(key);
     if (host === '') {
-      result.warnings.push(`${LABEL}: entry "${key}" has no host; it is ignored.`);
+      result.warnings.push(`${LABEL}: entry "${key}" has no host.`);
       continue;
     }
     result.entries.push({ key, host, path, fields: parsed.fields });

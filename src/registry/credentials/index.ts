@@ -9,4 +9,4 @@ export {
   type CredentialResolverResult,
   createCredentialResolver,
 } from './resolver.js';
-export type { CredentialResolver, RegistryCredential } from './types.js';
+export { type CredentialResolver, CredentialsError, type RegistryCredential } from './types.js';

@@ -24,7 +24,7 @@ import {
 import { canonicalHost } from './hosts.js';
 import { buildKeyring, type KeyringKey, lookupKeyring } from './keyring.js';
 import { type PullSecret, type PullSecretCredential, parsePullSecrets } from './pull-secrets.js';
-import type { CredentialResolver, RegistryCredential } from './types.js';
+import { type CredentialResolver, CredentialsError, type RegistryCredential } from './types.js';
 
 /** Options of {@link createCredentialResolver}. */
 export interface CredentialResolverOptions {
@@ -62,6 +62,8 @@ export interface CredentialResolverResult {
 interface DockerSource {
   label: string;
   config: DockerConfig;
+  /** Named by the docker-config setting: its problems are errors, not warnings. */
+  explicit?: boolean;
 }
 
 function readDockerSources(options: CredentialResolverOptions, warnings: string[]): DockerSource[] {
@@ -84,14 +86,18 @@ function readDockerSources(options: CredentialResolverOptions, warnings: string[
   if (path) {
     try {
       if (statSync(path).isDirectory()) path = join(path, 'config.json');
-      const label = `docker config ${path}`;
-      sources.push({ label, config: parseDockerConfig(readFileSync(path, 'utf8'), label) });
+      const label = explicitPath ? `docker-config ${path}` : `docker config ${path}`;
+      sources.push({
+        label,
+        config: parseDockerConfig(readFileSync(path, 'utf8'), label),
+        explicit: explicitPath,
+      });
     } catch (err: unknown) {
       const code = (err as NodeJS.ErrnoException).code;
       if (explicitPath || code !== 'ENOENT') {
         warnings.push(
           `docker config ${path} could not be read (${code ?? 'error'}); its credentials are not used. ` +
-            'Check the docker config path.',
+            'Check the docker config path (docker-config / --docker-config, DOCKER_CONFIG).',
         );
       }
     }
@@ -150,16 +156,19 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
     explicit.secrets,
     explicit.entries.map((e) => e.fields),
   );
-  warn(...explicit.warnings);
+  // Named credentials that cannot be used stop the run: going on anonymously would blame the registries.
+  if (explicit.warnings.length) throw new CredentialsError(explicit.warnings.join(' '));
 
   const readWarnings: string[] = [];
   const dockerSources = readDockerSources(options, readWarnings);
+  if (options.dockerConfigPath && readWarnings.length) throw new CredentialsError(readWarnings.join(' '));
   warn(...readWarnings);
   for (const d of dockerSources) {
     addSecrets(
       d.config.secrets,
       d.config.auths.map((a) => a.fields),
     );
+    if (d.explicit && d.config.broken) throw new CredentialsError(d.config.warnings.join(' '));
     warn(...d.config.warnings);
   }
 

@@ -16,3 +16,12 @@ export interface RegistryCredential {
  * them in order), or an empty list for anonymous access.
  */
 export type CredentialResolver = (host: string, repository: string) => Promise<RegistryCredential[]>;
+
+/**
+ * Credentials the user named explicitly cannot be used (malformed JSON/YAML, an unknown key, a broken docker
+ * config file given by path): the run stops with exit code 2 instead of going on anonymously, where every
+ * private image would then read "add credentials". The message names the setting and the entry, never a value.
+ */
+export class CredentialsError extends Error {
+  override name = 'CredentialsError';
+}

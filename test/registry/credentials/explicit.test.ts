@@ -40,17 +40,17 @@ https://reg.example.com/v2/: {registrytoken: rt4}
     );
     expect(r.entries.map((e) => e.host)).toEqual(['d.io']);
     expect(r.warnings).toEqual([
-      'the registry credentials input: entry "a.io" is a string; it is ignored. Write {username, password} or {auth} instead.',
-      'the registry credentials input: entry "b.io" is ignored: "auth" does not decode to "username:password".',
-      'the registry credentials input: entry "c.io" has no username, password, auth or token; it is ignored.',
+      'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI): entry "a.io" is a string; write {username, password} or {auth} instead.',
+      'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI): entry "b.io": "auth" does not decode to "username:password".',
+      'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI): entry "c.io" has no username, password, auth or token.',
     ]);
     expect(r.warnings.join('\n')).not.toContain('hunter2');
     expect(r.secrets).toContain('hunter2');
   });
 
   it.each([
-    ['{not: [valid', 'the registry credentials input is neither valid JSON nor YAML'],
-    ['- a\n- b', 'the registry credentials input is not a map of host -> credentials; it is ignored.'],
+    ['{not: [valid', 'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI) is neither valid JSON nor YAML'],
+    ['- a\n- b', 'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI) is not a map of host -> credentials; give {host: {username, password}}.'],
   ])('rejects %s as a whole', (text, warning) => {
     const r = parseExplicitCredentials(text);
     expect(r.entries).toEqual([]);

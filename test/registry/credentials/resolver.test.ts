@@ -2,7 +2,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredentialResolver } from '../../../src/registry/credentials/index.js';
+import { createCredentialResolver, CredentialsError } from '../../../src/registry/credentials/index.js';
 import type { PullSecret } from '../../../src/registry/credentials/pull-secrets.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/credentials');
@@ -145,17 +145,37 @@ describe('createCredentialResolver', () => {
     expect(users(await inline.resolve('alt.io', 'x'))).toEqual(['inline', 'altuser']);
   });
 
-  it('warns about an explicit docker config path that is missing, but not about a missing default', () => {
+  it('stops on an explicit docker config path that is missing or broken, but not on a missing default', async () => {
     expect(createCredentialResolver({ env: { HOME: join(dir, 'nohome') } }).warnings).toEqual([]);
     const missing = join(dir, 'missing.json');
-    expect(createCredentialResolver({ env: {}, dockerConfigPath: missing }).warnings).toEqual([
-      `docker config ${missing} could not be read (ENOENT); its credentials are not used. Check the docker config path.`,
-    ]);
+    expect(() => createCredentialResolver({ env: {}, dockerConfigPath: missing })).toThrow(CredentialsError);
+    expect(() => createCredentialResolver({ env: {}, dockerConfigPath: missing })).toThrow(
+      `docker config ${missing} could not be read (ENOENT); its credentials are not used. Check the docker config path (docker-config / --docker-config, DOCKER_CONFIG).`,
+    );
+    const broken = join(dir, 'broken-config.json');
+    await writeFile(broken, '{"auths": {"r.io": {"auth": "c2VjcmV0LXB3"}}');
+    expect(() => createCredentialResolver({ env: {}, dockerConfigPath: broken })).toThrow(
+      `docker-config ${broken} is not valid JSON`,
+    );
+  });
+
+  it('stops on explicit credentials that cannot be used, naming the entry and never the secret', () => {
+    let message = '';
+    try {
+      createCredentialResolver({ explicit: 'bad.io: {auth: "aHVudGVyMg=="}\nok.io: {username: u, passwd: hunter3}', env });
+    } catch (err) {
+      expect(err).toBeInstanceOf(CredentialsError);
+      message = (err as Error).message;
+    }
+    expect(message).toContain('entry "bad.io": "auth" does not decode to "username:password".');
+    expect(message).toContain('entry "ok.io" has an unknown key "passwd" (did you mean "password"?)');
+    expect(message).not.toContain('hunter');
+    expect(message).not.toContain('aHVudGVyMg');
   });
 
   it('collects every secret and never puts one in a warning or source', async () => {
     const r = createCredentialResolver({
-      explicit: 'bad.io: {auth: "aHVudGVyMg=="}\nok.io: {username: u, password: hunter3}',
+      explicit: 'good.io: {auth: "aHVudGVyOmh1bnRlcjI="}\nok.io: {username: u, password: hunter3}',
       env,
       pullSecrets,
     });
@@ -171,7 +191,7 @@ describe('createCredentialResolver', () => {
         'hunter3',
         b64('hunter3'),
         b64('u:hunter3'),
-        'aHVudGVyMg==',
+        'aHVudGVyOmh1bnRlcjI=',
         'quaypass',
         'hubpass',
       ]),
