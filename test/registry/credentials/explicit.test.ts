@@ -49,8 +49,14 @@ https://reg.example.com/v2/: {registrytoken: rt4}
   });
 
   it.each([
-    ['{not: [valid', 'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI) is neither valid JSON nor YAML'],
-    ['- a\n- b', 'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI) is not a map of host -> credentials; give {host: {username, password}}.'],
+    [
+      '{not: [valid',
+      'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI) is neither valid JSON nor YAML',
+    ],
+    [
+      '- a\n- b',
+      'registry-credentials (input, or K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS for the CLI) is not a map of host -> credentials; give {host: {username, password}}.',
+    ],
   ])('rejects %s as a whole', (text, warning) => {
     const r = parseExplicitCredentials(text);
     expect(r.entries).toEqual([]);

@@ -2,7 +2,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredentialResolver, CredentialsError } from '../../../src/registry/credentials/index.js';
+import { CredentialsError, createCredentialResolver } from '../../../src/registry/credentials/index.js';
 import type { PullSecret } from '../../../src/registry/credentials/pull-secrets.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/credentials');
@@ -162,7 +162,10 @@ describe('createCredentialResolver', () => {
   it('stops on explicit credentials that cannot be used, naming the entry and never the secret', () => {
     let message = '';
     try {
-      createCredentialResolver({ explicit: 'bad.io: {auth: "aHVudGVyMg=="}\nok.io: {username: u, passwd: hunter3}', env });
+      createCredentialResolver({
+        explicit: 'bad.io: {auth: "aHVudGVyMg=="}\nok.io: {username: u, passwd: hunter3}',
+        env,
+      });
     } catch (err) {
       expect(err).toBeInstanceOf(CredentialsError);
       message = (err as Error).message;
