@@ -36,7 +36,8 @@ for (const file of files(join(root, 'src'))) {
       const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
       const end = sf.getLineAndCharacterOfPosition(node.getEnd()).line;
       const lines = end - start + 1;
-      if (lines > min) rows.push({ lines, where: `${relative(root, file)}:${start + 1}`, name: nameOf(node, sf) });
+      if (lines > min)
+        rows.push({ lines, where: `${relative(root, file)}:${start + 1}`, name: nameOf(node, sf) });
     }
     ts.forEachChild(node, visit);
   };
@@ -44,5 +45,7 @@ for (const file of files(join(root, 'src'))) {
 }
 rows.sort((a, b) => b.lines - a.lines);
 for (const r of rows) console.log(`${String(r.lines).padStart(4)}  ${r.name}  ${r.where}`);
-console.log(`${rows.length} function(s) over ${min} lines; ${rows.filter((r) => r.lines > 100).length} over 100.`);
+console.log(
+  `${rows.length} function(s) over ${min} lines; ${rows.filter((r) => r.lines > 100).length} over 100.`,
+);
 if (rows.some((r) => r.lines > failOver)) process.exit(1);
