@@ -243,7 +243,7 @@ async function throughputBench(): Promise<void> {
     }
     await headPool.close();
 
-    // (b)/(c) skopeo, kept inside the work dir (see docs/registry-observed.md "Practical notes").
+    // (b)/(c) skopeo, kept inside the work dir (skopeo writes its blob-info cache and temp files where --tmpdir, --policy and --registries.d say).
     let seq: Sample | undefined;
     let par: Sample | undefined;
     if (!args['skip-skopeo']) {

@@ -1,5 +1,5 @@
 /**
- * Container rules of the pod-health table (pod-health.md E.2 "Containers", E.3 rows U, C1–C5, W1–W6, R1–R3):
+ * Container rules of the pod-health table (docs/pod-health.md#evaluation-order and #table, rows U, C1–C5, W1–W6, R1–R3):
  * sidecars and the first incomplete init container, then regular containers in API order. Pure.
  */
 import {
@@ -271,7 +271,7 @@ function causeOf(t: { reason?: string; exitCode?: number } | undefined): string 
   return `exit code ${t?.exitCode ?? '?'}${t?.reason ? `, ${t.reason}` : ''}`;
 }
 
-/** Container rules in E.2 order: sidecars and the first incomplete init container, then regular containers. */
+/** Container rules in the order of docs/pod-health.md#evaluation-order: sidecars and the first incomplete init container, then regular containers. */
 export function evaluateContainers(pod: PodRecord, clock: Clock): Finding[] {
   const findings: Finding[] = [];
   const initSpecs = new Map((pod.spec.initContainers ?? []).map((c) => [c.name, c]));

@@ -142,7 +142,7 @@ function rolloutStartOf(c: ControllerRecord, all: readonly ControllerRecord[]): 
 }
 
 /**
- * Groups controllers and pods into top-level workloads (pod-health.md E.5): Deployments (their ReplicaSets'
+ * Groups controllers and pods into top-level workloads (docs/pod-health.md#workloads): Deployments (their ReplicaSets'
  * pods), StatefulSets, DaemonSets, CronJobs (their Jobs' pods), Jobs and ReplicaSets without an owner, and
  * bare Pods. Sorted by namespace, kind, name.
  */

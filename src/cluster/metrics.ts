@@ -4,7 +4,7 @@
  *
  * Every metric is a gauge (the Pushgateway rejects a name whose TYPE differs from what another group pushed,
  * so a type never changes). Labels are bounded: names, enums and images of the cluster, never free text
- * (pod-health.md E.1 principle 10). The grouping labels `job` and `cluster` come from the push URL.
+ * (docs/pod-health.md#principles, 8). The grouping labels `job` and `cluster` come from the push URL.
  */
 import { CHECK_STATUSES, type CheckStatus } from '../registry/types.js';
 import type { DriftStatus, HealthSeverity, PodHealthClass } from './types.js';

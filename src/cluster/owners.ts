@@ -1,5 +1,5 @@
 /**
- * Owner resolution (pod-health.md E.5): Pod → ReplicaSet → Deployment, Pod → Job → CronJob, StatefulSet and
+ * Owner resolution (docs/pod-health.md#workloads): Pod → ReplicaSet → Deployment, Pod → Job → CronJob, StatefulSet and
  * DaemonSet as themselves, no owner → a bare Pod. Issues are keyed on the top owner, never the ReplicaSet, whose
  * name changes on every rollout.
  */

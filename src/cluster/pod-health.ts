@@ -1,5 +1,5 @@
 /**
- * The pod-health classifier of `shared/docs/pod-health.md` (E.2 evaluation order, E.3 table, E.4 record).
+ * The pod-health classifier of docs/pod-health.md (#evaluation-order, #table, #record).
  * Pure: a pod and `now` in, a `PodHealth` out. Every grace period is measured from timestamps in the object.
  * Pod-level rules (T, S, E/F, U, G/P) live here; container rules in `container-rules.ts`.
  */
@@ -23,7 +23,7 @@ import type { HealthSeverity, OwnerRef, PodHealth, PodHealthClass, PodHealthThre
 export { maxReadySeconds } from './container-rules.js';
 export { maxSeverity, severityRank } from './health-finding.js';
 
-/** The default thresholds of pod-health.md E.2, in seconds. */
+/** The default thresholds of docs/pod-health.md#thresholds, in seconds. */
 export const DEFAULT_POD_HEALTH_THRESHOLDS: Readonly<PodHealthThresholds> = Object.freeze({
   waitingGrace: 120,
   unschedulableGrace: 300,
@@ -157,7 +157,7 @@ export function toMillis(now: Date | number | string): number {
 }
 
 /**
- * Returns the health of one pod as of `now` (pod-health.md E.2–E.4). The owner defaults to what the pod alone
+ * Returns the health of one pod as of `now` (docs/pod-health.md#evaluation-order to #record). The owner defaults to what the pod alone
  * tells (`ownerOfPod` without an index).
  */
 export function classifyPod(

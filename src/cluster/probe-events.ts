@@ -1,5 +1,5 @@
 /**
- * Probe enrichment from events (pod-health.md E.3, "Liveness and readiness failures"): a recent `Unhealthy`
+ * Probe enrichment from events (docs/pod-health.md#probe-events): a recent `Unhealthy`
  * (`Liveness probe failed: …`) or `Killing` (`… failed liveness probe, will be restarted`) event refines a
  * CrashLoopBackOff or NotReady pod with `probe` and the probe's message. Events expire after about an hour, so
  * this never changes a class or a severity. Pure.

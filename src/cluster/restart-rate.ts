@@ -1,5 +1,5 @@
 /**
- * Skia's restart-rate rule (pod-health.md E.3 row R2, second half): with a stored previous snapshot of restart
+ * Skia's restart-rate rule (docs/pod-health.md#table, row R2, the rate rule): with a stored previous snapshot of restart
  * counts, a ready container that restarted at least `minIncrease` times since then is `HighRestartCount`.
  * The caller keeps the snapshot (issue marker or Pushgateway) and passes it only when it is at most an hour old.
  * Pure.

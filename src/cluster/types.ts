@@ -3,17 +3,17 @@
  * the live cluster, per-workload aggregation and the report that issues, metrics and renderers consume.
  *
  * Wire values: JSON keys camelCase, status values snake_case, pod-health classes as in
- * `shared/docs/pod-health.md` E.3 (PascalCase, as Kubernetes spells its reasons). Never rename them.
+ * docs/pod-health.md#table (PascalCase, as Kubernetes spells its reasons). Never rename them.
  */
 import type { CheckStatus, RegistryCheck } from '../registry/types.js';
 
-/** Pod-level result of the classifier (pod-health.md E.2 "Status and display"). */
+/** Pod-level result of the classifier (docs/pod-health.md#evaluation-order). */
 export type PodHealthStatus = 'ok' | 'transitional' | 'unhealthy';
 
 /** Severity of a pod-health finding or a workload; `info` is metrics only, `none` is healthy. */
 export type HealthSeverity = 'critical' | 'warning' | 'info' | 'none';
 
-/** Every class of the pod-health table (pod-health.md E.3). */
+/** Every class of the pod-health table (docs/pod-health.md#table). */
 export type PodHealthClass =
   | 'Terminating'
   | 'Completed'
@@ -37,7 +37,7 @@ export type PodHealthClass =
   | 'RecentRestart'
   | 'Healthy';
 
-/** The row of the E.3 table that decided a pod's class (for tests, debugging and the issue body). */
+/** The row of the docs/pod-health.md#table that decided a pod's class (for tests, debugging and the issue body). */
 export type PodHealthRule =
   | 'T1'
   | 'T2'
@@ -63,7 +63,7 @@ export type PodHealthRule =
   | 'R3'
   | 'OK';
 
-/** Grace periods and thresholds of the classifier, in seconds (pod-health.md E.2; defaults in `pod-health.ts`). */
+/** Grace periods and thresholds of the classifier, in seconds (docs/pod-health.md#thresholds; defaults in `pod-health.ts`). */
 export interface PodHealthThresholds {
   /** Grace for image pull / config / create errors, from `status.startTime`. Default 120. */
   waitingGrace: number;
@@ -79,14 +79,14 @@ export interface PodHealthThresholds {
   highRestartThreshold: number;
 }
 
-/** A workload that owns pods, resolved to the top of its ownership chain (pod-health.md E.5). */
+/** A workload that owns pods, resolved to the top of its ownership chain (docs/pod-health.md#workloads). */
 export interface OwnerRef {
   /** `Deployment`, `StatefulSet`, `DaemonSet`, `CronJob`, `Job`, `ReplicaSet` (no Deployment), or `Pod` (bare). */
   kind: string;
   name: string;
 }
 
-/** Per-container facts a metrics exporter needs (pod-health.md E.7); bounded values only. */
+/** Per-container facts a metrics exporter needs (docs/pod-health.md#metrics); bounded values only. */
 export interface ContainerHealth {
   name: string;
   init: boolean;
@@ -107,7 +107,7 @@ export interface ContainerHealth {
 /** Which probe failed, from events (optional enrichment). */
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
-/** The classification of one pod (pod-health.md E.4). */
+/** The classification of one pod (docs/pod-health.md#record). */
 export interface PodHealth {
   namespace: string;
   pod: string;
@@ -131,7 +131,7 @@ export interface PodHealth {
   akkerisCode: string | null;
   /** `status.phase` (`Pending`, `Running`, `Succeeded`, `Failed`, `Unknown`). */
   phase: string;
-  /** The E.3 row that decided the class. */
+  /** The docs/pod-health.md#table row that decided the class. */
   rule: PodHealthRule;
   /** Node the pod is bound to, when known. */
   node: string | null;
@@ -242,7 +242,7 @@ export interface WorkloadReport {
   /**
    * Stable hash (hex sha256) of the sorted set of (owner, class, container, reason, exitCode), drift
    * (container, status, desired, live) and image check (container, image, status), plus the max severity.
-   * Excludes restart counts, pod names and timestamps (pod-health.md E.6).
+   * Excludes restart counts, pod names and timestamps (docs/pod-health.md#workloads).
    */
   fingerprint: string;
   /** Warnings that concern only this workload (e.g. an unreadable pull secret). */

@@ -1,5 +1,5 @@
 /**
- * Per-workload aggregation (pod-health.md E.5/E.6): one `WorkloadReport` per (cluster, namespace, kind, name)
+ * Per-workload aggregation (docs/pod-health.md#workloads, #issues): one `WorkloadReport` per (cluster, namespace, kind, name)
  * with every health class, drift entry and image check, its maximum severity and a fingerprint that changes only
  * when something an issue reader cares about changes. Pure.
  */
@@ -53,7 +53,7 @@ export function driftSeverity(e: DriftEntry): HealthSeverity {
 
 /**
  * Returns the health list with Failed pods of Jobs that later succeeded downgraded to `info`: the Job's own
- * status decides (pod-health.md E.3 row F), so a retried Job or a CronJob whose next run succeeded is not an issue.
+ * status decides (docs/pod-health.md#jobs), so a retried Job or a CronJob whose next run succeeded is not an issue.
  */
 export function settleJobFailures(
   health: readonly PodHealth[],
@@ -97,7 +97,7 @@ export function settleJobFailures(
   });
 }
 
-/** Waiting reasons the kubelet alternates between for one condition (pod-health.md E.1 principle 4). */
+/** Waiting reasons the kubelet alternates between for one condition (docs/pod-health.md#principles, 4). */
 const ALTERNATING_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
 /**

@@ -2,7 +2,7 @@
  * Turns what a registry exchange observed into a {@link RegistryCheck}. Pure, and the only code that
  * decides `absent`.
  *
- * @remarks The rules that prevent false alarms (registry-protocol.md §5, §12):
+ * @remarks The rules that prevent false alarms (docs/registry.md#absent, #never-absent):
  * - `absent` needs a 404 carrying `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` (distribution answers
  *   `MANIFEST_UNKNOWN` for a missing repository too), obtained with the full Accept list from a registry
  *   that let us in: anonymously for this repository, or after we authenticated. The 404 must come from

@@ -2,7 +2,7 @@
  * The Prometheus text exposition format (version 0.0.4), as the Pushgateway accepts it: `# HELP` and
  * `# TYPE` before each family, escaped label values, no timestamps, no duplicate series, `\n` line ends and
  * a final newline (without it the gateway answers `400 … unexpected end of input stream`).
- * See https://prometheus.io/docs/instrumenting/exposition_formats/ and registry-observed.md (Pushgateway 1.5.1).
+ * See https://prometheus.io/docs/instrumenting/exposition_formats/ and docs/pod-health.md#metrics.
  */
 import type { MetricDefinition } from '../cluster/metrics.js';
 

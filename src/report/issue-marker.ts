@@ -8,7 +8,7 @@
 /** The marker prefix; the version changes only if the JSON shape becomes incompatible. */
 export const MARKER_PREFIX = 'k8s-image-check:v1';
 
-/** Identity of an issue: one per (cluster, namespace, kind, name) (pod-health.md E.5). */
+/** Identity of an issue: one per (cluster, namespace, kind, name) (docs/pod-health.md#issues). */
 export interface IssueTarget {
   cluster: string;
   namespace: string;

@@ -34,7 +34,7 @@ import {
 export type { IssueState, IssueTarget } from './issue-marker.js';
 export { applyIssuePlan, listManagedIssues } from './issues-publish.js';
 
-/** Default number of consecutive clean runs before an issue is closed (pod-health.md E.6). */
+/** Default number of consecutive clean runs before an issue is closed (docs/pod-health.md#issues). */
 export const DEFAULT_RESOLVE_RUNS = 2;
 /** Default cap on issues opened (created or reopened) per run. */
 export const DEFAULT_MAX_OPEN_PER_RUN = 10;

@@ -1,6 +1,6 @@
 /**
  * Publishing metrics to a Prometheus Pushgateway: one `PUT /metrics/job/<job>/<label>/<value>…` per group
- * (per cluster), so series that vanished since the last run disappear atomically (github-actions.md §6.1).
+ * (per cluster), so series that vanished since the last run disappear atomically (docs/pod-health.md#metrics).
  * Failures are results, never exceptions: the message names the gateway host and says what to do.
  */
 import { Buffer } from 'node:buffer';

@@ -28,7 +28,7 @@ function pod(name: string, ref?: { kind: string; name: string }, labels?: Record
   };
 }
 
-describe('owner resolution (E.5)', () => {
+describe('owner resolution (docs/pod-health.md#workloads)', () => {
   const index = buildOwnerIndex(OBJECTS.controllers);
   it.each([
     [

@@ -836,7 +836,7 @@ describe('classifyPod: container rules in detail', () => {
     expect(h.containers[0]!.lastTerminatedReason).toBe('Error');
   });
 
-  it('akkerisCode follows E.3 and is null for info', () => {
+  it('akkerisCode follows docs/pod-health.md#table and is null for info', () => {
     expect(classifyPod(fixture('w1-image-pull-backoff.json'), NOW).akkerisCode).toBe('H99');
     expect(classifyPod(fixture('p-unschedulable.json'), NOW).akkerisCode).toBe('H98');
     expect(classifyPod(fixture('r3-recent-restart.json'), NOW).akkerisCode).toBeNull();

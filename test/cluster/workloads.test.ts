@@ -88,7 +88,7 @@ describe('aggregateWorkloads', () => {
   });
 });
 
-describe('fingerprint (E.6)', () => {
+describe('fingerprint (docs/pod-health.md#workloads)', () => {
   const base = () => [health('c5-crashloop-error.json'), health('ok-healthy.json')];
   const fp = (pods: PodHealth[], d: DriftEntry[] = []) =>
     aggregateWorkloads({ cluster: 'prod', pods, drift: d }).find((w) => w.name === 'worker')!.fingerprint;

@@ -34,6 +34,8 @@ export interface FakeGitHubOptions {
   labels?: { name: string; color?: string; description?: string | null }[];
   /** Clock for `created_at`/`updated_at`/`completed_at` (deterministic in tests). */
   now?: () => Date;
+  /** Do not fail `close()` on requests the fake has no route for (see `fake-server.ts`). */
+  allowUnmatched?: boolean;
 }
 
 export interface FakeCheckRun {
@@ -70,6 +72,7 @@ export interface FakeGitHub {
   state: FakeGitHubState;
   /** Requests that were writes (POST/PATCH/PUT/DELETE), in order. */
   writes(): RecordedRequest[];
+  /** Stops the server; throws if it received a request it has no route for (unless opted out). */
   close(): Promise<void>;
 }
 
@@ -154,7 +157,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     secondaryRateLimited: 0,
   };
   let nextId = 1;
-  const server = await startFakeServer();
+  const server = await startFakeServer({ name: 'fake GitHub', allowUnmatched: opts.allowUnmatched });
   const url = server.url;
   const htmlBase = 'https://github.com';
   let rateLimitPending = opts.secondaryRateLimitOnce ? opts.secondaryRateLimitOnce : null;

@@ -139,6 +139,8 @@ export interface FakeKubeOptions {
   failAll?: number;
   /** Serve CronJobs as `batch/v1beta1` only, as API servers before Kubernetes 1.21 do (`batch/v1` is a 404). */
   legacyCronJobs?: boolean;
+  /** Do not fail `close()` on requests the fake has no route for (see `fake-server.ts`). */
+  allowUnmatched?: boolean;
 }
 
 /** A running fake API server. */
@@ -153,6 +155,7 @@ export interface FakeKube {
   kubeconfig(auth?: 'cert' | 'token' | { token: string } | 'stranger'): string;
   /** Replace the objects of one resource. */
   setObjects(resource: string, items: unknown[]): void;
+  /** Stops both servers; throws if the API received a request it has no route for (unless opted out). */
   close(): Promise<void>;
 }
 
@@ -315,7 +318,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     return { body: found };
   };
 
-  const inner = await startFakeServer();
+  const inner = await startFakeServer({ name: 'fake Kubernetes', allowUnmatched: options.allowUnmatched });
   inner.route('GET', '/version', () => ({
     body: {
       major: '1',
@@ -334,6 +337,15 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     const prefix = info.group ? `/apis/${info.group}/${version}` : '/api/v1';
     inner.route('GET', `${prefix}/${resource}`, (req) => list(resource, req));
     inner.route('GET', `${prefix}/namespaces/:ns/${resource}`, (req) => list(resource, req));
+  }
+  if (options.legacyCronJobs) {
+    // A pre-1.21 API server does not know batch/v1 cronjobs: a 404 Status, as the real one sends.
+    const missing = (): FakeReply => ({
+      status: 404,
+      body: statusObject(404, 'NotFound', 'the server could not find the requested resource'),
+    });
+    inner.route('GET', '/apis/batch/v1/cronjobs', missing);
+    inner.route('GET', '/apis/batch/v1/namespaces/:ns/cronjobs', missing);
   }
   for (const resource of ['secrets', 'serviceaccounts']) {
     inner.route('GET', `/api/v1/namespaces/:ns/${resource}/:name`, (req) => read(resource, req));

@@ -1,8 +1,14 @@
 /**
  * A small recording HTTP(S) server for fakes of APIs that cannot run here (GitHub, Kubernetes).
  * Routes are matched by method and a path pattern (`/repos/:owner/:repo/check-runs`); every request is
- * recorded with its parsed body. A request that matches no route is answered 404 and recorded in
- * `unmatched`, so a test can assert that nothing unexpected was asked.
+ * recorded with its parsed body.
+ *
+ * Fails loudly by default: a request that matches no route is recorded in `unmatched` and answered
+ * 501 with a body naming it, and `verify()` / `close()` throw an error listing every such request, so
+ * the test (or the `afterEach`/`afterAll` that closes the fake) fails instead of the code under test
+ * quietly treating a missing route as "not found". A fake started inside a test is also verified when
+ * that test finishes (`onTestFinished`), closed or not. A suite that legitimately sends requests the fake
+ * does not serve opts out with `allowUnmatched: true` (or `server.allowUnmatched()`), and says why.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
@@ -41,7 +47,34 @@ export interface FakeServer {
   unmatched: RecordedRequest[];
   /** Add routes; later routes win over earlier ones for the same pattern. */
   route(method: string, path: string, handler: RouteHandler): void;
+  /** Opt out of failing on unmatched requests (they are still recorded and answered 501). */
+  allowUnmatched(): void;
+  /** Throws an error naming every unmatched request, unless the fake opted out. */
+  verify(): void;
+  /** Stops the server, then {@link FakeServer.verify}. */
   close(): Promise<void>;
+}
+
+/** Options of {@link startFakeServer}. */
+export interface FakeServerOptions {
+  routes?: Route[];
+  tls?: HttpsOptions;
+  /** Do not fail on requests no route serves (default false: they fail `verify()` and `close()`). */
+  allowUnmatched?: boolean;
+  /** Names the fake in error messages (`fake GitHub`, `fake Kubernetes`). */
+  name?: string;
+}
+
+/** The error `verify()` throws: one line per unmatched request. */
+export function unmatchedError(name: string, unmatched: RecordedRequest[]): Error {
+  const lines = unmatched.map((r) => {
+    const q = r.query.toString();
+    return `  ${r.method} ${r.path}${q ? `?${q}` : ''}`;
+  });
+  return new Error(
+    `${name} received ${unmatched.length} request(s) it has no route for (answered 501):\n${lines.join('\n')}\n` +
+      'Add a route to the fake, or pass allowUnmatched: true if the test expects such requests.',
+  );
 }
 
 function matchPath(pattern: string, path: string): Record<string, string> | null {
@@ -62,11 +95,26 @@ function matchPath(pattern: string, path: string): Record<string, string> | null
   return p.length === s.length ? params : null;
 }
 
+/**
+ * Inside a vitest test, verifies the fake when the test finishes, so a fake that is never closed (or closed
+ * only in `afterAll`) still fails the test that sent the unexpected request. Outside a test (in `beforeAll`,
+ * or in a benchmark) this does nothing and `close()` verifies. vitest is imported only under vitest.
+ */
+async function failTestOnUnmatched(verify: () => void): Promise<void> {
+  if (!process.env.VITEST) return;
+  const { onTestFinished } = await import('vitest');
+  try {
+    onTestFinished(verify);
+  } catch {
+    // Not inside a running test (a beforeAll hook): close() verifies.
+  }
+}
+
 /** Start a fake on 127.0.0.1 with an ephemeral port; pass `tls` for HTTPS (and client-cert options). */
-export async function startFakeServer(
-  options: { routes?: Route[]; tls?: HttpsOptions } = {},
-): Promise<FakeServer> {
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const routes: Route[] = [...(options.routes ?? [])];
+  const name = options.name ?? 'fake server';
+  let allowUnmatched = options.allowUnmatched === true;
   const requests: RecordedRequest[] = [];
   const unmatched: RecordedRequest[] = [];
 
@@ -121,8 +169,14 @@ export async function startFakeServer(
     }
     unmatched.push(base);
     requests.push(base);
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ message: 'Not Found (no fake route)', path: base.path }));
+    res.writeHead(501, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        message: `${name} has no route for ${base.method} ${base.path}; the test will fail`,
+        method: base.method,
+        path: base.path,
+      }),
+    );
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -131,6 +185,14 @@ export async function startFakeServer(
       res.end();
     });
   };
+  // Reported once: the per-test hook and close() may both verify the same fake.
+  let reported = false;
+  const verify = (): void => {
+    if (allowUnmatched || reported || unmatched.length === 0) return;
+    reported = true;
+    throw unmatchedError(name, unmatched);
+  };
+  await failTestOnUnmatched(verify);
   const server = options.tls ? createHttpsServer(options.tls, listener) : createHttpServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -142,10 +204,16 @@ export async function startFakeServer(
     route(method, path, handler) {
       routes.push({ method, path, handler });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    allowUnmatched() {
+      allowUnmatched = true;
+    },
+    verify,
+    async close() {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+      verify();
+    },
   };
 }
