@@ -30,7 +30,7 @@ type Layer =
   | 'entry';
 
 /** Top-level helpers every layer may use: the secrets redactor, the linear-time regex wrapper, the version. */
-const SHARED_FILES = new Set(['secrets.ts', 'safe-regex.ts', 'version.ts']);
+const SHARED_FILES = new Set(['secrets.ts', 'safe-regex.ts', 'untrusted.ts', 'errors.ts', 'version.ts']);
 /** Entry files (ncc bundles `action-main.ts` and `cli-main.ts`; the others are what they dispatch to). */
 const ENTRY_FILE = /^(action|cli)(-[a-z]+)?\.ts$/;
 
@@ -250,6 +250,8 @@ const KNOWN_VIOLATIONS = new Set<string>([
 const KNOWN_ORPHANS = new Set<string>([
   // The one-shot scanner is used only by bench/ and a corpus test; production runs engine/scan.ts.
   'manifests/scan.ts',
+  // The shared message/guard helpers land before the refactor that puts them to use.
+  'errors.ts',
 ]);
 
 const FILES = listSources(SRC);
@@ -288,7 +290,8 @@ describe('import boundaries of src/', () => {
       graph.set(imp.from, [...(graph.get(imp.from) ?? []), imp.to]);
     }
     const seen = new Set<string>();
-    const stack = ['action-main.ts', 'cli-main.ts'];
+    // The parse worker is bundled as an entry of its own (scripts/build.mjs) and started by parse-pool.ts.
+    const stack = ['action-main.ts', 'cli-main.ts', 'manifests/parse-worker.ts'];
     while (stack.length > 0) {
       const f = stack.pop()!;
       if (seen.has(f)) continue;
