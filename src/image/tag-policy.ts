@@ -56,7 +56,8 @@ function matchesAny(tag: string, patterns: readonly (string | SafePattern)[]): b
 }
 
 /**
- * Returns the tag-policy violations of one parsed reference, in a fixed rule order.
+ * Returns the tag-policy violations of one parsed reference, in a fixed rule order. Each message names the
+ * image as written, so a line of output says which image it is about without its context.
  *
  * @remarks
  * A reference pinned by digest (`nginx:latest@sha256:…`) is not mutable: the kubelet pulls the
@@ -72,8 +73,8 @@ export function evaluateTagPolicy(ref: ImageReference, options: TagPolicyOptions
     violations.push({
       rule: 'dirty-tag',
       message:
-        `Tag ${JSON.stringify(tag)} was built from a work tree with uncommitted changes: nobody can rebuild it; ` +
-        `build from a clean commit and use that tag.`,
+        `Image ${JSON.stringify(ref.raw)} was built from a work tree with uncommitted changes (tag ${JSON.stringify(tag)}): ` +
+        `nobody can rebuild it; build from a clean commit and use that tag.`,
     });
   }
   if (ref.digest !== null) return violations;
@@ -81,22 +82,22 @@ export function evaluateTagPolicy(ref: ImageReference, options: TagPolicyOptions
     violations.push({
       rule: 'missing-tag',
       message:
-        `No tag or digest: the kubelet pulls ${JSON.stringify(checkKey(ref))}, which changes whenever someone ` +
-        `pushes a new "latest"; pin a version tag or a digest.`,
+        `Image ${JSON.stringify(ref.raw)} has no tag or digest: the kubelet pulls ${JSON.stringify(checkKey(ref))}, ` +
+        `which changes whenever someone pushes a new "latest"; pin a version tag or a digest.`,
     });
   } else if (tag === 'latest') {
     violations.push({
       rule: 'latest-tag',
       message:
-        `Tag "latest" points at whatever was pushed last: nodes can run different images and a rollback ` +
-        `cannot bring the old one back; pin a version tag or a digest.`,
+        `Image ${JSON.stringify(ref.raw)} uses tag "latest", which points at whatever was pushed last: nodes can ` +
+        `run different images and a rollback cannot bring the old one back; pin a version tag or a digest.`,
     });
   } else if (options.mutableTags.includes(tag)) {
     violations.push({
       rule: 'mutable-tag',
       message:
-        `Tag ${JSON.stringify(tag)} is in the mutable-tags list: it is moved to new builds, so what runs ` +
-        `depends on when each pod started; pin a version tag or a digest.`,
+        `Image ${JSON.stringify(ref.raw)} uses tag ${JSON.stringify(tag)}, which is in the mutable-tags list: it is ` +
+        `moved to new builds, so what runs depends on when each pod started; pin a version tag or a digest.`,
     });
   }
   violations.push({

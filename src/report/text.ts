@@ -19,8 +19,9 @@ export function renderText(report: Report, opts: { color: boolean }): string {
   const c = (kind: keyof typeof COLORS, s: string) =>
     opts.color ? `${COLORS[kind][0]}${s}${COLORS[kind][1]}` : s;
   const out: string[] = [];
+  const { inline, groups } = groupHostProblems(report);
   const byFile = new Map<string, Finding[]>();
-  for (const f of report.findings) {
+  for (const f of inline) {
     const key = f.file ?? '(no file)';
     const list = byFile.get(key) ?? [];
     list.push(f);
@@ -34,6 +35,15 @@ export function renderText(report: Report, opts: { color: boolean }): string {
         `  ${c('dim', pos.padEnd(8))} ${c(f.severity, f.severity.padEnd(7))} ${plain(f.message)} ${c('dim', `[${f.rule}]`)}`,
       );
     }
+    out.push('');
+  }
+  for (const g of groups) {
+    out.push(
+      c('bold', `${plain(g.host)}: ${g.findings.length} image use(s) not checked (${g.rule})`),
+      `  ${c(g.findings[0]?.severity ?? 'warning', 'cause')}  ${plain(g.cause)}`,
+    );
+    for (const f of g.findings)
+      out.push(`  ${c('dim', `${plain(f.file ?? '(no file)')}:${f.line ?? 0}`)} ${plain(f.image ?? '')}`);
     out.push('');
   }
   if (report.files.skipped.length) {
@@ -63,4 +73,46 @@ export function totalsLines(report: Report, opts: { color: boolean }): string[] 
   );
   if (report.baseline) out.push(...baselineLines(report.baseline, report.suppressed?.length ?? 0));
   return out;
+}
+
+/** Rules about a registry host as a whole (not one image): their findings are grouped by host in the text. */
+const HOST_RULES = new Set(['registry-unavailable', 'registry-rate-limited']);
+/** A host with at least this many such findings gets one group instead of a line per use. */
+const GROUP_AT = 3;
+
+interface HostGroup {
+  host: string;
+  rule: string;
+  /** One sentence of cause and remedy: the message of a check that really asked the host. */
+  cause: string;
+  findings: Finding[];
+}
+
+/**
+ * Splits the findings into those shown per file and per-host groups: a registry that is down or rate-limits
+ * fails every image on it with near-identical messages (hundreds on a big repository), so the text names the
+ * host once with the cause and remedy, then lists the images. JSON, SARIF and annotations keep every finding.
+ */
+export function groupHostProblems(report: Report): { inline: Finding[]; groups: HostGroup[] } {
+  const byRef = new Map(report.images.map((img) => [img.ref, img]));
+  const candidates = new Map<string, HostGroup>();
+  for (const f of report.findings) {
+    const img = f.image ? byRef.get(f.image) : undefined;
+    const host = img?.check.host ?? img?.registry;
+    if (!HOST_RULES.has(f.rule) || !img || !host) continue;
+    const key = `${f.rule}\0${host}`;
+    const g = candidates.get(key) ?? { host, rule: f.rule, cause: '', findings: [] };
+    g.findings.push(f);
+    // A check that asked the host carries the real cause; "not checked … by an earlier check" only quotes it.
+    const message = img.check.message ?? '';
+    if (!g.cause || (g.cause.includes('was not checked') && !message.includes('was not checked')))
+      g.cause = message;
+    candidates.set(key, g);
+  }
+  const groups = [...candidates.values()].filter((g) => g.findings.length >= GROUP_AT);
+  const grouped = new Set(groups.flatMap((g) => g.findings));
+  return {
+    inline: report.findings.filter((f) => !grouped.has(f)),
+    groups: groups.sort((a, b) => a.host.localeCompare(b.host) || a.rule.localeCompare(b.rule)),
+  };
 }

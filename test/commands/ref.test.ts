@@ -158,7 +158,7 @@ describe('ref text output', () => {
         '  normalized: docker.io/library/nginx',
         '  familiar:   nginx',
         '  pulls:      docker.io/library/nginx:latest (no tag: "latest" is implied)',
-        '  missing-tag: No tag or digest: the kubelet pulls "docker.io/library/nginx:latest", which changes ' +
+        '  missing-tag: Image "nginx" has no tag or digest: the kubelet pulls "docker.io/library/nginx:latest", which changes ' +
           'whenever someone pushes a new "latest"; pin a version tag or a digest.',
         '',
       ].join('\n'),

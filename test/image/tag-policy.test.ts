@@ -107,11 +107,14 @@ describe('evaluateTagPolicy messages', () => {
     ];
     const byRule = Object.fromEntries(all.map((v) => [v.rule, v.message]));
     expect(byRule['dirty-tag']).toBe(
-      'Tag "1.2.3-dirty" was built from a work tree with uncommitted changes: nobody can rebuild it; ' +
+      'Image "app:1.2.3-dirty" was built from a work tree with uncommitted changes (tag "1.2.3-dirty"): nobody can rebuild it; ' +
         'build from a clean commit and use that tag.',
     );
     expect(byRule['missing-tag']).toContain('"docker.io/library/app:latest"');
-    expect(byRule['mutable-tag']).toContain('Tag "main" is in the mutable-tags list');
+    expect(byRule['mutable-tag']).toContain('Image "app:main" uses tag "main", which is in the mutable-tags list');
+    // Every tag-policy message names the image, so a line of output stands on its own (issue 13).
+    expect(byRule['latest-tag']).toContain('Image "app:latest" uses tag "latest"');
+    expect(byRule['missing-tag']).toContain('Image "app" has no tag or digest');
     expect(byRule['digest-required']).toContain('app:main@sha256:');
     for (const violation of all) expect(violation.message).toMatch(/; [^;]+\.$/);
   });
