@@ -111,7 +111,9 @@ describe('evaluateTagPolicy messages', () => {
         'build from a clean commit and use that tag.',
     );
     expect(byRule['missing-tag']).toContain('"docker.io/library/app:latest"');
-    expect(byRule['mutable-tag']).toContain('Image "app:main" uses tag "main", which is in the mutable-tags list');
+    expect(byRule['mutable-tag']).toContain(
+      'Image "app:main" uses tag "main", which is in the mutable-tags list',
+    );
     // Every tag-policy message names the image, so a line of output stands on its own (issue 13).
     expect(byRule['latest-tag']).toContain('Image "app:latest" uses tag "latest"');
     expect(byRule['missing-tag']).toContain('Image "app" has no tag or digest');
