@@ -4,7 +4,7 @@
  * (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
  */
 import { constants } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { runCheckCommand } from './commands/check.js';
 import { createCliLogger } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
@@ -18,7 +18,7 @@ import { baselinePath, readBaselineFile } from './engine/baseline.js';
 import { type IssueTarget, publishClusterReport } from './engine/cluster-publish.js';
 import { createRegistryChecker } from './engine/registry.js';
 import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
-import { createOctokit } from './github/octokit.js';
+import { githubClient } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
 import { renderAnnotations } from './report/annotations.js';
 import { BaselineError, DEFAULT_BASELINE_FILE, parseBaseline, renderBaseline } from './report/baseline.js';
@@ -86,7 +86,7 @@ export function commandHelp(command: 'scan' | 'drift'): string {
 
 /**
  * The repository for cluster-mode issues from the CLI: `GITHUB_TOKEN` and `GITHUB_REPOSITORY` (owner/repo),
- * with `GITHUB_API_URL` for GitHub Enterprise. Null when either is missing.
+ * with `GITHUB_API_URL` for GitHub Enterprise and the usual proxy variables. Null when either is missing.
  */
 export function cliIssueTarget(
   env: Record<string, string | undefined>,
@@ -95,12 +95,7 @@ export function cliIssueTarget(
   const token = env.GITHUB_TOKEN;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!token || !owner || !repo) return null;
-  const octokit = createOctokit({
-    token,
-    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    log: { debug: logger.debug, info: logger.info, warn: logger.warning },
-  });
-  return { octokit, owner, repo };
+  return { octokit: githubClient({ token, env, logger }), owner, repo };
 }
 
 /** Renders a report in the chosen format. */

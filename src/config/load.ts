@@ -2,7 +2,7 @@
 
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { notifySecretParts } from '../cluster/notify-deliver.js';
 import { registerSecret } from '../secrets.js';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';

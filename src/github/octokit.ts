@@ -166,6 +166,31 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
   return client;
 }
 
+/** The logger a mode passes to {@link githubClient}: its own redacting logger (EngineLogger's shape). */
+export interface GitHubClientLogger {
+  debug: (message: string) => void;
+  info: (message: string) => void;
+  warning: (message: string) => void;
+}
+
+/**
+ * The GitHub client every mode uses (PR mode, cluster mode, the CLI's issue target): `token`, the API URL
+ * from `GITHUB_API_URL` (github.com by default), the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, and the
+ * run's redacting logger. One place, so no mode can forget the proxy again.
+ */
+export function githubClient(o: {
+  token: string;
+  env: Record<string, string | undefined>;
+  logger: GitHubClientLogger;
+}): GitHubClient {
+  return createOctokit({
+    token: o.token,
+    baseUrl: o.env.GITHUB_API_URL || GITHUB_DOTCOM_API_URL,
+    proxy: proxyFromEnv(o.env),
+    log: { debug: o.logger.debug, info: o.logger.info, warn: o.logger.warning },
+  });
+}
+
 /** Request options Octokit uses to route and send a request; every other field becomes the body or query. */
 const ROUTING_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'request', 'mediaType']);
 

@@ -48,6 +48,12 @@ export interface RenderSummaryOptions {
   title?: string;
 }
 
+/** Where the summary's links point: the repository at the head commit, and the report files. */
+export type SummaryLinks = Pick<
+  RenderSummaryOptions,
+  'serverUrl' | 'owner' | 'repo' | 'headSha' | 'reportFiles'
+>;
+
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
 const SEVERITY_LABEL: Record<Severity, string> = {
   error: '🔴 Error',
