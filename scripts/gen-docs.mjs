@@ -18,8 +18,6 @@ const fmtDefault = (o) => {
   return String(o.default);
 };
 
-/** Settings that are CLI flags only (not action inputs). */
-const ACTION_EXCLUDED = new Set(['format', 'output']);
 
 function actionYml() {
   const lines = [
@@ -33,7 +31,7 @@ function actionYml() {
     'inputs:',
   ];
   for (const o of OPTIONS) {
-    if (ACTION_EXCLUDED.has(o.key)) continue;
+    if (o.cliOnly) continue;
     const def = fmtDefault(o);
     const desc = `${o.description}${def ? ` Default: \`${def}\`.` : ''}`;
     lines.push(`  ${o.input}:`);
@@ -70,7 +68,7 @@ function settingsTable() {
     const flag = o.flag && !o.actionOnly ? `\`--${o.flag}\`` : '—';
     const def = o.key === 'githubToken' ? '${{ github.token }}' : fmtDefault(o);
     rows.push(
-      `| ${ACTION_EXCLUDED.has(o.key) ? `${o.input} (CLI only)` : `\`${o.input}\``} | ${flag} | ${o.modes.join(', ')} | ${fileColumn(o)} | ${def ? `\`${esc(def)}\`` : ''} | ${esc(o.description)}${o.secret ? ' **Secret.**' : ''} |`,
+      `| ${o.cliOnly ? `${o.input} (CLI only)` : `\`${o.input}\``} | ${flag} | ${o.modes.join(', ')} | ${fileColumn(o)} | ${def ? `\`${esc(def)}\`` : ''} | ${esc(o.description)}${o.secret ? ' **Secret.**' : ''} |`,
     );
   }
   return rows.join('\n');

@@ -1,5 +1,6 @@
 /** Parses CLI flags into raw settings, using the schema's flag names. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { suggestKey } from './from-file.js';
 import { ConfigError, type RawSetting } from './resolve.js';
 import { OPTIONS, type OptionMode } from './schema.js';
 
@@ -56,6 +57,8 @@ export function settingsFromArgv(
       const value = argv[argv.indexOf(dashed) + 1] ?? '-1';
       throw new ConfigError(`${dashed}: a value starting with a dash must be written as ${dashed}=${value}.`);
     }
+    const unknown = /^Unknown option '(-{1,2}[^' ]+)'/.exec(why)?.[1];
+    if (unknown) throw new ConfigError(unknownFlagMessage(unknown, Object.keys(options), mode));
     const first = why.split('\n')[0]?.trim().replace(/\.$/, '') ?? why;
     throw new ConfigError(`${first}. Run with --help to list the flags.`);
   }
@@ -80,4 +83,28 @@ export function settingsFromArgv(
       positionals: parsed.positionals,
     },
   };
+}
+
+/** The command that takes a mode's flags, for messages. */
+const COMMAND_OF: Record<OptionMode, string> = { scan: 'scan', cluster: 'drift' };
+
+/**
+ * The message for a flag the command does not take: the closest flag it does take (a typo), else the other
+ * command when that one takes it (`--cluster-name` on `scan`), else where to find the list.
+ */
+export function unknownFlagMessage(given: string, known: readonly string[], mode: OptionMode): string {
+  const name = given.replace(/^-+/, '').split('=')[0] ?? '';
+  const withNegations = [
+    ...known,
+    ...OPTIONS.filter((o) => o.type === 'boolean' && o.flag && known.includes(o.flag)).map(
+      (o) => `no-${o.flag}`,
+    ),
+  ];
+  const hint = suggestKey(name, withNegations);
+  if (hint) return `unknown flag ${given} (did you mean --${hint}?). Run with --help to list the flags.`;
+  const other: OptionMode = mode === 'scan' ? 'cluster' : 'scan';
+  const elsewhere = OPTIONS.some((o) => o.flag === name && !o.actionOnly && o.modes.includes(other));
+  if (elsewhere)
+    return `unknown flag ${given} for ${COMMAND_OF[mode]}: it is an option of "k8s-image-check ${COMMAND_OF[other]}".`;
+  return `unknown flag ${given}. Run with --help to list the flags.`;
 }
