@@ -5,7 +5,7 @@
  * stdout → exit code (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
  */
 import { runCheckCommand } from './commands/check.js';
-import { createCliLogger } from './commands/cli-logger.js';
+import { createCliLogger, debugEnabled } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
 import { runInitCommand } from './commands/init.js';
 import { runRefCommand } from './commands/ref.js';
@@ -164,11 +164,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Exit code of a usage, configuration or internal error (1 means findings). */
 export const EXIT_ERROR = 2;
-
-/** Whether debug output is on (`K8S_IMAGE_CHECK_DEBUG=1` or the runner's `RUNNER_DEBUG=1`). */
-export function debugEnabled(env: Record<string, string | undefined>): boolean {
-  return env.K8S_IMAGE_CHECK_DEBUG === '1' || env.RUNNER_DEBUG === '1';
-}
 
 /**
  * Writes one redacted line for an error that ended a command (the stack only with debug on) and returns

@@ -102,6 +102,9 @@ export function unknownFlagMessage(given: string, known: readonly string[], mode
   ];
   const hint = suggestKey(name, withNegations);
   if (hint) return `unknown flag ${given} (did you mean --${hint}?). Run with --help to list the flags.`;
+  const secret = OPTIONS.find((o) => o.input === name && SECRET_ENV[o.key]);
+  if (secret)
+    return `unknown flag ${given}: ${secret.input} is a secret, read from the environment variable ${SECRET_ENV[secret.key]} (never from argv, which other users can see in ps).`;
   const other: OptionMode = mode === 'scan' ? 'cluster' : 'scan';
   const elsewhere = OPTIONS.some((o) => o.flag === name && !o.actionOnly && o.modes.includes(other));
   if (elsewhere)

@@ -28,6 +28,12 @@ describe('unknown CLI flags', () => {
     expect(messageOf(['--sarif-file', 'x'], 'cluster')).toContain('option of "k8s-image-check scan"');
   });
 
+  it('points a secret flag at its environment variable', () => {
+    expect(messageOf(['--registry-credentials', 'x'])).toContain(
+      'read from the environment variable K8S_IMAGE_CHECK_REGISTRY_CREDENTIALS',
+    );
+  });
+
   it('suggests nothing for an unrelated flag', () => {
     expect(messageOf(['--nope'])).toBe('unknown flag --nope. Run with --help to list the flags.');
   });
