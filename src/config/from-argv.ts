@@ -1,8 +1,9 @@
 /** Parses CLI flags into raw settings, using the schema's flag names. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { errorMessage } from '../errors.js';
 import { suggestKey } from './from-file.js';
 import { ConfigError, type RawSetting } from './resolve.js';
-import { OPTIONS, type OptionMode } from './schema.js';
+import { OPTIONS, type OptionMode, type OptionSpec } from './schema.js';
 
 /** CLI flags that are not settings. */
 export interface CliExtras {
@@ -27,48 +28,10 @@ export function settingsFromArgv(
   mode: OptionMode,
   env: Record<string, string | undefined>,
 ): { settings: RawSetting[]; extras: CliExtras } {
-  const options: NonNullable<ParseArgsConfig['options']> = {
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-    'trust-config': { type: 'boolean' },
-  };
   const specs = OPTIONS.filter((o) => o.flag !== null && !o.actionOnly && o.modes.includes(mode));
-  for (const spec of specs) {
-    const flag = spec.flag!;
-    if (spec.type === 'boolean') options[flag] = { type: 'boolean' };
-    else if (spec.type === 'list' || spec.type === 'rules' || spec.type === 'map')
-      options[flag] = { type: 'string', multiple: true };
-    else options[flag] = { type: 'string' };
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options,
-      allowPositionals: true,
-      strict: true,
-      allowNegative: true,
-    });
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    // `--timeout -1`: parseArgs takes the value for a flag and calls the option ambiguous.
-    const dashed = /^Option '(--[^' ]+)' argument is ambiguous/.exec(why)?.[1];
-    if (dashed) {
-      const value = argv[argv.indexOf(dashed) + 1] ?? '-1';
-      throw new ConfigError(`${dashed}: a value starting with a dash must be written as ${dashed}=${value}.`);
-    }
-    const unknown = /^Unknown option '(-{1,2}[^' ]+)'/.exec(why)?.[1];
-    if (unknown) throw new ConfigError(unknownFlagMessage(unknown, Object.keys(options), mode));
-    const first = why.split('\n')[0]?.trim().replace(/\.$/, '') ?? why;
-    throw new ConfigError(`${first}. Run with --help to list the flags.`);
-  }
-  const settings: RawSetting[] = [];
-  for (const [key, spec] of Object.entries(SECRET_ENV)) {
-    const s = OPTIONS.find((o) => o.key === key);
-    const v = env[spec];
-    if (s && v && v.trim() !== '' && s.modes.includes(mode) && !s.actionOnly)
-      settings.push({ spec: s, value: v.trim(), source: 'env', label: `environment variable ${spec}` });
-  }
+  const options = parseOptionsFor(specs);
+  const parsed = parseOrExplain(argv, options, mode);
+  const settings: RawSetting[] = secretSettingsFromEnv(env, mode);
   for (const spec of specs) {
     const value = parsed.values[spec.flag!];
     if (value === undefined) continue;
@@ -83,6 +46,58 @@ export function settingsFromArgv(
       positionals: parsed.positionals,
     },
   };
+}
+
+/** The `parseArgs` options of a command: its settings' flags and the flags that are not settings. */
+function parseOptionsFor(specs: readonly OptionSpec[]): NonNullable<ParseArgsConfig['options']> {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+    'trust-config': { type: 'boolean' },
+  };
+  for (const spec of specs) {
+    const flag = spec.flag!;
+    if (spec.type === 'boolean') options[flag] = { type: 'boolean' };
+    else if (spec.type === 'list' || spec.type === 'rules' || spec.type === 'map')
+      options[flag] = { type: 'string', multiple: true };
+    else options[flag] = { type: 'string' };
+  }
+  return options;
+}
+
+/** Runs `parseArgs`, turning its errors into one-line ConfigErrors that say what to type instead. */
+function parseOrExplain(
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  mode: OptionMode,
+): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, allowNegative: true });
+  } catch (err) {
+    const why = errorMessage(err);
+    // `--timeout -1`: parseArgs takes the value for a flag and calls the option ambiguous.
+    const dashed = /^Option '(--[^' ]+)' argument is ambiguous/.exec(why)?.[1];
+    if (dashed) {
+      const value = argv[argv.indexOf(dashed) + 1] ?? '-1';
+      throw new ConfigError(`${dashed}: a value starting with a dash must be written as ${dashed}=${value}.`);
+    }
+    const unknown = /^Unknown option '(-{1,2}[^' ]+)'/.exec(why)?.[1];
+    if (unknown) throw new ConfigError(unknownFlagMessage(unknown, Object.keys(options), mode));
+    const first = why.split('\n')[0]?.trim().replace(/\.$/, '') ?? why;
+    throw new ConfigError(`${first}. Run with --help to list the flags.`);
+  }
+}
+
+/** Secret settings from their environment variables ({@link SECRET_ENV}), for the mode's settings. */
+function secretSettingsFromEnv(env: Record<string, string | undefined>, mode: OptionMode): RawSetting[] {
+  const settings: RawSetting[] = [];
+  for (const [key, name] of Object.entries(SECRET_ENV)) {
+    const s = OPTIONS.find((o) => o.key === key);
+    const v = env[name];
+    if (s && v && v.trim() !== '' && s.modes.includes(mode) && !s.actionOnly)
+      settings.push({ spec: s, value: v.trim(), source: 'env', label: `environment variable ${name}` });
+  }
+  return settings;
 }
 
 /** The command that takes a mode's flags, for messages. */
