@@ -128,26 +128,9 @@ export async function runDriftCommand(
       ...(deps.clock ? { clock: deps.clock } : {}),
     });
     for (const message of new Set(report.errors.map((e) => e.message))) logger.warning(message);
-    const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
-    const place = (setting: string, given: string) => ({
-      setting,
-      given,
-      base: root,
-      roots: loaded.outputRoots,
-    });
-    if (config.output) await writeOutputFile(place('--output', config.output), text);
-    else io.stdout.write(logLines(text));
-    if (config.jsonFile)
-      await writeOutputFile(place('--json-file', config.jsonFile), redact(renderDriftJson(report)));
+    await writeDriftReports(report, loaded, io);
     const published = await deps.publish?.(report, publishingConfig(config, loaded.origins, logger), logger);
-    if (config.dryRun) {
-      const plan = published?.issueSummary ? redact(published.issueSummary) : '';
-      io.stderr.write(
-        plan
-          ? logLines(`dry-run: nothing was written. The issue plan: ${issuePlanCounts(report)}\n\n${plan}\n`)
-          : 'dry-run: nothing was written; no issue plan (issues are off, or no GITHUB_TOKEN and GITHUB_REPOSITORY).\n',
-      );
-    }
+    if (config.dryRun) io.stderr.write(dryRunNote(report, published?.issueSummary));
     return driftShouldFail(report, config.failOn) ? 1 : 0;
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {
@@ -158,4 +141,32 @@ export async function runDriftCommand(
     }
     throw err;
   }
+}
+
+/** Prints (or writes with `--output`) the report in its format, then the `--json-file` copy. */
+async function writeDriftReports(
+  report: DriftReport,
+  loaded: LoadedConfig,
+  io: DriftCommandIo,
+): Promise<void> {
+  const { config, root } = loaded;
+  const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
+  const place = (setting: string, given: string) => ({
+    setting,
+    given,
+    base: root,
+    roots: loaded.outputRoots,
+  });
+  if (config.output) await writeOutputFile(place('--output', config.output), text);
+  else io.stdout.write(logLines(text));
+  if (config.jsonFile)
+    await writeOutputFile(place('--json-file', config.jsonFile), redact(renderDriftJson(report)));
+}
+
+/** What `--dry-run` prints to stderr: the issue plan, or why there is none. */
+function dryRunNote(report: DriftReport, issueSummary: string | undefined): string {
+  const plan = issueSummary ? redact(issueSummary) : '';
+  return plan
+    ? logLines(`dry-run: nothing was written. The issue plan: ${issuePlanCounts(report)}\n\n${plan}\n`)
+    : 'dry-run: nothing was written; no issue plan (issues are off, or no GITHUB_TOKEN and GITHUB_REPOSITORY).\n';
 }
