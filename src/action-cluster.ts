@@ -4,30 +4,30 @@
  * per unhealthy or drifted workload and push the cluster's metrics group. A run that cannot see the cluster
  * fails and changes nothing.
  */
-import * as core from '@actions/core';
 import {
   type ActionIo,
+  type ActionRun,
+  actionGitHub,
   actionLogger,
   logFailure,
   logInfo,
   logWarning,
-  readContext,
-  readEventPayload,
-} from './action.js';
+  setOutputs,
+  writeJobSummary,
+} from './action-io.js';
 import { DumpError } from './cluster/dump.js';
 import { KubeAccessError } from './cluster/kube.js';
 import { countWorkloads, renderDriftJson, renderDriftText } from './cluster/render.js';
 import type { DriftReport } from './cluster/types.js';
 import { driftShouldFail, issuePlanCounts } from './commands/drift.js';
-import { loadActionConfig } from './config/load.js';
 import { actionOutputRoots, writeOutputFile } from './config/output-file.js';
 import { STATUS_OUTPUTS, statusOutputName } from './config/outputs.js';
+import type { Config } from './config/schema.js';
 import { type PublishResult, publishClusterReport } from './engine/cluster-publish.js';
 import { runClusterMode } from './engine/drift.js';
-import { scanDesiredUses } from './engine/scan.js';
-import { createOctokit } from './github/octokit.js';
+import { type EngineLogger, scanDesiredUses } from './engine/scan.js';
 import { redact } from './secrets.js';
-import { markdownCode, markdownFence, plainLines } from './untrusted.js';
+import { markdownCode, markdownFence } from './untrusted.js';
 
 /** Returns the cluster-mode outputs of a report and what publishing did. */
 export function clusterOutputs(report: DriftReport, published: PublishResult | null): Record<string, string> {
@@ -62,29 +62,15 @@ export function repositoryUrls(env: Record<string, string | undefined>): string[
   return [`${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}`];
 }
 
-/** Runs cluster mode inside the action; failures end in `core.setFailed`. */
-export async function runClusterAction(io: ActionIo): Promise<void> {
-  const root = io.env.GITHUB_WORKSPACE || io.cwd;
-  // runAction loaded the same configuration first and logged its warnings.
-  const { config } = await loadActionConfig(io.env, root);
-  // Secret inputs, kubeconfig tokens and registry credentials join the run's secret registry as they are
-  // read (runAction installed core.setSecret as its sink); every channel below is redacted through it.
+/**
+ * Runs cluster mode with the configuration `runAction` loaded (and whose warnings it logged). Secret inputs,
+ * kubeconfig tokens and registry credentials join the run's secret registry as they are read (runAction
+ * installed core.setSecret as its sink); every channel below is redacted through it.
+ */
+export async function runClusterAction(io: ActionIo, { config, root }: ActionRun): Promise<void> {
   const logger = actionLogger();
-  let report: DriftReport;
-  try {
-    report = await runClusterMode(config, {
-      root,
-      env: io.env,
-      logger,
-      scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH, repositoryUrls(io.env)),
-    });
-  } catch (err: unknown) {
-    if (err instanceof KubeAccessError || err instanceof DumpError) {
-      logFailure(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`);
-      return;
-    }
-    throw err;
-  }
+  const report = await judgeCluster(io, { config, root }, logger);
+  if (!report) return;
   for (const message of new Set(report.errors.map((e) => e.message))) logWarning(message);
   // Every line of the text is one line already (`plain`); the writer neutralises anything left (`logLines`)
   // and redacts through the run's secret registry (a pull error may quote a credential).
@@ -94,17 +80,11 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
       { setting: 'json-file', given: config.jsonFile, base: root, roots: actionOutputRoots(root, io.env) },
       redact(renderDriftJson(report)),
     );
-
-  const ctx = readContext(io.env, await readEventPayload(io.env));
-  const token = config.githubToken ?? io.env.GITHUB_TOKEN ?? null;
+  const { ctx, octokit } = await actionGitHub(io, config, logger);
   const github =
-    ctx && token
+    ctx && octokit
       ? {
-          octokit: createOctokit({
-            token,
-            baseUrl: ctx.apiUrl,
-            log: { debug: (m) => core.debug(plainLines(m)), info: logInfo, warn: logWarning },
-          }),
+          octokit,
           owner: ctx.owner,
           repo: ctx.repo,
           runUrl: ctx.runUrl,
@@ -112,37 +92,57 @@ export async function runClusterAction(io: ActionIo): Promise<void> {
         }
       : null;
   const published = await publishClusterReport(report, config, { logger, github, now: new Date() });
+  await writeJobSummary(io.env, clusterSummaryMarkdown(report, published.issueSummary));
+  finishClusterRun(report, config, published);
+}
 
-  if (io.env.GITHUB_STEP_SUMMARY) {
-    const text = renderDriftText(report);
-    const shown =
-      text.length > 600_000
-        ? `${text.slice(0, 600_000)}\n… (truncated; the JSON report has everything)`
-        : text;
-    // Pod messages may hold backticks: the fence is longer than any backtick run, so they cannot close it.
-    const fence = markdownFence(shown);
-    const md = [
-      `## k8s-image-check: cluster ${markdownCode(report.cluster)}`,
-      '',
-      report.complete
-        ? ''
-        : '> [!WARNING]\n> Some lists failed (see the log); nothing about what could not be seen was resolved.\n',
-      `${fence}text`,
-      shown,
-      fence,
-      '',
-      published.issueSummary ? `${issuePlanCounts(report)}\n\n${published.issueSummary}` : '',
-    ].join('\n');
-    try {
-      await core.summary.addRaw(redact(md), true).write();
-    } catch (err: unknown) {
-      logWarning(`Cannot write the job summary: ${err instanceof Error ? err.message : String(err)}.`);
+/** Lists and judges the cluster; null (the step failed, nothing changed) when it could not be seen. */
+async function judgeCluster(io: ActionIo, { config, root }: ActionRun, logger: EngineLogger) {
+  try {
+    return await runClusterMode(config, {
+      root,
+      env: io.env,
+      logger,
+      scanManifests: (c, r, l) => scanDesiredUses(c, r, l, io.env.PATH, repositoryUrls(io.env)),
+    });
+  } catch (err: unknown) {
+    if (err instanceof KubeAccessError || err instanceof DumpError) {
+      logFailure(`${err.message} Nothing was judged: no issue was changed and no metric was pushed.`);
+      return null;
     }
+    throw err;
   }
+}
+
+/** The job summary of a cluster run: the text report in a fence, and the issue plan. */
+export function clusterSummaryMarkdown(report: DriftReport, issueSummary: string | null | undefined): string {
+  const text = renderDriftText(report);
+  const shown =
+    text.length > 600_000 ? `${text.slice(0, 600_000)}\n… (truncated; the JSON report has everything)` : text;
+  // Pod messages may hold backticks: the fence is longer than any backtick run, so they cannot close it.
+  const fence = markdownFence(shown);
+  return [
+    `## k8s-image-check: cluster ${markdownCode(report.cluster)}`,
+    '',
+    report.complete
+      ? ''
+      : '> [!WARNING]\n> Some lists failed (see the log); nothing about what could not be seen was resolved.\n',
+    `${fence}text`,
+    shown,
+    fence,
+    '',
+    issueSummary ? `${issuePlanCounts(report)}\n\n${issueSummary}` : '',
+  ].join('\n');
+}
+
+/** Sets the outputs and fails the step when a workload reaches `fail-on`. */
+function finishClusterRun(report: DriftReport, config: Config, published: PublishResult): void {
   const failed = driftShouldFail(report, config.failOn);
-  for (const [name, value] of Object.entries(clusterOutputs(report, published))) core.setOutput(name, value);
-  core.setOutput('json-file', config.jsonFile ?? '');
-  core.setOutput('conclusion', failed ? 'failure' : 'success');
+  setOutputs({
+    ...clusterOutputs(report, published),
+    'json-file': config.jsonFile ?? '',
+    conclusion: failed ? 'failure' : 'success',
+  });
   if (failed)
     logFailure(
       `Workloads at or above fail-on (${config.failOn}) in cluster ${report.cluster}: see the summary and the issues.`,

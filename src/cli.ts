@@ -1,35 +1,26 @@
 #!/usr/bin/env node
-/**
- * CLI entry: `k8s-image-check scan|drift|ref`. argv → config → engine → stdout → exit code
- * (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
- */
-import { constants } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
 import { runCheckCommand } from './commands/check.js';
-import { createCliLogger, quietable } from './commands/cli-logger.js';
+import { createCliLogger, debugEnabled } from './commands/cli-logger.js';
 import { runDriftCommand } from './commands/drift.js';
 import { runInitCommand } from './commands/init.js';
 import { runRefCommand } from './commands/ref.js';
-import { type LoadedConfig, loadCliConfig } from './config/load.js';
-import { writeOutputFile } from './config/output-file.js';
+import { runScanCommand } from './commands/scan.js';
+import { loadCliConfig } from './config/load.js';
 import { ConfigError } from './config/resolve.js';
 import { OPTIONS, type OptionMode } from './config/schema.js';
-import { baselinePath, readBaselineFile } from './engine/baseline.js';
 import { type IssueTarget, publishClusterReport } from './engine/cluster-publish.js';
 import { createRegistryChecker } from './engine/registry.js';
-import { type EngineLogger, runScan, scanDesiredUses } from './engine/scan.js';
-import { createOctokit } from './github/octokit.js';
+import { type EngineLogger, scanDesiredUses } from './engine/scan.js';
+import { githubClient } from './github/octokit.js';
 import { DiscoveryError } from './manifests/discover.js';
-import { readStdinBytes, StdinError } from './manifests/stdin.js';
+/**
+ * CLI dispatcher: `k8s-image-check scan|baseline|drift|check|init|ref`, each command a sibling module under
+ * src/commands/ (`scan` is PR mode on the command line, `drift` is cluster mode). argv → config → engine →
+ * stdout → exit code (0 clean, 1 findings at or above --fail-on, 2 usage or internal error).
+ */
+import { StdinError } from './manifests/stdin.js';
 import { CredentialsError } from './registry/credentials/index.js';
-import { renderAnnotations } from './report/annotations.js';
-import { BaselineError, DEFAULT_BASELINE_FILE, parseBaseline, renderBaseline } from './report/baseline.js';
-import { shouldFail } from './report/findings.js';
-import { renderJson } from './report/json.js';
-import { renderJunit } from './report/junit.js';
-import type { FailOn, Report } from './report/model.js';
-import { renderSarif, sarifCapMessage, sarifOmittedCount } from './report/sarif.js';
-import { renderText, totalsLines } from './report/text.js';
+import { BaselineError } from './report/baseline.js';
 import { describeError, redact } from './secrets.js';
 import { logLines, plain, plainLines } from './untrusted.js';
 import { VERSION } from './version.js';
@@ -89,7 +80,7 @@ export function commandHelp(command: 'scan' | 'drift'): string {
 
 /**
  * The repository for cluster-mode issues from the CLI: `GITHUB_TOKEN` and `GITHUB_REPOSITORY` (owner/repo),
- * with `GITHUB_API_URL` for GitHub Enterprise. Null when either is missing.
+ * with `GITHUB_API_URL` for GitHub Enterprise and the usual proxy variables. Null when either is missing.
  */
 export function cliIssueTarget(
   env: Record<string, string | undefined>,
@@ -98,109 +89,7 @@ export function cliIssueTarget(
   const token = env.GITHUB_TOKEN;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!token || !owner || !repo) return null;
-  const octokit = createOctokit({
-    token,
-    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    log: { debug: logger.debug, info: logger.info, warn: logger.warning },
-  });
-  return { octokit, owner, repo };
-}
-
-/** Renders a report in the chosen format. */
-export function renderReport(
-  report: Report,
-  format: string,
-  options: { color: boolean; failOn: FailOn; now: Date },
-): string {
-  switch (format) {
-    case 'junit':
-      return renderJunit(report, { failOn: options.failOn, now: options.now });
-    case 'json':
-      return renderJson(report);
-    case 'sarif':
-      return renderSarif(report);
-    case 'github':
-      return renderAnnotations(report);
-    default:
-      return renderText(report, { color: options.color });
-  }
-}
-
-async function scanCommand(argv: string[], io: CliIo, mode: 'scan' | 'baseline' = 'scan'): Promise<number> {
-  const loaded: LoadedConfig & { extras: { help: boolean; version: boolean } } = await loadCliConfig(
-    argv,
-    'scan',
-    io.env,
-    io.cwd,
-  );
-  if (loaded.extras.help) {
-    io.stdout.write(mode === 'baseline' ? BASELINE_USAGE : commandHelp('scan'));
-    return 0;
-  }
-  const { config, root } = loaded;
-  // Secret settings, credentials and tokens join the run's secret registry as they are read.
-  const logger = quietable(createCliLogger(io.env, io.stderr), config.quiet);
-  for (const w of loaded.warnings) logger.warning(w);
-  const checker = config.offline ? null : createRegistryChecker(config, { env: io.env, logger });
-  const stdin = await stdinBytes(config, io);
-  // The baseline command reads the old baseline itself (a named file may not exist yet).
-  const report = await runScan(mode === 'baseline' ? { ...config, baseline: null } : config, {
-    pathEnv: io.env.PATH,
-    root,
-    logger,
-    ...(checker ? { checkImages: checker.checkImages } : {}),
-    ...(stdin ? { stdin } : {}),
-  });
-  if (mode === 'baseline') return writeBaselineCommand(report, root, config.baseline, io);
-  const format = config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
-  const color = !config.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
-  const text = redact(renderReport(report, format, { color, failOn: config.failOn, now: new Date() }));
-  const place = (setting: string, given: string) => ({
-    setting,
-    given,
-    base: io.cwd,
-    roots: loaded.outputRoots,
-  });
-  if (config.output) await writeOutputFile(place('--output', config.output), text);
-  const shown = stdoutText(text, report, config, io.stdout.isTTY === true && !io.env.NO_COLOR);
-  // `github` is the tool's own workflow commands; every other format passes the log filter.
-  if (shown) io.stdout.write(format === 'github' ? shown : logLines(shown));
-  if (config.jsonFile)
-    await writeOutputFile(place('--json-file', config.jsonFile), redact(renderJson(report)));
-  if (config.sarifFile) {
-    await writeOutputFile(place('--sarif-file', config.sarifFile), redact(renderSarif(report)));
-    const omitted = sarifOmittedCount(report);
-    if (omitted) logger.warning(sarifCapMessage(omitted));
-  }
-  return shouldFail(report.findings, config.failOn) ? 1 : 0;
-}
-
-/** `scan -` reads the manifests from stdin (bounded by max-file-size); null when scanning files. */
-async function stdinBytes(
-  config: { paths: string[]; maxFileSize: number },
-  io: CliIo,
-): Promise<Uint8Array | null> {
-  if (!config.paths.includes('-')) return null;
-  if (config.paths.length > 1)
-    throw new StdinError(
-      '"-" reads the manifests from stdin and cannot be combined with other paths; scan them separately.',
-    );
-  return readStdinBytes(io.stdin, config.maxFileSize);
-}
-
-/**
- * What goes to stdout: the report, unless --output took it; only the totals lines with --summary (even
- * with --output, as a short note of the result); nothing with --quiet.
- */
-export function stdoutText(
-  text: string,
-  report: Report,
-  config: { quiet: boolean; summaryOnly: boolean; output: string | null },
-  color: boolean,
-): string {
-  if (config.quiet) return '';
-  if (config.summaryOnly) return `${totalsLines(report, { color }).join('\n')}\n`;
-  return config.output ? '' : text;
+  return { octokit: githubClient({ token, env, logger }), owner, repo };
 }
 
 async function checkCommand(argv: string[], io: CliIo): Promise<number> {
@@ -213,97 +102,71 @@ async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   });
 }
 
-const BASELINE_USAGE = `Usage: k8s-image-check baseline [PATH...] [scan options]
+type Command = (args: string[], io: CliIo) => Promise<number>;
 
-Scan like "scan" and write every finding as an accepted entry to the baseline file (--baseline, default
-${DEFAULT_BASELINE_FILE} at the repository root), keeping the reason and expiry of entries that still
-match. Review the diff before committing: later scans report these findings as suppressed.
-`;
+/** The CLI's commands, each a sibling module under src/commands/. */
+const COMMANDS: Record<string, Command> = {
+  scan: (args, io) => runScanCommand(args, io, { command: 'scan', help: () => commandHelp('scan') }),
+  baseline: (args, io) => runScanCommand(args, io, { command: 'baseline', help: () => commandHelp('scan') }),
+  drift: driftCommand,
+  check: checkCommand,
+  init: (args, io) => runInitCommand(args, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd }),
+  ref: (args, io) =>
+    runRefCommand(args, {
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      isTTY: (io.stdin as { isTTY?: boolean }).isTTY === true,
+    }),
+};
 
-async function writeBaselineCommand(
-  report: Report,
-  root: string,
-  name: string | null,
-  io: CliIo,
-): Promise<number> {
-  const previous = await readBaselineFile(root, name, { missingOk: true });
-  const entries = previous ? parseBaseline(previous.text, previous.file) : [];
-  const text = renderBaseline(report, entries);
-  const { file, path } = baselinePath(root, name);
-  const handle = await open(
-    path,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-    0o644,
-  );
-  await handle.writeFile(text);
-  await handle.close();
-  const count = (text.match(/^ {2}- rule:/gm) ?? []).length;
-  io.stdout.write(`Wrote ${file}: ${count} accepted finding(s). Review the diff, then commit it.\n`);
-  return 0;
+/** `drift` (cluster mode on the command line) with the real scanner, config loader and publisher. */
+async function driftCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(commandHelp('drift'));
+    return 0;
+  }
+  return runDriftCommand(args, io, {
+    scanManifests: (config, root, logger) => scanDesiredUses(config, root, logger, io.env.PATH),
+    loadConfig: (a: string[]) => loadCliConfig(a, 'cluster', io.env, io.cwd),
+    publish: (report, config, logger) =>
+      publishClusterReport(report, config, {
+        logger,
+        // No client at all when issues are off (e.g. dump input without an explicit --issues).
+        github: config.issues ? cliIssueTarget(io.env, logger) : null,
+        now: new Date(),
+      }),
+  });
 }
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  const run = command === undefined ? undefined : COMMANDS[command];
   try {
-    switch (command) {
-      case 'scan':
-        return await scanCommand(rest, io);
-      case 'drift':
-        if (rest.includes('--help') || rest.includes('-h')) {
-          io.stdout.write(commandHelp('drift'));
-          return 0;
-        }
-        return await runDriftCommand(rest, io, {
-          scanManifests: (config, root, logger) => scanDesiredUses(config, root, logger, io.env.PATH),
-          loadConfig: (args: string[]) => loadCliConfig(args, 'cluster', io.env, io.cwd),
-          publish: (report, config, logger) =>
-            publishClusterReport(report, config, {
-              logger,
-              // No client at all when issues are off (e.g. dump input without an explicit --issues).
-              github: config.issues ? cliIssueTarget(io.env, logger) : null,
-              now: new Date(),
-            }),
-        });
-      case 'check':
-        return await checkCommand(rest, io);
-      case 'baseline':
-        return await scanCommand(rest, io, 'baseline');
-      case 'init':
-        return await runInitCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
-      case 'ref':
-        return await runRefCommand(rest, {
-          stdin: io.stdin,
-          stdout: io.stdout,
-          stderr: io.stderr,
-          isTTY: (io.stdin as { isTTY?: boolean }).isTTY === true,
-        });
-      case '--version':
-      case 'version':
-        io.stdout.write(`${VERSION}\n`);
-        return 0;
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        io.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        io.stderr.write(logLines(`k8s-image-check: unknown command "${plain(command)}".\n\n${USAGE}`));
-        return 2;
-    }
+    if (run && Object.hasOwn(COMMANDS, command!)) return await run(rest, io);
   } catch (err) {
     return reportError(err, io);
+  }
+  switch (command) {
+    case '--version':
+    case 'version':
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr.write(logLines(`k8s-image-check: unknown command "${plain(command)}".\n\n${USAGE}`));
+      return 2;
   }
 }
 
 /** Exit code of a usage, configuration or internal error (1 means findings). */
 export const EXIT_ERROR = 2;
-
-/** Whether debug output is on (`K8S_IMAGE_CHECK_DEBUG=1` or the runner's `RUNNER_DEBUG=1`). */
-export function debugEnabled(env: Record<string, string | undefined>): boolean {
-  return env.K8S_IMAGE_CHECK_DEBUG === '1' || env.RUNNER_DEBUG === '1';
-}
 
 /**
  * Writes one redacted line for an error that ended a command (the stack only with debug on) and returns

@@ -6,13 +6,18 @@ import type { EngineLogger } from '../engine/scan.js';
 import { redact as redactSecrets } from '../secrets.js';
 import { logLines } from '../untrusted.js';
 
+/** Whether debug output is on (`K8S_IMAGE_CHECK_DEBUG=1` or the runner's `RUNNER_DEBUG=1`). */
+export function debugEnabled(env: Record<string, string | undefined>): boolean {
+  return env.K8S_IMAGE_CHECK_DEBUG === '1' || env.RUNNER_DEBUG === '1';
+}
+
 /** Returns the logger every CLI command uses. */
 export function createCliLogger(
   env: Record<string, string | undefined>,
   stderr: NodeJS.WritableStream,
   redact: (s: string) => string = redactSecrets,
 ): EngineLogger {
-  const debug = env.K8S_IMAGE_CHECK_DEBUG === '1' || env.RUNNER_DEBUG === '1';
+  const debug = debugEnabled(env);
   return {
     debugEnabled: debug,
     debug: (m) => {

@@ -16,7 +16,7 @@ import type { DriftReport, HealthSeverity } from '../cluster/types.js';
 import { CHECK_SEVERITY } from '../cluster/workloads.js';
 import type { LoadedConfig } from '../config/load.js';
 import { writeOutputFile } from '../config/output-file.js';
-import { ConfigError } from '../config/resolve.js';
+import { ConfigError, originOf, type SettingOrigins } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import type { PublishResult } from '../engine/cluster-publish.js';
 import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
@@ -55,38 +55,16 @@ export interface DriftCommandDeps {
 }
 
 /**
- * Returns the value the command line gave a boolean flag explicitly (`--issues` true, `--no-issues` false,
- * the last one wins; nothing after `--`), or null when it did not name it (a default, env or config file).
- */
-export function explicitBooleanFlag(args: readonly string[], flag: string): boolean | null {
-  let value: boolean | null = null;
-  for (const a of args) {
-    if (a === '--') break;
-    if (a === `--${flag}`) value = true;
-    else if (a === `--no-${flag}`) value = false;
-  }
-  return value;
-}
-
-/** Returns whether the command line names a value flag (`--flag V` or `--flag=V`). */
-export function hasValueFlag(args: readonly string[], flag: string): boolean {
-  for (const a of args) {
-    if (a === '--') break;
-    if (a === `--${flag}` || a.startsWith(`--${flag}=`)) return true;
-  }
-  return false;
-}
-
-/**
  * Returns the configuration publishing may use. A run on dumps (`--pods-file`/`--objects-file`) is a
  * classification, not a scheduled check: it manages issues only with an explicit `--issues` on the command
  * line, and pushes metrics only with an explicit `--pushgateway-url`, so a shell with `GITHUB_TOKEN` and
  * `GITHUB_REPOSITORY` set never opens "offline: …" issues by accident. A live run uses the configuration as is.
  */
-export function publishingConfig(config: Config, args: readonly string[], logger: EngineLogger): Config {
+export function publishingConfig(config: Config, origins: SettingOrigins, logger: EngineLogger): Config {
   if (config.podsFile === null && config.objectsFile === null) return config;
-  const issues = config.issues && explicitBooleanFlag(args, 'issues') === true;
-  const push = config.pushgatewayUrl !== null && hasValueFlag(args, 'pushgateway-url');
+  // The resolved config says which source set each value: no second reading of argv.
+  const issues = config.issues && originOf(origins, 'issues').source === 'flag';
+  const push = config.pushgatewayUrl !== null && originOf(origins, 'pushgatewayUrl').source === 'flag';
   if (config.issues && !issues)
     logger.debug(
       'Issues are not managed for dump input (--pods-file/--objects-file) unless --issues is given on the command line.',
@@ -150,37 +128,9 @@ export async function runDriftCommand(
       ...(deps.clock ? { clock: deps.clock } : {}),
     });
     for (const message of new Set(report.errors.map((e) => e.message))) logger.warning(message);
-    const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
-    const place = (setting: string, given: string) => ({
-      setting,
-      given,
-      base: root,
-      roots: loaded.outputRoots,
-    });
-    if (config.output) await writeOutputFile(place('--output', config.output), text);
-    // --summary: the totals line (and the incomplete warning); --quiet: nothing, the exit code tells.
-    const summary = renderDriftText(report)
-      .split('\n')
-      .slice(0, report.complete ? 1 : 2);
-    const shown = config.quiet
-      ? ''
-      : config.summaryOnly
-        ? `${redact(summary.join('\n'))}\n`
-        : config.output
-          ? ''
-          : text;
-    if (shown) io.stdout.write(logLines(shown));
-    if (config.jsonFile)
-      await writeOutputFile(place('--json-file', config.jsonFile), redact(renderDriftJson(report)));
-    const published = await deps.publish?.(report, publishingConfig(config, args, logger), logger);
-    if (config.dryRun) {
-      const plan = published?.issueSummary ? redact(published.issueSummary) : '';
-      io.stderr.write(
-        plan
-          ? logLines(`dry-run: nothing was written. The issue plan: ${issuePlanCounts(report)}\n\n${plan}\n`)
-          : 'dry-run: nothing was written; no issue plan (issues are off, or no GITHUB_TOKEN and GITHUB_REPOSITORY).\n',
-      );
-    }
+    await writeDriftReports(report, loaded, io);
+    const published = await deps.publish?.(report, publishingConfig(config, loaded.origins, logger), logger);
+    if (config.dryRun) io.stderr.write(dryRunNote(report, published?.issueSummary));
     return driftShouldFail(report, config.failOn) ? 1 : 0;
   } catch (err: unknown) {
     if (err instanceof KubeAccessError || err instanceof DumpError) {
@@ -191,4 +141,49 @@ export async function runDriftCommand(
     }
     throw err;
   }
+}
+
+/** Prints (or writes with `--output`) the report in its format, then the `--json-file` copy. */
+async function writeDriftReports(
+  report: DriftReport,
+  loaded: LoadedConfig,
+  io: DriftCommandIo,
+): Promise<void> {
+  const { config, root } = loaded;
+  const text = redact(config.format === 'json' ? renderDriftJson(report) : renderDriftText(report));
+  const place = (setting: string, given: string) => ({
+    setting,
+    given,
+    base: root,
+    roots: loaded.outputRoots,
+  });
+  if (config.output) await writeOutputFile(place('--output', config.output), text);
+  const shown = driftStdoutText(report, config, text);
+  if (shown) io.stdout.write(logLines(shown));
+  if (config.jsonFile)
+    await writeOutputFile(place('--json-file', config.jsonFile), redact(renderDriftJson(report)));
+}
+
+/** --summary: the totals line (and the incomplete warning); --quiet: nothing, the exit code tells. */
+function driftStdoutText(
+  report: DriftReport,
+  config: { quiet: boolean; summaryOnly: boolean; output: string | null },
+  text: string,
+): string {
+  if (config.quiet) return '';
+  if (config.summaryOnly) {
+    const summary = renderDriftText(report)
+      .split('\n')
+      .slice(0, report.complete ? 1 : 2);
+    return `${redact(summary.join('\n'))}\n`;
+  }
+  return config.output ? '' : text;
+}
+
+/** What `--dry-run` prints to stderr: the issue plan, or why there is none. */
+function dryRunNote(report: DriftReport, issueSummary: string | undefined): string {
+  const plan = issueSummary ? redact(issueSummary) : '';
+  return plan
+    ? logLines(`dry-run: nothing was written. The issue plan: ${issuePlanCounts(report)}\n\n${plan}\n`)
+    : 'dry-run: nothing was written; no issue plan (issues are off, or no GITHUB_TOKEN and GITHUB_REPOSITORY).\n';
 }

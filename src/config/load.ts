@@ -2,14 +2,14 @@
 
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { notifySecretParts } from '../cluster/notify-deliver.js';
 import { registerSecret } from '../secrets.js';
 import { type CliExtras, settingsFromArgv } from './from-argv.js';
 import { settingsFromFile } from './from-file.js';
 import { secretInputs, settingsFromInputs } from './from-inputs.js';
 import { actionOutputRoots, checkOutputPath } from './output-file.js';
-import { ConfigError, type RawSetting, resolveConfig } from './resolve.js';
+import { ConfigError, type RawSetting, resolveSettings, type SettingOrigins } from './resolve.js';
 import { type Config, OPTIONS, type OptionMode, optionFor } from './schema.js';
 import { applyFileTrust } from './trust.js';
 
@@ -23,6 +23,8 @@ export interface LoadedConfig {
   warnings: string[];
   /** Directories output files must stay inside (see output-file.ts); null: anywhere (CLI flags). */
   outputRoots: string[] | null;
+  /** Where each setting the user set came from (flag, input, env, file); defaults have no entry. */
+  origins: SettingOrigins;
 }
 
 /** Returns the value of every setting the schema marks `secret` (the one list of secret settings). */
@@ -66,28 +68,30 @@ export async function chooseRoot(
   );
 }
 
+/** A setting as both the action and the CLI spell it, from the table: `ca-files (--ca-file)`. */
+export function settingName(key: keyof Config): string {
+  const spec = optionFor(key);
+  return spec.flag ? `${spec.input} (--${spec.flag})` : spec.input;
+}
+
 /**
  * Fails early, with a message naming the setting, when a file the user named cannot be read (or an
  * output file cannot be written), instead of a late warning or a stack trace.
  */
 export async function checkNamedFiles(config: Config, root: string, cwd: string): Promise<void> {
   const readable: [string, string, string][] = [
-    ...config.caFiles.map((f): [string, string, string] => ['ca-files (--ca-file)', f, resolve(cwd, f)]),
+    ...config.caFiles.map((f): [string, string, string] => [settingName('caFiles'), f, resolve(cwd, f)]),
     ...config.helmValues.map((f): [string, string, string] => [
-      'helm-values (--helm-values)',
+      settingName('helmValues'),
       f,
       resolve(root, f),
     ]),
   ];
   if (config.dockerConfig)
-    readable.push([
-      'docker-config (--docker-config)',
-      config.dockerConfig,
-      resolve(cwd, config.dockerConfig),
-    ]);
+    readable.push([settingName('dockerConfig'), config.dockerConfig, resolve(cwd, config.dockerConfig)]);
   if (config.pullSecretsFile)
     readable.push([
-      'pull-secrets-file (--pull-secrets-file)',
+      settingName('pullSecretsFile'),
       config.pullSecretsFile,
       resolve(cwd, config.pullSecretsFile),
     ]);
@@ -110,13 +114,15 @@ export async function checkOutputPaths(
   config: Config,
   o: { base: string; roots: readonly string[] | null; name: (input: string, flag: string) => string },
 ): Promise<void> {
-  const writable: [string, string, string | null][] = [
-    ['output', 'output', o.roots ? null : config.output],
-    ['json-file', 'json-file', config.jsonFile],
-    ['sarif-file', 'sarif-file', config.sarifFile],
+  const writable: [keyof Config, string | null][] = [
+    ['output', o.roots ? null : config.output],
+    ['jsonFile', config.jsonFile],
+    ['sarifFile', config.sarifFile],
   ];
-  for (const [input, flag, given] of writable) {
-    if (given) await checkOutputPath({ setting: o.name(input, flag), given, base: o.base, roots: o.roots });
+  for (const [key, given] of writable) {
+    const spec = optionFor(key);
+    const setting = o.name(spec.input, spec.flag ?? spec.input);
+    if (given) await checkOutputPath({ setting, given, base: o.base, roots: o.roots });
   }
 }
 
@@ -146,12 +152,12 @@ export async function loadCliConfig(
       ? [{ spec: optionFor('paths'), value: paths, source: 'flag', label: 'path arguments' }]
       : [];
   registerRawSecrets(settings);
-  const config = resolveConfig([...file.settings, ...settings, ...positional]);
+  const { config, origins } = resolveSettings([...file.settings, ...settings, ...positional]);
   if (!extras.help) await checkNamedFiles(config, root, cwd);
   // A notify URL's path, query and userinfo are masked on their own too (a log may quote just the path).
   const secrets = [...secretSettingValues(config), ...config.notifyUrls.flatMap(notifySecretParts)];
   registerSecret(...secrets);
-  return { config, root, secrets, extras, warnings: file.warnings, outputRoots: null };
+  return { config, root, secrets, extras, warnings: file.warnings, outputRoots: null, origins };
 }
 
 /** Loads the action configuration from `INPUT_*` variables and the config file at the workspace root. */
@@ -166,12 +172,12 @@ export async function loadActionConfig(
     await settingsFromFile(root, explicitFile ? String(explicitFile.value) : null),
     { context: 'action', trustFile: false },
   );
-  const config = resolveConfig([...file.settings, ...inputs]);
+  const { config, origins } = resolveSettings([...file.settings, ...inputs]);
   const outputRoots = actionOutputRoots(root, env);
   await checkNamedFiles(config, root, root);
   await checkOutputPaths(config, { base: root, roots: outputRoots, name: (input) => input });
   // A notify URL's path, query and userinfo are masked on their own too (a log may quote just the path).
   const secrets = [...secretSettingValues(config), ...config.notifyUrls.flatMap(notifySecretParts)];
   registerSecret(...secrets);
-  return { config, root, secrets, warnings: file.warnings, outputRoots };
+  return { config, root, secrets, warnings: file.warnings, outputRoots, origins };
 }

@@ -5,7 +5,7 @@
 import type { SeverityOrOff } from '../report/model.js';
 import { RULES_BY_ID } from '../report/rules.js';
 import { compileSafePattern, PatternError, RE2_HINT } from '../safe-regex.js';
-import { type Config, OPTIONS, type OptionSpec } from './schema.js';
+import { type Config, OPTIONS, type OptionSpec, optionFor } from './schema.js';
 
 /** A configuration problem the user must fix; the CLI exits 2 and the action fails with it. */
 export class ConfigError extends Error {
@@ -146,11 +146,38 @@ export function coerceSetting(setting: RawSetting): unknown {
   }
 }
 
-/** Returns the default configuration (a fresh copy). */
+/**
+ * The one cast from the table's values to {@link Config}. Sound because `defineOptions` (schema.ts) fails to
+ * compile unless every Config key has a spec whose default has that key's type, and `coerceSetting` returns
+ * the type the spec declares.
+ */
+function asConfig(values: Record<string, unknown>): Config {
+  return values as unknown as Config;
+}
+
+/** Returns the default configuration (a fresh copy), from the table's defaults. */
 export function defaultConfig(): Config {
   const out: Record<string, unknown> = {};
   for (const spec of OPTIONS) out[spec.key] = structuredClone(spec.default);
-  return out as unknown as Config;
+  return asConfig(out);
+}
+
+/** Where a resolved setting's value came from; settings left at their default have no entry. */
+export interface SettingOrigin {
+  source: ConfigSource;
+  /** How the user spelled it (see {@link RawSetting.label}). */
+  label: string;
+}
+
+/** The origin of every setting the user set, by Config key (the last setting that set it). */
+export type SettingOrigins = Partial<Record<keyof Config, SettingOrigin>>;
+
+/** Returns the origin of a setting: `default` when no source set it. */
+export function originOf(
+  origins: SettingOrigins,
+  key: keyof Config,
+): SettingOrigin | { source: 'default'; label: string } {
+  return origins[key] ?? { source: 'default', label: optionFor(key).input };
 }
 
 /**
@@ -158,19 +185,30 @@ export function defaultConfig(): Config {
  * key by key), validates cross-field rules, and returns the config.
  */
 export function resolveConfig(settings: readonly RawSetting[]): Config {
-  const config = defaultConfig() as unknown as Record<string, unknown>;
-  // Cross-field errors name a setting as the user spelled it last (`--now`, `input 'now'`, `'now' in file`).
-  const labels = new Map<string, string>();
-  const labelOf = (key: keyof Config): string =>
-    labels.get(key) ?? OPTIONS.find((o) => o.key === key)?.input ?? key;
+  return resolveSettings(settings).config;
+}
+
+/** {@link resolveConfig}, also returning where each setting came from (so no caller re-reads argv). */
+export function resolveSettings(settings: readonly RawSetting[]): {
+  config: Config;
+  origins: SettingOrigins;
+} {
+  const values: Record<string, unknown> = { ...defaultConfig() };
+  const origins: SettingOrigins = {};
   for (const setting of settings) {
-    labels.set(setting.spec.key, setting.label);
+    origins[setting.spec.key] = { source: setting.source, label: setting.label };
     const value = coerceSetting(setting);
     if (setting.spec.type === 'rules' || setting.spec.type === 'map') {
-      config[setting.spec.key] = { ...(config[setting.spec.key] as object), ...(value as object) };
-    } else config[setting.spec.key] = value;
+      values[setting.spec.key] = { ...(values[setting.spec.key] as object), ...(value as object) };
+    } else values[setting.spec.key] = value;
   }
-  const result = config as unknown as Config;
+  const config = asConfig(values);
+  validateCrossField(config, (key) => originOf(origins, key).label);
+  return { config, origins };
+}
+
+/** Cross-field errors name a setting as the user spelled it last (`--now`, `input 'now'`, `'now' in file`). */
+function validateCrossField(result: Config, labelOf: (key: keyof Config) => string): void {
   validateRegexes(result.dirtyPatterns, labelOf('dirtyPatterns'));
   validateRegexes(result.ignore, labelOf('ignore'));
   for (const p of result.platforms) {
@@ -183,7 +221,6 @@ export function resolveConfig(settings: readonly RawSetting[]): Config {
     throw new ConfigError(
       `${labelOf('now')}: "${result.now}" is not an RFC 3339 time (e.g. 2026-11-26T12:00:00Z).`,
     );
-  return result;
 }
 
 /** Compiles every pattern on the linear-time engine the scan uses, so a bad one fails the run up front. */

@@ -44,6 +44,11 @@ export interface OptionSpec {
   modes: readonly OptionMode[];
   /** Only meaningful in the GitHub Action (not a CLI flag, not in the config file). */
   actionOnly?: boolean;
+  /**
+   * Only meaningful on the CLI: not declared in action.yml, marked "CLI only" in the README (the action's
+   * reports have their own channels). The config file may still set it, for local runs.
+   */
+  cliOnly?: boolean;
   /** Not accepted in the config file (secrets, paths of the file itself). */
   notInFile?: boolean;
   /** Minimum for numbers. */
@@ -138,8 +143,34 @@ const BOTH = ['scan', 'cluster'] as const;
 const SCAN = ['scan'] as const;
 const CLUSTER = ['cluster'] as const;
 
+/**
+ * A spec whose default (and, for an enum, each value) has the type its {@link Config} property has:
+ * `{ key: 'timeout', default: 10 }`, `{ key: 'failOn', values: [...FailOn values] }`.
+ */
+type SpecFor<K extends keyof Config> = Omit<OptionSpec, 'key' | 'default' | 'values'> & {
+  key: K;
+  default: Config[K];
+  values?: readonly Extract<NonNullable<Config[K]>, string>[];
+};
+
+/** One entry of the table, checked at compile time: the default of each key has that key's Config type. */
+export type TypedOptionSpec = { [K in keyof Config]: SpecFor<K> }[keyof Config];
+
+/** The keys of Config no spec of `T` names (never when the table is complete). */
+type MissingKeys<T extends readonly TypedOptionSpec[]> = Exclude<keyof Config, T[number]['key']>;
+
+/**
+ * Returns the table unchanged; its type fails to compile when a Config key has no spec (the error names the
+ * missing keys) or a default does not fit its property, so the table and the Config type cannot drift apart.
+ */
+function defineOptions<const T extends readonly TypedOptionSpec[]>(
+  specs: T & ([MissingKeys<T>] extends [never] ? unknown : { missingKeys: MissingKeys<T> }),
+): readonly TypedOptionSpec[] {
+  return specs;
+}
+
 /** The schema table. Order is the order of the README and action.yml. */
-export const OPTIONS: readonly OptionSpec[] = [
+export const OPTIONS: readonly OptionSpec[] = defineOptions([
   {
     key: 'mode',
     input: 'mode',
@@ -250,6 +281,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'format',
     input: 'format',
     flag: 'format',
+    cliOnly: true,
     type: 'enum',
     values: ['text', 'json', 'sarif', 'github', 'junit'],
     default: null,
@@ -262,6 +294,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'output',
     input: 'output',
     flag: 'output',
+    cliOnly: true,
     type: 'string',
     default: null,
     description: 'CLI: write the report to this file instead of standard output.',
@@ -278,6 +311,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       'CLI: print nothing but errors (no report, no progress or warnings); the exit code tells the result. Files named by --output, --json-file and --sarif-file are still written.',
     modes: BOTH,
     notInFile: true,
+    cliOnly: true,
   },
   {
     key: 'summaryOnly',
@@ -289,6 +323,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       'CLI: print only the totals lines (files, images, findings by severity) instead of the report.',
     modes: BOTH,
     notInFile: true,
+    cliOnly: true,
   },
   {
     key: 'jsonFile',
@@ -886,7 +921,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Restart count at which a running container is reported as restarting too often.',
     modes: CLUSTER,
   },
-];
+]);
 
 /** What the config file may do with a setting (`allowed` unless the table says otherwise). */
 export function fileTrustOf(spec: OptionSpec): FileTrust {

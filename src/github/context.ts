@@ -63,6 +63,35 @@ const sha = (v: unknown): string | null => {
 };
 
 /**
+ * Why a run gets no secrets: a fork or Dependabot pull request, unless the event is the privileged
+ * `pull_request_target`. Null when the run is not restricted.
+ */
+function restrictionOf(o: {
+  isPullRequest: boolean;
+  eventName: string;
+  isFork: boolean;
+  isDependabot: boolean;
+}): string | null {
+  if (!o.isPullRequest || o.eventName === 'pull_request_target') return null;
+  if (o.isFork) return RESTRICTED_FORK;
+  return o.isDependabot ? RESTRICTED_DEPENDABOT : null;
+}
+
+/** The repository the run is in (`GITHUB_REPOSITORY`, else the payload's); throws when neither names one. */
+function repositoryOf(
+  env: Record<string, string | undefined>,
+  payload: Record<string, unknown>,
+): { fullName: string; owner: string; repo: string } {
+  const fullName = str(env.GITHUB_REPOSITORY) ?? str(obj(payload.repository)?.full_name);
+  const [owner, repo] = (fullName ?? '').split('/');
+  if (!fullName || !owner || !repo)
+    throw new Error(
+      'Cannot tell which repository this runs in: GITHUB_REPOSITORY is not set and the event payload has no repository; run the action inside GitHub Actions or set GITHUB_REPOSITORY=owner/repo.',
+    );
+  return { fullName, owner, repo };
+}
+
+/**
  * Return the run's context from `env` (`GITHUB_*` variables) and the parsed event payload. Throws when the
  * repository cannot be determined (neither `GITHUB_REPOSITORY` nor the payload names it).
  */
@@ -73,13 +102,7 @@ export function readPullRequestContext(
   const payload = obj(eventPayload) ?? {};
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   const pr = obj(payload.pull_request);
-  const repository = obj(payload.repository);
-  const fullName = str(env.GITHUB_REPOSITORY) ?? str(repository?.full_name);
-  const [owner, repo] = (fullName ?? '').split('/');
-  if (!owner || !repo)
-    throw new Error(
-      'Cannot tell which repository this runs in: GITHUB_REPOSITORY is not set and the event payload has no repository; run the action inside GitHub Actions or set GITHUB_REPOSITORY=owner/repo.',
-    );
+  const { fullName, owner, repo } = repositoryOf(env, payload);
 
   const head = obj(pr?.head);
   const base = obj(pr?.base);
@@ -93,15 +116,7 @@ export function readPullRequestContext(
   const isDependabot = pr !== null && (prUser === DEPENDABOT || env.GITHUB_ACTOR === DEPENDABOT);
 
   const isPullRequest = pr !== null && (PR_EVENTS.has(eventName) || eventName === '');
-  const privileged = eventName === 'pull_request_target';
-  const restrictedReason =
-    isPullRequest && !privileged
-      ? isFork
-        ? RESTRICTED_FORK
-        : isDependabot
-          ? RESTRICTED_DEPENDABOT
-          : null
-      : null;
+  const restrictedReason = restrictionOf({ isPullRequest, eventName, isFork, isDependabot });
 
   const headSha = (isPullRequest ? sha(head?.sha) : null) ?? sha(payload.after) ?? sha(env.GITHUB_SHA) ?? '';
   const baseSha = isPullRequest ? sha(base?.sha) : sha(payload.before);

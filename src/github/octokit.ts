@@ -95,6 +95,48 @@ const immediateGroup = {
 };
 
 /**
+ * Returns the throttling plugin's handler for one kind of limit: retry a bounded number of times, never after a
+ * wait longer than `maxAfter` seconds, and log each decision.
+ */
+function rateLimitHandler(kind: string, o: { log: GitHubLog; maxRetries: number; maxAfter: number }) {
+  return (
+    retryAfter: number,
+    options: { method?: string; url?: string },
+    _octokit: unknown,
+    retryCount: number,
+  ): boolean => {
+    const where = `${options.method ?? 'GET'} ${options.url ?? ''}`;
+    if (retryCount >= o.maxRetries) {
+      o.log.warn(`GitHub API ${kind} on ${where}: giving up after ${retryCount} retries.`);
+      return false;
+    }
+    if (retryAfter > o.maxAfter) {
+      o.log.warn(
+        `GitHub API ${kind} on ${where}: it resets in ${retryAfter}s, longer than the ${o.maxAfter}s we wait; giving up.`,
+      );
+      return false;
+    }
+    o.log.info(
+      `GitHub API ${kind} on ${where}: retrying in ${retryAfter}s (retry ${retryCount + 1} of ${o.maxRetries}).`,
+    );
+    return true;
+  };
+}
+
+/** Octokit's `request` option that sends every request through the proxy (none without one). */
+function proxyRequestOption(proxy: ProxySettings | null | undefined): { request?: { fetch: unknown } } {
+  if (!proxy) return {};
+  const dispatcher = new EnvHttpProxyAgent(proxy);
+  return {
+    request: {
+      // undici's fetch with a proxy dispatcher; Octokit only needs the WHATWG fetch signature.
+      fetch: ((url: string, init: Record<string, unknown>) =>
+        undiciFetch(url, { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown,
+    },
+  };
+}
+
+/**
  * Return an Octokit with `@octokit/plugin-throttling` (requests queued, ≥1 s between writes) and
  * `@octokit/plugin-retry`; rate-limited requests are retried a bounded number of times, each retry logged.
  */
@@ -105,47 +147,15 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
     warn: opts.log?.warn ?? noop,
     error: opts.log?.error ?? noop,
   };
-  const maxRetries = opts.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES;
-  const maxAfter = opts.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+  const limits = {
+    log,
+    maxRetries: opts.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES,
+    maxAfter: opts.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS,
+  };
   const baseMs = opts.retryAfterBaseMs ?? 1000;
-  const onLimit =
-    (kind: string) =>
-    (
-      retryAfter: number,
-      options: { method?: string; url?: string },
-      _octokit: unknown,
-      retryCount: number,
-    ) => {
-      const where = `${options.method ?? 'GET'} ${options.url ?? ''}`;
-      if (retryCount >= maxRetries) {
-        log.warn(`GitHub API ${kind} on ${where}: giving up after ${retryCount} retries.`);
-        return false;
-      }
-      if (retryAfter > maxAfter) {
-        log.warn(
-          `GitHub API ${kind} on ${where}: it resets in ${retryAfter}s, longer than the ${maxAfter}s we wait; giving up.`,
-        );
-        return false;
-      }
-      log.info(
-        `GitHub API ${kind} on ${where}: retrying in ${retryAfter}s (retry ${retryCount + 1} of ${maxRetries}).`,
-      );
-      return true;
-    };
-  const proxy = opts.proxy ? new EnvHttpProxyAgent(opts.proxy) : null;
   registerSecret(opts.token);
   const client = new ClientWithPlugins({
-    ...(proxy
-      ? {
-          request: {
-            // undici's fetch with a proxy dispatcher; Octokit only needs the WHATWG fetch signature.
-            fetch: ((url: string, init: Record<string, unknown>) =>
-              undiciFetch(url, { ...init, dispatcher: proxy } as Parameters<
-                typeof undiciFetch
-              >[1])) as unknown,
-          },
-        }
-      : {}),
+    ...proxyRequestOption(opts.proxy),
     auth: opts.token,
     baseUrl: (opts.baseUrl || GITHUB_DOTCOM_API_URL).replace(/\/+$/, ''),
     userAgent: opts.userAgent ?? 'k8s-image-check',
@@ -155,8 +165,8 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
     throttle: {
       id: 'k8s-image-check',
       retryAfterBaseValue: baseMs,
-      onRateLimit: onLimit('rate limit'),
-      onSecondaryRateLimit: onLimit('secondary rate limit'),
+      onRateLimit: rateLimitHandler('rate limit', limits),
+      onSecondaryRateLimit: rateLimitHandler('secondary rate limit', limits),
       // The plugin types these as Bottleneck groups; it only ever calls `key(id).schedule(options, job)`.
       ...(opts.unspacedWrites ? ({ write: immediateGroup, notifications: immediateGroup } as object) : {}),
     },
@@ -164,6 +174,31 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
   });
   client.hook.before('request', redactRequestFields);
   return client;
+}
+
+/** The logger a mode passes to {@link githubClient}: its own redacting logger (EngineLogger's shape). */
+export interface GitHubClientLogger {
+  debug: (message: string) => void;
+  info: (message: string) => void;
+  warning: (message: string) => void;
+}
+
+/**
+ * The GitHub client every mode uses (PR mode, cluster mode, the CLI's issue target): `token`, the API URL
+ * from `GITHUB_API_URL` (github.com by default), the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, and the
+ * run's redacting logger. One place, so no mode can forget the proxy again.
+ */
+export function githubClient(o: {
+  token: string;
+  env: Record<string, string | undefined>;
+  logger: GitHubClientLogger;
+}): GitHubClient {
+  return createOctokit({
+    token: o.token,
+    baseUrl: o.env.GITHUB_API_URL || GITHUB_DOTCOM_API_URL,
+    proxy: proxyFromEnv(o.env),
+    log: { debug: o.logger.debug, info: o.logger.info, warn: o.logger.warning },
+  });
 }
 
 /** Request options Octokit uses to route and send a request; every other field becomes the body or query. */

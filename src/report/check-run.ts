@@ -223,32 +223,83 @@ export async function publishCheckRun(
   plan: CheckRunPlan,
   opts: PublishCheckRunOptions,
 ): Promise<PublishCheckRunResult> {
-  const now = opts.now ?? (() => new Date());
+  const run: RunParts = { octokit, plan, opts, now: opts.now ?? (() => new Date()) };
   const [first = [], ...rest] = plan.annotationBatches;
-  const output = (annotations: CheckRunAnnotation[]) => ({
+  const created = await createCheckRun(run, first, rest.length === 0);
+  if (!created.published) return created;
+  const { id, htmlUrl } = created;
+  let sent = first.length;
+  let requests = 1;
+  for (let i = 0; i < rest.length; i++) {
+    const batch = rest[i]!;
+    try {
+      await octokit.rest.checks.update({
+        ...repoOf(opts),
+        check_run_id: id,
+        ...(i === rest.length - 1 ? completion(run) : {}),
+        output: outputOf(plan, batch),
+      });
+      requests++;
+      sent += batch.length;
+    } catch (err: unknown) {
+      const { status, message } = describeRequestError(err);
+      const incomplete = `Appending annotations to check run ${id} failed after ${sent} of ${sent + rest.slice(i).flat().length} (${status ?? 'no status'} ${firstLine(message)}).`;
+      if (await completeAfterFailure(run, id, incomplete)) requests++;
+      return { published: true, id, htmlUrl, annotations: sent, requests, incomplete };
+    }
+  }
+  return { published: true, id, htmlUrl, annotations: sent, requests };
+}
+
+/** What every step of publishing one check run shares. */
+interface RunParts {
+  octokit: Pick<Octokit, 'rest'>;
+  plan: CheckRunPlan;
+  opts: PublishCheckRunOptions;
+  now: () => Date;
+}
+
+const repoOf = (opts: PublishCheckRunOptions) => ({ owner: opts.owner, repo: opts.repo });
+
+const completion = (run: RunParts) => ({
+  status: 'completed' as const,
+  conclusion: run.plan.conclusion,
+  completed_at: run.now().toISOString(),
+});
+
+function outputOf(plan: CheckRunPlan, annotations: CheckRunAnnotation[]) {
+  return {
     title: plan.title,
     summary: plan.summary,
     ...(plan.text ? { text: plan.text } : {}),
     annotations,
-  });
-  const single = rest.length === 0;
-  let id: number;
-  let htmlUrl: string | null;
+  };
+}
+
+/**
+ * Creates the run with the first batch (completed at once when it is the only one). A token that may not
+ * write checks is `{ published: false }`; any other failure is thrown with the repository and status.
+ */
+async function createCheckRun(
+  run: RunParts,
+  first: CheckRunAnnotation[],
+  single: boolean,
+): Promise<
+  | { published: true; id: number; htmlUrl: string | null }
+  | Extract<PublishCheckRunResult, { published: false }>
+> {
+  const { opts } = run;
   try {
-    const res = await octokit.rest.checks.create({
-      owner: opts.owner,
-      repo: opts.repo,
+    const res = await run.octokit.rest.checks.create({
+      ...repoOf(opts),
       name: opts.name,
       head_sha: opts.headSha,
       ...(opts.detailsUrl ? { details_url: opts.detailsUrl } : {}),
-      started_at: now().toISOString(),
-      ...(single
-        ? { status: 'completed' as const, conclusion: plan.conclusion, completed_at: now().toISOString() }
-        : { status: 'in_progress' as const }),
-      output: output(first),
+      started_at: run.now().toISOString(),
+      ...(single ? completion(run) : { status: 'in_progress' as const }),
+      output: outputOf(run.plan, first),
     });
-    id = res.data.id;
-    htmlUrl = res.data.html_url ?? null;
+    return { published: true, id: res.data.id, htmlUrl: res.data.html_url ?? null };
   } catch (err: unknown) {
     const { status, message } = describeRequestError(err);
     if (isPermissionDenied(err))
@@ -261,49 +312,25 @@ export async function publishCheckRun(
       `Creating the check run "${opts.name}" in ${opts.owner}/${opts.repo} failed (${status ?? 'no status'}): ${firstLine(message)}.`,
     );
   }
+}
 
-  let sent = first.length;
-  let requests = 1;
-  for (let i = 0; i < rest.length; i++) {
-    const batch = rest[i]!;
-    const last = i === rest.length - 1;
-    try {
-      await octokit.rest.checks.update({
-        owner: opts.owner,
-        repo: opts.repo,
-        check_run_id: id,
-        ...(last
-          ? { status: 'completed' as const, conclusion: plan.conclusion, completed_at: now().toISOString() }
-          : {}),
-        output: output(batch),
-      });
-      requests++;
-      sent += batch.length;
-    } catch (err: unknown) {
-      const { status, message } = describeRequestError(err);
-      const incomplete = `Appending annotations to check run ${id} failed after ${sent} of ${sent + rest.slice(i).flat().length} (${status ?? 'no status'} ${firstLine(message)}).`;
-      // Complete the run anyway so it does not stay "in progress" forever.
-      try {
-        await octokit.rest.checks.update({
-          owner: opts.owner,
-          repo: opts.repo,
-          check_run_id: id,
-          status: 'completed',
-          conclusion: plan.conclusion,
-          completed_at: now().toISOString(),
-          output: {
-            title: plan.title,
-            summary: truncateChars(`${plan.summary}\n\n> ${markdown(incomplete)}`, MAX_OUTPUT_CHARS),
-          },
-        });
-        requests++;
-      } catch {
-        // Already reporting the first failure; the run stays in progress and GitHub times it out.
-      }
-      return { published: true, id, htmlUrl, annotations: sent, requests, incomplete };
-    }
+/** Completes the run after a failed batch, so it does not stay "in progress" forever; true when that worked. */
+async function completeAfterFailure(run: RunParts, id: number, incomplete: string): Promise<boolean> {
+  try {
+    await run.octokit.rest.checks.update({
+      ...repoOf(run.opts),
+      check_run_id: id,
+      ...completion(run),
+      output: {
+        title: run.plan.title,
+        summary: truncateChars(`${run.plan.summary}\n\n> ${markdown(incomplete)}`, MAX_OUTPUT_CHARS),
+      },
+    });
+    return true;
+  } catch {
+    // Already reporting the first failure; the run stays in progress and GitHub times it out.
+    return false;
   }
-  return { published: true, id, htmlUrl, annotations: sent, requests };
 }
 
 function firstLine(s: string): string {

@@ -48,6 +48,12 @@ export interface RenderSummaryOptions {
   title?: string;
 }
 
+/** Where the summary's links point: the repository at the head commit, and the report files. */
+export type SummaryLinks = Pick<
+  RenderSummaryOptions,
+  'serverUrl' | 'owner' | 'repo' | 'headSha' | 'reportFiles'
+>;
+
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
 const SEVERITY_LABEL: Record<Severity, string> = {
   error: '🔴 Error',
@@ -109,6 +115,49 @@ function describeCheck(image: ReportImage): string {
  */
 export function renderSummary(report: Report, opts: RenderSummaryOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
+  const fixed = `${summaryHead(report, opts).join('\n')}\n${totalsTable(report).join('\n')}\n`;
+  const { rows: imageRows, accounted } = failingImageRows(report, opts);
+  const sections: Section[] = [
+    {
+      heading: '### Failing images',
+      header: '| Image | Worst | Rules | Registry check | Used at |\n| --- | --- | --- | --- | --- |',
+      rows: imageRows,
+      priority: 1,
+      kept: 0,
+    },
+    {
+      heading: '### Registries that could not be checked',
+      header: '| Registry | Status | Images | Why |\n| --- | --- | ---: | --- |',
+      rows: uncheckedRegistryRows(report),
+      priority: 0,
+      kept: 0,
+    },
+    {
+      heading: '### Other findings',
+      header: '| Severity | Rule | Where | Message |\n| --- | --- | --- | --- |',
+      rows: otherFindingRows(report, opts, accounted),
+      priority: 2,
+      kept: 0,
+    },
+  ];
+  const noteFor = omittedNote(opts, maxBytes);
+  fillSections(sections, maxBytes - bytes(fixed) - bytes(noteFor(countRows(sections))) - 2);
+  let out = fixed;
+  for (const sec of sections) {
+    if (!sec.kept) continue;
+    out += `\n${sec.heading}\n\n${sec.header}\n${sec.rows.slice(0, sec.kept).join('\n')}\n`;
+    if (sec.kept < sec.rows.length) out += `\n_${sec.rows.length - sec.kept} more rows left out._\n`;
+  }
+  const omitted = sections.reduce((n, x) => n + x.rows.length - x.kept, 0);
+  if (omitted) out += `\n${noteFor(omitted)}`;
+  // Last-resort guard: the fixed part alone can exceed a tiny cap.
+  return bytes(out) <= maxBytes ? out : truncateToBytes(out, maxBytes);
+}
+
+const countRows = (sections: readonly Section[]) => sections.reduce((n, x) => n + x.rows.length, 0);
+
+/** The title, the fallback warning, the one-line verdict, skipped files and the check-run link. */
+function summaryHead(report: Report, opts: RenderSummaryOptions): string[] {
   const s = report.summary.findings;
   const head: string[] = [`## ${markdown(opts.title ?? 'k8s-image-check')}`, ''];
   if (opts.fallbackNote) head.push(`> [!WARNING]\n> ${markdown(opts.fallbackNote)}`, '');
@@ -125,21 +174,30 @@ export function renderSummary(report: Report, opts: RenderSummaryOptions): strin
   if (extras.length) head.push('', `${extras.join(', ')}.`);
   if (opts.checkRunUrl) head.push('', `Every finding is annotated on the [check run](${opts.checkRunUrl}).`);
   head.push('');
+  return head;
+}
 
-  // Totals: always shown, small.
+/** Totals per severity and per registry-check status: always shown, small. */
+function totalsTable(report: Report): string[] {
+  const s = report.summary.findings;
   const checkRows = Object.entries(report.summary.checks)
     .filter(([, n]) => (n ?? 0) > 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, n]) => `| ${code(status)} | ${n} |`);
-  const totals = [
+  return [
     '| Severity | Findings |',
     '| --- | ---: |',
     ...SEVERITIES.map((sev) => `| ${SEVERITY_LABEL[sev]} | ${s[sev]} |`),
     '',
     ...(checkRows.length ? ['| Registry check | Images |', '| --- | ---: |', ...checkRows, ''] : []),
   ];
+}
 
-  // Failing images: any image with a finding at one of its uses, worst first.
+/** Failing images (any image with a finding at one of its uses), worst first, and the findings they hold. */
+function failingImageRows(
+  report: Report,
+  opts: RenderSummaryOptions,
+): { rows: string[]; accounted: Set<Finding> } {
   const byLocation = new Map<string, Finding[]>();
   for (const f of report.findings) {
     if (!f.file || !f.line) continue;
@@ -151,8 +209,7 @@ export function renderSummary(report: Report, opts: RenderSummaryOptions): strin
     .filter((x) => x.findings.length > 0)
     .map((x) => ({ ...x, worst: Math.max(...x.findings.map((f) => SEVERITY_RANK[f.severity])) }))
     .sort((a, b) => b.worst - a.worst || a.image.ref.localeCompare(b.image.ref));
-  const accounted = new Set<Finding>(failing.flatMap((x) => x.findings));
-  const imageRows = failing.map(({ image, findings }) => {
+  const rows = failing.map(({ image, findings }) => {
     const worst = findings.reduce(
       (w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w),
       'notice' as Severity,
@@ -160,8 +217,11 @@ export function renderSummary(report: Report, opts: RenderSummaryOptions): strin
     const rules = [...new Set(findings.map((f) => f.rule))].map(code).join(' ');
     return `| ${code(image.ref)} | ${SEVERITY_LABEL[worst]} | ${rules} | ${code(image.check.status)} | ${useLinks(opts, image.uses)} |`;
   });
+  return { rows, accounted: new Set<Finding>(failing.flatMap((x) => x.findings)) };
+}
 
-  // Registries that could not be checked, grouped by host and status.
+/** Registries that could not be checked, grouped by host, status and reason. */
+function uncheckedRegistryRows(report: Report): string[] {
   const groups = new Map<string, { host: string; status: CheckStatus; images: number; why: string }>();
   for (const image of report.images) {
     if (!UNCHECKED_STATUSES.includes(image.check.status)) continue;
@@ -171,54 +231,39 @@ export function renderSummary(report: Report, opts: RenderSummaryOptions): strin
     g.images++;
     groups.set(key, g);
   }
-  const registryRows = [...groups.values()]
+  return [...groups.values()]
     .sort((a, b) => a.host.localeCompare(b.host) || a.status.localeCompare(b.status))
     .map((g) => `| ${code(g.host)} | ${code(g.status)} | ${g.images} | ${markdown(g.why)} |`);
+}
 
-  // Findings not tied to an image use (parse errors, findings without a file, ...).
-  const otherRows = report.findings
+/** Findings not tied to an image use (parse errors, findings without a file, ...). */
+function otherFindingRows(report: Report, opts: RenderSummaryOptions, accounted: Set<Finding>): string[] {
+  return report.findings
     .filter((f) => !accounted.has(f))
     .map((f) => {
       const where = f.file ? fileLink(opts, f.file, f.line ?? 1) : '—';
       return `| ${SEVERITY_LABEL[f.severity]} | ${code(f.rule)} | ${where} | ${markdown(f.message)} |`;
     });
+}
 
-  const sections: Section[] = [
-    {
-      heading: '### Failing images',
-      header: '| Image | Worst | Rules | Registry check | Used at |\n| --- | --- | --- | --- | --- |',
-      rows: imageRows,
-      priority: 1,
-      kept: 0,
-    },
-    {
-      heading: '### Registries that could not be checked',
-      header: '| Registry | Status | Images | Why |\n| --- | --- | ---: | --- |',
-      rows: registryRows,
-      priority: 0,
-      kept: 0,
-    },
-    {
-      heading: '### Other findings',
-      header: '| Severity | Rule | Where | Message |\n| --- | --- | --- | --- |',
-      rows: otherRows,
-      priority: 2,
-      kept: 0,
-    },
-  ];
-
+/** The note under a cut summary, saying how many rows were left out and where the full report is. */
+function omittedNote(opts: RenderSummaryOptions, maxBytes: number): (omitted: number) => string {
   const files = [opts.reportFiles?.json, opts.reportFiles?.sarif].filter((f): f is string => !!f);
-  const noteFor = (omitted: number) =>
+  return (omitted) =>
     `> [!NOTE]\n> ${plural(omitted, 'row')} left out to stay under GitHub's ${Math.floor(maxBytes / 1024)} KiB summary limit. ${
       files.length
         ? `The full report is in ${files.map(code).join(' and ')}.`
         : 'Set `json-file` or `sarif-file` to keep the full report.'
     }\n`;
-  const totalRows = sections.reduce((n, x) => n + x.rows.length, 0);
-  const fixed = `${head.join('\n')}\n${totals.join('\n')}\n`;
-  // Reserve room for the note (with the largest count it can carry) before filling rows.
+}
+
+/**
+ * Sets each section's `kept` count within `room` bytes (already net of the fixed part and the note), filling
+ * sections by priority, each with room for its "_N more rows left out._" line.
+ */
+function fillSections(sections: Section[], room: number): void {
   const perSectionNote = 48; // "_N more rows left out._" under a cut table
-  let budget = maxBytes - bytes(fixed) - bytes(noteFor(totalRows)) - 2 - sections.length * perSectionNote;
+  let budget = room - sections.length * perSectionNote;
   for (const sec of [...sections].sort((a, b) => a.priority - b.priority)) {
     if (!sec.rows.length) continue;
     const frame = bytes(`${sec.heading}\n\n${sec.header}\n`) + 2;
@@ -232,17 +277,6 @@ export function renderSummary(report: Report, opts: RenderSummaryOptions): strin
     }
     if (sec.kept > 0) budget -= used;
   }
-
-  let out = fixed;
-  for (const sec of sections) {
-    if (!sec.kept) continue;
-    out += `\n${sec.heading}\n\n${sec.header}\n${sec.rows.slice(0, sec.kept).join('\n')}\n`;
-    if (sec.kept < sec.rows.length) out += `\n_${sec.rows.length - sec.kept} more rows left out._\n`;
-  }
-  const omitted = sections.reduce((n, x) => n + x.rows.length - x.kept, 0);
-  if (omitted) out += `\n${noteFor(omitted)}`;
-  // Last-resort guard: the fixed part alone can exceed a tiny cap.
-  return bytes(out) <= maxBytes ? out : truncateToBytes(out, maxBytes);
 }
 
 function truncateToBytes(s: string, max: number): string {

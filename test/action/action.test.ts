@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fallbackAnnotationLines, reportOutputs, skipForRestrictedRun } from '../../src/action.js';
+import { fallbackAnnotationLines, reportOutputs, skipForRestrictedRun } from '../../src/action-pr.js';
 import { sampleReport } from '../github/sample-report.js';
 
 describe('skipForRestrictedRun', () => {

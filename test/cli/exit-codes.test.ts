@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_ERROR as ACTION_EXIT_ERROR, failRun } from '../../src/action.js';
+import { EXIT_ERROR as ACTION_EXIT_ERROR, failRun } from '../../src/action-io.js';
 import { EXIT_ERROR, reportError } from '../../src/cli.js';
 import { ConfigError } from '../../src/config/resolve.js';
 import { registerSecret } from '../../src/secrets.js';

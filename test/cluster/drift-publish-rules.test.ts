@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { explicitBooleanFlag, hasValueFlag } from '../../src/commands/drift.js';
+import { publishingConfig } from '../../src/commands/drift.js';
+import { defaultConfig } from '../../src/config/resolve.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -64,12 +65,33 @@ describe('drift on dumps with a GitHub token in the environment', () => {
   });
 });
 
-describe('flag helpers', () => {
-  it('reads explicit flags only, stopping at --', () => {
-    expect(explicitBooleanFlag(['--issues'], 'issues')).toBe(true);
-    expect(explicitBooleanFlag(['--issues', '--no-issues'], 'issues')).toBe(false);
-    expect(explicitBooleanFlag(['--', '--issues'], 'issues')).toBeNull();
-    expect(hasValueFlag(['--pushgateway-url=http://x'], 'pushgateway-url')).toBe(true);
-    expect(hasValueFlag(['--pushgateway-urlx'], 'pushgateway-url')).toBe(false);
+describe('publishingConfig reads where a setting came from, not argv', () => {
+  const quiet = { debug: () => {}, info: () => {}, warning: () => {}, debugEnabled: false };
+  const dumpConfig = { ...defaultConfig(), podsFile: 'pods.json', pushgatewayUrl: 'http://127.0.0.1:9091' };
+
+  it('keeps issues and the push only when a command-line flag set them', () => {
+    const fromFlags = publishingConfig(
+      dumpConfig,
+      {
+        issues: { source: 'flag', label: '--issues' },
+        pushgatewayUrl: { source: 'flag', label: '--pushgateway-url' },
+      },
+      quiet,
+    );
+    expect(fromFlags).toMatchObject({ issues: true, pushgatewayUrl: 'http://127.0.0.1:9091' });
+  });
+
+  it('drops them when they are defaults or come from the config file', () => {
+    const fromFile = publishingConfig(
+      dumpConfig,
+      { pushgatewayUrl: { source: 'file', label: "'pushgateway-url' in .k8s-image-check.yaml" } },
+      quiet,
+    );
+    expect(fromFile).toMatchObject({ issues: false, pushgatewayUrl: null });
+  });
+
+  it('leaves a live run alone', () => {
+    const live = { ...dumpConfig, podsFile: null };
+    expect(publishingConfig(live, {}, quiet)).toBe(live);
   });
 });
