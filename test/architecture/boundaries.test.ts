@@ -196,10 +196,17 @@ function violation(imp: Import): string | null {
   return null;
 }
 
-/** Launchers import the entry they dispatch to; entries do not import each other otherwise. */
+/**
+ * Launchers import the entry they dispatch to; the action's dispatcher imports its modes; `action-io.ts` is the
+ * action's one I/O module (log writers, failRun, outputs) that every action file shares. Entries do not import
+ * each other otherwise (the action never imports the CLI).
+ */
 function entryToEntry(imp: Import): string | null {
   const launchers: Record<string, string[]> = {
-    'action-main.ts': ['action.ts', 'action-cluster.ts'],
+    'action-main.ts': ['action.ts', 'action-cluster.ts', 'action-io.ts'],
+    'action.ts': ['action-pr.ts', 'action-io.ts'],
+    'action-pr.ts': ['action-io.ts'],
+    'action-cluster.ts': ['action-io.ts'],
     'cli-main.ts': ['cli.ts'],
   };
   return launchers[imp.from]?.includes(imp.to)
@@ -241,8 +248,7 @@ const KNOWN_VIOLATIONS = new Set<string>([
   'cluster/notify.ts -> engine/scan.ts',
   // config/load.ts registers notify URL parts as secrets through the cluster notifier.
   'config/load.ts -> cluster/notify-deliver.ts',
-  // One action entry imports the other and a CLI command (fail policy and issue counts of drift).
-  'action-cluster.ts -> action.ts',
+  // The cluster action still imports a CLI command (fail policy and issue counts of drift).
   'action-cluster.ts -> commands/drift.ts',
 ]);
 
@@ -250,8 +256,6 @@ const KNOWN_VIOLATIONS = new Set<string>([
 const KNOWN_ORPHANS = new Set<string>([
   // The one-shot scanner is used only by bench/ and a corpus test; production runs engine/scan.ts.
   'manifests/scan.ts',
-  // The shared message/guard helpers land before the refactor that puts them to use.
-  'errors.ts',
 ]);
 
 const FILES = listSources(SRC);
