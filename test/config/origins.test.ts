@@ -36,6 +36,11 @@ describe('the resolved configuration carries where each setting came from', () =
   });
 
   it('CLI-only settings are marked in the table, not in the doc generator', () => {
-    expect(OPTIONS.filter((o) => o.cliOnly).map((o) => o.key)).toEqual(['format', 'output', 'quiet', 'summaryOnly']);
+    expect(OPTIONS.filter((o) => o.cliOnly).map((o) => o.key)).toEqual([
+      'format',
+      'output',
+      'quiet',
+      'summaryOnly',
+    ]);
   });
 });
