@@ -9,11 +9,11 @@
  */
 import type { Config } from '../config/schema.js';
 import type { EngineLogger } from '../engine/scan.js';
-import type { IssueResult } from '../report/issues-publish.js';
-import { readGatewayGroup } from '../report/pushgateway.js';
 import { deliverNotices, type EndpointResult } from './notify-deliver.js';
 import { type NotifyEvent, notifyKey, planNotifications } from './notify-events.js';
 import { notifyStateFromGroup, renderNotifyState } from './notify-state.js';
+import type { IssueResult } from './publish/issues-publish.js';
+import { readGatewayGroup } from './publish/pushgateway.js';
 import type { DriftReport } from './types.js';
 
 /** Events planned for this run and the state to push with the metrics. */

@@ -4,13 +4,13 @@
  * listed: a run that saw nothing changes nothing.
  */
 import { type NoticesResult, prepareNotices, sendNotices } from '../cluster/notify.js';
+import { renderIssueSummary } from '../cluster/publish/issue-summary.js';
+import { applyIssuePlan, listManagedIssues, planIssues } from '../cluster/publish/issues.js';
+import type { IssueResult } from '../cluster/publish/issues-publish.js';
+import { type PushResult, pushReportMetrics } from '../cluster/publish/pushgateway.js';
 import type { DriftReport } from '../cluster/types.js';
 import type { Config } from '../config/schema.js';
 import type { GitHubClient } from '../github/octokit.js';
-import { renderIssueSummary } from '../report/issue-summary.js';
-import { applyIssuePlan, listManagedIssues, planIssues } from '../report/issues.js';
-import type { IssueResult } from '../report/issues-publish.js';
-import { type PushResult, pushReportMetrics } from '../report/pushgateway.js';
 import type { EngineLogger } from './scan.js';
 
 /** Where issues go: a client for the repository, and links for the issue bodies. */

@@ -4,8 +4,8 @@
  * Failures are results, never exceptions: the message names the gateway host and says what to do.
  */
 import { Buffer } from 'node:buffer';
-import type { DriftReport } from '../cluster/types.js';
-import { redact, registerCredential } from '../secrets.js';
+import { redact, registerCredential } from '../../secrets.js';
+import type { DriftReport } from '../types.js';
 import { renderMetrics } from './metrics-text.js';
 
 /** Content type of the text exposition format; the gateway also accepts a missing or form content type. */

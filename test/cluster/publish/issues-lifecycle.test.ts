@@ -5,18 +5,18 @@
  */
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PodHealth, WorkloadReport } from '../../src/cluster/types.js';
-import type { createOctokit } from '../../src/github/octokit.js';
-import { parseMarker } from '../../src/report/issue-marker.js';
+import { parseMarker } from '../../../src/cluster/publish/issue-marker.js';
 import {
   applyIssuePlan,
   type ExistingIssue,
   listManagedIssues,
   type PlanIssuesOptions,
   planIssues,
-} from '../../src/report/issues.js';
-import type { IssuesOctokit } from '../../src/report/issues-publish.js';
-import { type FakeGitHub, type SeedIssue, startFakeGitHub } from '../helpers/fake-github.js';
+} from '../../../src/cluster/publish/issues.js';
+import type { IssuesOctokit } from '../../../src/cluster/publish/issues-publish.js';
+import type { PodHealth, WorkloadReport } from '../../../src/cluster/types.js';
+import type { createOctokit } from '../../../src/github/octokit.js';
+import { type FakeGitHub, type SeedIssue, startFakeGitHub } from '../../helpers/fake-github.js';
 import { crashingPod, drift, imageCheck, pod, workload } from './issues-fixtures.js';
 
 const OWNER = 'acme';

@@ -9,9 +9,10 @@
  * closed itself is reopened (history stays in one place). An issue a person closed while the findings are
  * unchanged is left closed (muted); when the findings change, it is reopened too.
  */
-import type { ClusterError, HealthSeverity, PodHealth, WorkloadReport } from '../cluster/types.js';
-import { isVisible } from '../cluster/visibility.js';
-import { markdown, markdownCode } from '../untrusted.js';
+
+import { markdown, markdownCode } from '../../untrusted.js';
+import type { ClusterError, HealthSeverity, PodHealth, WorkloadReport } from '../types.js';
+import { isVisible } from '../visibility.js';
 import {
   INCONCLUSIVE_IMAGE,
   issueLabels,

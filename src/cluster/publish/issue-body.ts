@@ -4,16 +4,10 @@
  * longer serves, and what to do. Pure; free text from the cluster is redacted and escaped.
  */
 
-import { DUMP_CLUSTER_NAME } from '../cluster/render.js';
-import type {
-  DriftEntry,
-  HealthSeverity,
-  PodHealth,
-  WorkloadImageCheck,
-  WorkloadReport,
-} from '../cluster/types.js';
-import { redact } from '../secrets.js';
-import { markdown, markdownCode, plain, urlPath } from '../untrusted.js';
+import { redact } from '../../secrets.js';
+import { markdown, markdownCode, plain, urlPath } from '../../untrusted.js';
+import { DUMP_CLUSTER_NAME } from '../render.js';
+import type { DriftEntry, HealthSeverity, PodHealth, WorkloadImageCheck, WorkloadReport } from '../types.js';
 import { type IssueState, renderMarker } from './issue-marker.js';
 import { REMEDY_BY_CLASS, REMEDY_BY_DRIFT, REMEDY_BY_IMAGE_STATUS } from './issue-remedies.js';
 
