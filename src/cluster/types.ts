@@ -6,12 +6,13 @@
  * `shared/docs/pod-health.md` E.3 (PascalCase, as Kubernetes spells its reasons). Never rename them.
  */
 import type { CheckStatus, RegistryCheck } from '../registry/types.js';
+import type { HealthSeverity } from '../severity.js';
 
 /** Pod-level result of the classifier (pod-health.md E.2 "Status and display"). */
 export type PodHealthStatus = 'ok' | 'transitional' | 'unhealthy';
 
-/** Severity of a pod-health finding or a workload; `info` is metrics only, `none` is healthy. */
-export type HealthSeverity = 'critical' | 'warning' | 'info' | 'none';
+/** Severity of a pod-health finding or a workload: owned, with its order, by `severity.ts`. */
+export type { HealthSeverity } from '../severity.js';
 
 /** Every class of the pod-health table (pod-health.md E.3). */
 export type PodHealthClass =

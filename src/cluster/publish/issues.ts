@@ -10,6 +10,7 @@
  * unchanged is left closed (muted); when the findings change, it is reopened too.
  */
 
+import { bySeverityDesc } from '../../severity.js';
 import { markdown, markdownCode } from '../../untrusted.js';
 import type { ClusterError, HealthSeverity, PodHealth, WorkloadReport } from '../types.js';
 import { isVisible } from '../visibility.js';
@@ -132,8 +133,6 @@ export type IssueAction =
       reason: 'unchanged' | 'inconclusive' | 'incomplete_run' | 'closed_by_person' | 'cap_reached';
     });
 
-const RANK: Record<HealthSeverity, number> = { none: 0, info: 1, warning: 2, critical: 3 };
-
 interface Tracked {
   issue: ExistingIssue;
   state: IssueState;
@@ -241,7 +240,7 @@ export function planIssues(
   const ordered = workloads
     .filter((w) => w.cluster === opts.cluster && inIssueScope(w.namespace, opts.scope))
     .slice()
-    .sort((a, b) => RANK[b.severity] - RANK[a.severity] || targetKey(a).localeCompare(targetKey(b)));
+    .sort((a, b) => bySeverityDesc(a.severity, b.severity) || targetKey(a).localeCompare(targetKey(b)));
   for (const w of ordered) {
     const target = targetOf(w);
     const key = targetKey(target);
