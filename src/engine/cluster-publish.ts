@@ -43,7 +43,7 @@ export async function publishClusterReport(
   if (config.issues && deps.github) {
     const g = deps.github;
     try {
-      const existing = await listManagedIssues(g.octokit, g.owner, g.repo, config.issueLabel);
+      const existing = await listManagedIssues(g, config.issueLabel);
       const actions = planIssues(existing, report.workloads, {
         cluster: report.cluster,
         label: config.issueLabel,
@@ -58,7 +58,7 @@ export async function publishClusterReport(
         errors: report.errors,
       });
       // The octokit client already spaces writes (throttling plugin), so no extra pause here.
-      const applied = await applyIssuePlan(g.octokit, g.owner, g.repo, actions, {
+      const applied = await applyIssuePlan(g, actions, {
         dryRun: config.dryRun,
         pauseMs: 0,
       });

@@ -79,7 +79,11 @@ function isAlreadyExists(err: unknown): boolean {
 }
 
 /** A failure message: what happened, where, and what to do (never the token). */
-export function describeGitHubError(err: unknown, doing: string, owner: string, repo: string): string {
+function describeGitHubError(
+  err: unknown,
+  doing: string,
+  { owner, repo }: Pick<IssueRepo, 'owner' | 'repo'>,
+): string {
   const status = statusOf(err);
   const said = apiMessage(err);
   const where = `${owner}/${repo}`;
@@ -93,14 +97,19 @@ export function describeGitHubError(err: unknown, doing: string, owner: string, 
   return `${prefix} The next run retries.`;
 }
 
+/** The repository the issues live in and the client to reach it. */
+export interface IssueRepo {
+  octokit: IssuesOctokit;
+  owner: string;
+  repo: string;
+}
+
 /**
  * Returns every issue carrying `label` (pull requests skipped), through the paginated list API. The
  * default `state: 'all'` lets the planner reopen a closed issue instead of opening a duplicate.
  */
 export async function listManagedIssues(
-  octokit: IssuesOctokit,
-  owner: string,
-  repo: string,
+  { octokit, owner, repo }: IssueRepo,
   label: string,
   state: 'all' | 'open' = 'all',
 ): Promise<ExistingIssue[]> {
@@ -130,169 +139,187 @@ export async function listManagedIssues(
  * nothing is requested at all.
  */
 export async function applyIssuePlan(
-  octokit: IssuesOctokit,
-  owner: string,
-  repo: string,
+  target: IssueRepo,
   actions: readonly IssueAction[],
   options: ApplyIssuePlanOptions,
 ): Promise<ApplyIssuePlanResult> {
-  if (options.dryRun) {
-    const results = actions.map((action) => ({
-      action,
-      ok: true,
-      number: 'number' in action ? action.number : null,
-      url: null,
-      dryRun: true,
-    }));
-    return { results, warnings: [] };
-  }
-  const pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let mutations = 0;
-  const mutate = async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (mutations++ > 0 && pauseMs > 0) await sleep(pauseMs);
-    return fn();
-  };
-
-  /** Posts a comment, then updates the issue (comments first, so a close carries its reason); returns its URL. */
-  const commentThenUpdate = async (
-    issueNumber: number,
-    comment: string,
-    update: Omit<
-      Parameters<IssuesOctokit['rest']['issues']['update']>[0] & object,
-      'owner' | 'repo' | 'issue_number'
-    >,
-  ): Promise<string> => {
-    await mutate(() =>
-      octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: comment }),
-    );
-    const { data } = await mutate(() =>
-      octokit.rest.issues.update({ owner, repo, issue_number: issueNumber, ...update }),
-    );
-    return data.html_url;
-  };
-
-  const labelErrors = await ensureLabels(octokit, owner, repo, actions, mutate);
+  if (options.dryRun) return { results: actions.map(dryRunResult), warnings: [] };
+  const writer: IssueWriter = { ...target, mutate: spacedMutations(options) };
+  const labelErrors = await ensureLabels(writer, actions);
   const results: IssueResult[] = [];
   for (const action of actions) {
-    const t = action.target;
-    const what = `${t.kind} ${t.namespace}/${t.name} (cluster ${t.cluster})`;
     try {
-      switch (action.type) {
-        case 'noop':
-          results.push({ action, ok: true, number: action.number, url: null, dryRun: false });
-          break;
-        case 'create': {
-          const { data } = await mutate(() =>
-            octokit.rest.issues.create({
-              owner,
-              repo,
-              title: action.title,
-              body: action.body,
-              labels: action.labels,
-            }),
-          );
-          results.push({ action, ok: true, number: data.number, url: data.html_url, dryRun: false });
-          break;
-        }
-        case 'update': {
-          const { data } = await mutate(() =>
-            octokit.rest.issues.update({
-              owner,
-              repo,
-              issue_number: action.number,
-              title: action.title,
-              body: action.body,
-              labels: action.labels,
-              ...(action.reopen ? { state: 'open' as const } : {}),
-            }),
-          );
-          if (action.comment) {
-            const comment = action.comment;
-            await mutate(() =>
-              octokit.rest.issues.createComment({ owner, repo, issue_number: action.number, body: comment }),
-            );
-          }
-          results.push({ action, ok: true, number: action.number, url: data.html_url, dryRun: false });
-          break;
-        }
-        case 'comment': {
-          const url = await commentThenUpdate(action.number, action.comment, { body: action.body });
-          results.push({ action, ok: true, number: action.number, url, dryRun: false });
-          break;
-        }
-        case 'close': {
-          const url = await commentThenUpdate(action.number, action.comment, {
-            body: action.body,
-            state: 'closed',
-            state_reason: action.stateReason,
-          });
-          results.push({ action, ok: true, number: action.number, url, dryRun: false });
-          break;
-        }
-        default: {
-          const never: never = action;
-          throw new Error(`unknown issue action ${JSON.stringify(never)}`);
-        }
-      }
+      results.push(await applyAction(writer, action));
     } catch (err: unknown) {
-      const doing =
-        action.type === 'create'
-          ? `opening an issue for ${what}`
-          : `${action.type === 'close' ? 'closing' : 'updating'} issue #${action.number} for ${what}`;
-      results.push({
-        action,
-        ok: false,
-        number: 'number' in action ? action.number : null,
-        url: null,
-        dryRun: false,
-        error: describeGitHubError(err, doing, owner, repo),
-      });
+      results.push(failedResult(writer, action, err));
     }
   }
   return { results, warnings: labelErrors };
 }
 
-async function ensureLabels(
-  octokit: IssuesOctokit,
-  owner: string,
-  repo: string,
-  actions: readonly IssueAction[],
-  mutate: <T>(fn: () => Promise<T>) => Promise<T>,
-): Promise<string[]> {
+/** Runs one mutating request, after the pause that follows the previous one. */
+type Mutate = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** A repository plus the spaced mutation runner every write of one plan goes through. */
+interface IssueWriter extends IssueRepo {
+  mutate: Mutate;
+}
+
+function dryRunResult(action: IssueAction): IssueResult {
+  return { action, ok: true, number: 'number' in action ? action.number : null, url: null, dryRun: true };
+}
+
+/** Returns a runner that pauses `pauseMs` before every mutation but the first. */
+function spacedMutations(options: ApplyIssuePlanOptions): Mutate {
+  const pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let mutations = 0;
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (mutations++ > 0 && pauseMs > 0) await sleep(pauseMs);
+    return fn();
+  };
+}
+
+/** Performs one action; throws what the API threw. */
+async function applyAction(w: IssueWriter, action: IssueAction): Promise<IssueResult> {
+  const { octokit, owner, repo, mutate } = w;
+  const done = (number: number | null, url: string | null): IssueResult => ({
+    action,
+    ok: true,
+    number,
+    url,
+    dryRun: false,
+  });
+  switch (action.type) {
+    case 'noop':
+      return done(action.number, null);
+    case 'create': {
+      const { title, body, labels } = action;
+      const { data } = await mutate(() => octokit.rest.issues.create({ owner, repo, title, body, labels }));
+      return done(data.number, data.html_url);
+    }
+    case 'update':
+      return done(action.number, await updateThenComment(w, action));
+    case 'comment':
+      return done(
+        action.number,
+        await commentThenUpdate(w, action.number, action.comment, { body: action.body }),
+      );
+    case 'close': {
+      const update = { body: action.body, state: 'closed', state_reason: action.stateReason } as const;
+      return done(action.number, await commentThenUpdate(w, action.number, action.comment, update));
+    }
+    default: {
+      const never: never = action;
+      throw new Error(`unknown issue action ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+type IssueUpdate = Omit<
+  Parameters<IssuesOctokit['rest']['issues']['update']>[0] & object,
+  'owner' | 'repo' | 'issue_number'
+>;
+
+/** Updates (and reopens) an issue, then posts the action's comment if any; returns the issue's URL. */
+async function updateThenComment(
+  { octokit, owner, repo, mutate }: IssueWriter,
+  action: Extract<IssueAction, { type: 'update' }>,
+): Promise<string> {
+  const issue_number = action.number;
+  const { data } = await mutate(() =>
+    octokit.rest.issues.update({
+      owner,
+      repo,
+      issue_number,
+      title: action.title,
+      body: action.body,
+      labels: action.labels,
+      ...(action.reopen ? { state: 'open' as const } : {}),
+    }),
+  );
+  const comment = action.comment;
+  if (comment)
+    await mutate(() => octokit.rest.issues.createComment({ owner, repo, issue_number, body: comment }));
+  return data.html_url;
+}
+
+/** Posts a comment, then updates the issue (comments first, so a close carries its reason); returns its URL. */
+async function commentThenUpdate(
+  { octokit, owner, repo, mutate }: IssueWriter,
+  issue_number: number,
+  comment: string,
+  update: IssueUpdate,
+): Promise<string> {
+  await mutate(() => octokit.rest.issues.createComment({ owner, repo, issue_number, body: comment }));
+  const { data } = await mutate(() => octokit.rest.issues.update({ owner, repo, issue_number, ...update }));
+  return data.html_url;
+}
+
+/** The result of an action the API refused: what was being done, for which workload, and why. */
+function failedResult({ owner, repo }: IssueRepo, action: IssueAction, err: unknown): IssueResult {
+  const t = action.target;
+  const what = `${t.kind} ${t.namespace}/${t.name} (cluster ${t.cluster})`;
+  const doing =
+    action.type === 'create'
+      ? `opening an issue for ${what}`
+      : `${action.type === 'close' ? 'closing' : 'updating'} issue #${action.number} for ${what}`;
+  return {
+    action,
+    ok: false,
+    number: 'number' in action ? action.number : null,
+    url: null,
+    dryRun: false,
+    error: describeGitHubError(err, doing, { owner, repo }),
+  };
+}
+
+/** Creates the labels the plan uses that the repository lacks; returns the warnings. */
+async function ensureLabels(w: IssueWriter, actions: readonly IssueAction[]): Promise<string[]> {
   const wanted = new Set<string>();
   for (const a of actions)
     if (a.type === 'create' || a.type === 'update') for (const l of a.labels) wanted.add(l);
   if (wanted.size === 0) return [];
-  const errors: string[] = [];
   let existing: Set<string>;
   try {
-    const labels = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, {
-      owner,
-      repo,
+    const labels = await w.octokit.paginate(w.octokit.rest.issues.listLabelsForRepo, {
+      owner: w.owner,
+      repo: w.repo,
       per_page: 100,
     });
     existing = new Set(labels.map((l) => l.name.toLowerCase()));
   } catch (err: unknown) {
-    return [describeGitHubError(err, 'listing labels', owner, repo)];
+    return [describeGitHubError(err, 'listing labels', w)];
   }
+  const errors: string[] = [];
   for (const name of [...wanted].sort()) {
     if (existing.has(name.toLowerCase())) continue;
-    const managed = MANAGED_LABEL_PREFIXES.some((p) => name.startsWith(p));
-    try {
-      await mutate(() =>
-        octokit.rest.issues.createLabel({
-          owner,
-          repo,
-          name,
-          color: labelColor(name),
-          description: managed ? 'Set by k8s-image-check' : 'Cluster problems found by k8s-image-check',
-        }),
-      );
-    } catch (err: unknown) {
-      if (!isAlreadyExists(err))
-        errors.push(describeGitHubError(err, `creating label "${name}"`, owner, repo));
-    }
+    const error = await createLabel(w, name);
+    if (error) errors.push(error);
   }
   return errors;
+}
+
+/** Creates one label; returns a warning unless it worked or a concurrent run made it first. */
+async function createLabel(
+  { octokit, owner, repo, mutate }: IssueWriter,
+  name: string,
+): Promise<string | null> {
+  const managed = MANAGED_LABEL_PREFIXES.some((p) => name.startsWith(p));
+  try {
+    await mutate(() =>
+      octokit.rest.issues.createLabel({
+        owner,
+        repo,
+        name,
+        color: labelColor(name),
+        description: managed ? 'Set by k8s-image-check' : 'Cluster problems found by k8s-image-check',
+      }),
+    );
+    return null;
+  } catch (err: unknown) {
+    return isAlreadyExists(err)
+      ? null
+      : describeGitHubError(err, `creating label "${name}"`, { owner, repo });
+  }
 }

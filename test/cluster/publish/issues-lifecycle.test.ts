@@ -47,7 +47,7 @@ async function setup(opts: { issues?: SeedIssue[]; readOnlyToken?: boolean } = {
   ) => {
     run++;
     const before = fake.writes().length;
-    const existing = await listManagedIssues(octokit, OWNER, REPO, LABEL);
+    const existing = await listManagedIssues({ octokit, owner: OWNER, repo: REPO }, LABEL);
     const actions = planIssues(existing, workloads, {
       cluster: 'prod',
       label: LABEL,
@@ -57,7 +57,7 @@ async function setup(opts: { issues?: SeedIssue[]; readOnlyToken?: boolean } = {
       blobUrl: `https://github.com/${OWNER}/${REPO}/blob/abc123/`,
       ...extra,
     });
-    const applied = await applyIssuePlan(octokit, OWNER, REPO, actions, {
+    const applied = await applyIssuePlan({ octokit, owner: OWNER, repo: REPO }, actions, {
       dryRun: extra.dryRun ?? false,
       pauseMs: 0,
     });
@@ -385,7 +385,11 @@ describe('listManagedIssues', () => {
         },
       ],
     }));
-    const list: ExistingIssue[] = await listManagedIssues(octokit, OWNER, REPO, LABEL, 'open');
+    const list: ExistingIssue[] = await listManagedIssues(
+      { octokit, owner: OWNER, repo: REPO },
+      LABEL,
+      'open',
+    );
     expect(list).toEqual([
       { number: 1, state: 'open', title: 'one', body: 'b', labels: [LABEL, 'x'], url: 'u1' },
     ]);

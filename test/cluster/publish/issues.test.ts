@@ -253,8 +253,10 @@ describe('summary and dry run', () => {
   it('lists every action, marks a dry run and counts the cap', async () => {
     const sick = (name: string) => workload({ name, pods: [crashingPod({ pod: `${name}-1` })] });
     const actions = planIssues([], [sick('a'), sick('b')], { ...opts, maxOpenPerRun: 1 });
-    const fakeOctokit = {} as Parameters<typeof applyIssuePlan>[0];
-    const { results } = await applyIssuePlan(fakeOctokit, 'o', 'r', actions, { dryRun: true });
+    const fakeOctokit = {} as Parameters<typeof applyIssuePlan>[0]['octokit'];
+    const { results } = await applyIssuePlan({ octokit: fakeOctokit, owner: 'o', repo: 'r' }, actions, {
+      dryRun: true,
+    });
     const md = renderIssueSummary('prod', results);
     expect(md).toBe(
       [
