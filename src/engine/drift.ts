@@ -562,36 +562,11 @@ export interface ClusterModeDeps {
  * `KubeAccessError` or `DumpError` when the cluster cannot be seen: the run must fail and change nothing.
  */
 export async function runClusterMode(config: Config, deps: ClusterModeDeps): Promise<DriftReport> {
-  const offline = config.podsFile !== null || config.objectsFile !== null;
-  let clusterName = config.clusterName;
-  let loadLive: () => Promise<LiveSnapshot>;
-  let kc: KubeConfig | null = null;
-  if (offline) {
-    loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
-    clusterName ??= DUMP_CLUSTER_NAME;
-  } else {
-    kc = loadKubeConfig({
-      ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
-      ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
-      ...(config.context ? { context: config.context } : {}),
-      env: deps.env,
-    });
-    // The kubeconfig's tokens and keys join the run's registry before any request can echo them.
-    registerSecret(...kubeconfigSecrets(kc));
-    clusterName ??= kc.getCurrentContext() || 'default';
-    loadLive = liveFromKube(kc, {
-      namespaces: config.namespaces,
-      excludeNamespaces: config.excludeNamespaces,
-    });
-  }
-  const scanned = await deps.scanManifests(config, deps.root, deps.logger);
-  const desired = Array.isArray(scanned) ? scanned : scanned.uses;
-  const entryPoints = Array.isArray(scanned) ? undefined : scanned.entryPoints;
-  const manifestErrors: ClusterError[] = (Array.isArray(scanned) ? [] : scanned.errors).map((e) => ({
-    kind: 'manifest',
-    message: `${e.file}:${e.line}:${e.column}: ${e.message} The workloads of this file are missing from the desired state: fix the manifest.`,
-  }));
-  const options = driftOptionsFromConfig(config, clusterName);
+  const source = liveSource(config, deps);
+  const { desired, entryPoints, manifestErrors } = desiredOf(
+    await deps.scanManifests(config, deps.root, deps.logger),
+  );
+  const options = driftOptionsFromConfig(config, source.clusterName);
   if (manifestErrors.length > 0 && options.reportNotInGit) {
     // A workload whose manifest could not be read is unknown, not "not in git".
     options.reportNotInGit = false;
@@ -599,25 +574,94 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       `${manifestErrors.length} manifest problem(s): not_in_git is not reported this run, since the broken files may describe those workloads.`,
     );
   }
-  if (deps.previousRestarts) options.previousRestarts = deps.previousRestarts;
-  else if (!offline && config.pushgatewayUrl) {
-    const previous = await readPreviousRestarts({
-      url: config.pushgatewayUrl,
-      job: config.pushgatewayJob,
-      cluster: clusterName,
-      scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
-      now: new Date((deps.clock ?? Date.now)()),
-      ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
-      ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
-    if (previous.ok) {
-      options.previousRestarts = previous.restarts;
-      deps.logger.debug(
-        `Restart counts of the previous run (pushed ${previous.pushedAt.toISOString()}) enable the restart-rate rule.`,
-      );
-    } else deps.logger.debug(`No restart-rate rule this run: ${previous.message}.`);
+  const previous =
+    deps.previousRestarts ?? (source.kc ? await previousRestartsOf(config, source.clusterName, deps) : null);
+  if (previous) options.previousRestarts = previous;
+  const makeChecker = checkerFactory(config, deps);
+  const cluster = source.kc;
+  const pull =
+    options.checkLiveImages && options.usePullSecrets && cluster
+      ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
+      : {};
+  const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
+  const report = await runDrift(options, {
+    desired,
+    ...(entryPoints ? { entryPoints } : {}),
+    loadLive: source.loadLive,
+    ...(checkImages ? { checkImages } : {}),
+    ...pull,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  // Manifest problems do not make the cluster listing incomplete, but must be seen in every output.
+  return manifestErrors.length ? { ...report, errors: [...manifestErrors, ...report.errors] } : report;
+}
+
+/** Where the live side comes from: dump files (no kubeconfig) or the API server of the loaded kubeconfig. */
+function liveSource(
+  config: Config,
+  deps: Pick<ClusterModeDeps, 'env'>,
+): { loadLive: () => Promise<LiveSnapshot>; kc: KubeConfig | null; clusterName: string } {
+  if (config.podsFile !== null || config.objectsFile !== null) {
+    const loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
+    return { loadLive, kc: null, clusterName: config.clusterName ?? DUMP_CLUSTER_NAME };
   }
+  const kc = loadKubeConfig({
+    ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
+    ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
+    ...(config.context ? { context: config.context } : {}),
+    env: deps.env,
+  });
+  // The kubeconfig's tokens and keys join the run's registry before any request can echo them.
+  registerSecret(...kubeconfigSecrets(kc));
+  const loadLive = liveFromKube(kc, {
+    namespaces: config.namespaces,
+    excludeNamespaces: config.excludeNamespaces,
+  });
+  return { loadLive, kc, clusterName: config.clusterName ?? (kc.getCurrentContext() || 'default') };
+}
+
+/** The desired state a manifest scan returned, its parse problems as cluster errors. */
+function desiredOf(scanned: Awaited<ReturnType<ClusterModeDeps['scanManifests']>>) {
+  if (Array.isArray(scanned)) return { desired: scanned, entryPoints: undefined, manifestErrors: [] };
+  const manifestErrors: ClusterError[] = scanned.errors.map((e) => ({
+    kind: 'manifest',
+    message: `${e.file}:${e.line}:${e.column}: ${e.message} The workloads of this file are missing from the desired state: fix the manifest.`,
+  }));
+  return { desired: scanned.uses, entryPoints: scanned.entryPoints, manifestErrors };
+}
+
+/** A live run with a Pushgateway: the restart counts of the previous push (for the rate rule), or null. */
+async function previousRestartsOf(
+  config: Config,
+  cluster: string,
+  deps: ClusterModeDeps,
+): Promise<ReadonlyMap<string, number> | null> {
+  if (!config.pushgatewayUrl) return null;
+  const previous = await readPreviousRestarts({
+    url: config.pushgatewayUrl,
+    job: config.pushgatewayJob,
+    cluster,
+    scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
+    now: new Date((deps.clock ?? Date.now)()),
+    ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
+    ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  if (!previous.ok) {
+    deps.logger.debug(`No restart-rate rule this run: ${previous.message}.`);
+    return null;
+  }
+  deps.logger.debug(
+    `Restart counts of the previous run (pushed ${previous.pushedAt.toISOString()}) enable the restart-rate rule.`,
+  );
+  return previous.restarts;
+}
+
+/** Returns a registry-checker factory (one per pull-secret set); their shared warnings are said once. */
+function checkerFactory(
+  config: Config,
+  deps: ClusterModeDeps,
+): (pullSecrets?: PullSecretData[]) => CheckImagesFn {
   // With pull secrets there is one checker per secret set: say each of their shared warnings (an unreadable
   // pull-secrets-file, a docker config) once.
   const warned = new Set<string>();
@@ -630,31 +674,11 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       deps.logger.warning(message);
     },
   };
-  const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
+  return (pullSecrets?: PullSecretData[]): CheckImagesFn => {
     const checker = deps.createChecker
       ? deps.createChecker(config, logger, pullSecrets)
-      : createRegistryChecker(config, {
-          env: deps.env,
-          logger,
-          ...(pullSecrets ? { pullSecrets } : {}),
-        });
+      : createRegistryChecker(config, { env: deps.env, logger, ...(pullSecrets ? { pullSecrets } : {}) });
     deps.onSecrets?.(checker.secrets);
     return checker.checkImages;
   };
-  const cluster = kc;
-  const pull =
-    options.checkLiveImages && options.usePullSecrets && cluster
-      ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
-      : {};
-  const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
-  const report = await runDrift(options, {
-    desired,
-    ...(entryPoints ? { entryPoints } : {}),
-    loadLive,
-    ...(checkImages ? { checkImages } : {}),
-    ...pull,
-    ...(deps.clock ? { clock: deps.clock } : {}),
-  });
-  // Manifest problems do not make the cluster listing incomplete, but must be seen in every output.
-  return manifestErrors.length ? { ...report, errors: [...manifestErrors, ...report.errors] } : report;
 }
