@@ -31,7 +31,7 @@ import { liveImageTargets, type Target } from '../cluster/live-images.js';
 import { buildOwnerIndex, ownerOfPod } from '../cluster/owners.js';
 import { classifyPod, toMillis } from '../cluster/pod-health.js';
 import { applyProbeEvents } from '../cluster/probe-events.js';
-import { readPreviousRestarts } from '../cluster/publish/pushgateway.js';
+import { gatewaySettings, readPreviousRestarts } from '../cluster/publish/pushgateway.js';
 import { groupByPullSecrets, type ImageOutcome, mergeImageOutcomes } from '../cluster/pull-secret-groups.js';
 import type { ControllerRecord, EventRecord, PodRecord } from '../cluster/records.js';
 import { DUMP_CLUSTER_NAME } from '../cluster/render.js';
@@ -638,14 +638,9 @@ async function previousRestartsOf(
 ): Promise<ReadonlyMap<string, number> | null> {
   if (!config.pushgatewayUrl) return null;
   const previous = await readPreviousRestarts({
-    url: config.pushgatewayUrl,
-    job: config.pushgatewayJob,
+    ...gatewaySettings({ ...config, pushgatewayUrl: config.pushgatewayUrl }, deps.fetch),
     cluster,
-    scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
     now: new Date((deps.clock ?? Date.now)()),
-    ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
-    ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   if (!previous.ok) {
     deps.logger.debug(`No restart-rate rule this run: ${previous.message}.`);
