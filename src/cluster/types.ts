@@ -196,14 +196,12 @@ export interface WorkloadImageCheck {
   digest?: string;
 }
 
-/** One health class seen in a workload's pods (one row of the issue body). */
-export interface WorkloadClassSummary {
-  class: PodHealthClass;
-  severity: HealthSeverity;
-  container: string | null;
-  init: boolean;
-  reason: string | null;
-  exitCode: number | null;
+/**
+ * One health class seen in a workload's pods (one row of the issue body): the finding fields of its pods
+ * (class, severity, container, init, reason, exit code) as `PodHealth` has them.
+ */
+export interface WorkloadClassSummary
+  extends Pick<PodHealth, 'class' | 'severity' | 'container' | 'init' | 'reason' | 'exitCode'> {
   /** Pod names with this (class, container, reason, exitCode), sorted. */
   pods: string[];
   /** One example message. */
