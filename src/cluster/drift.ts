@@ -116,7 +116,6 @@ export function computeDrift(
   for (const list of wanted.values()) list.sort(byPosition);
   const liveByKey = new Map(live.map((w) => [workloadKey(w.namespace, w.kind, w.name), w]));
   const managed = new Set([...wanted.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))));
-  const seen = options.isSeen ?? (() => true);
   const entries: DriftEntry[] = [];
   const done = new Set<string>();
 
@@ -151,34 +150,43 @@ export function computeDrift(
   }
   for (const [key, uses] of wanted) {
     if (done.has(key)) continue;
-    const use = uses[0]!;
-    const ns = use.namespace ?? options.defaultNamespace;
-    if (!seen(ns, use.kind)) continue;
-    const w = liveByKey.get(workloadKey(ns, use.kind, use.name!));
-    const where = `${use.file}:${use.line}`;
-    entries.push({
-      kind: use.kind,
-      namespace: ns,
-      name: use.name!,
-      container: use.container!,
-      desired: use.raw,
-      live: null,
-      status: 'missing_in_cluster',
-      file: use.file,
-      line: use.line,
-      podImages: [],
-      liveDigests: [],
-      imageIds: [],
-      message: w
-        ? `Container ${use.container} of ${use.kind} ${ns}/${use.name} is in git (${where}) but not in the live template; apply the manifest.`
-        : `${use.kind} ${ns}/${use.name} is in git (${where}) but not in the cluster; apply it, or remove it from git.`,
-    });
+    const missing = missingEntry(uses[0]!, options, liveByKey);
+    if (missing) entries.push(missing);
   }
   return entries.sort((a, b) => {
     const ka = `${a.namespace}\u0000${a.kind}\u0000${a.name}\u0000${a.container}`;
     const kb = `${b.namespace}\u0000${b.kind}\u0000${b.name}\u0000${b.container}`;
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
+}
+
+/** A desired container the live side lacks (`missing_in_cluster`), or null when its kind was not seen there. */
+function missingEntry(
+  use: ImageUse,
+  options: DriftOptions,
+  liveByKey: ReadonlyMap<string, LiveWorkload>,
+): DriftEntry | null {
+  const ns = use.namespace ?? options.defaultNamespace;
+  if (!(options.isSeen ?? (() => true))(ns, use.kind)) return null;
+  const w = liveByKey.get(workloadKey(ns, use.kind, use.name!));
+  const where = `${use.file}:${use.line}`;
+  return {
+    kind: use.kind,
+    namespace: ns,
+    name: use.name!,
+    container: use.container!,
+    desired: use.raw,
+    live: null,
+    status: 'missing_in_cluster',
+    file: use.file,
+    line: use.line,
+    podImages: [],
+    liveDigests: [],
+    imageIds: [],
+    message: w
+      ? `Container ${use.container} of ${use.kind} ${ns}/${use.name} is in git (${where}) but not in the live template; apply the manifest.`
+      : `${use.kind} ${ns}/${use.name} is in git (${where}) but not in the cluster; apply it, or remove it from git.`,
+  };
 }
 
 /** What one desired-or-live container entry is made of. */
