@@ -116,7 +116,6 @@ export function computeDrift(
   for (const list of wanted.values()) list.sort(byPosition);
   const liveByKey = new Map(live.map((w) => [workloadKey(w.namespace, w.kind, w.name), w]));
   const managed = new Set([...wanted.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))));
-  const seen = options.isSeen ?? (() => true);
   const entries: DriftEntry[] = [];
   const done = new Set<string>();
 
@@ -128,38 +127,31 @@ export function computeDrift(
       const uses = wanted.get(key);
       if (!uses) {
         if (options.reportNotInGit && !managed.has(wKey))
-          entries.push(entry(w, c.name, null, c.image, 'not_in_git', options, null));
+          entries.push(
+            entry({
+              w,
+              container: c.name,
+              use: null,
+              liveImage: c.image,
+              base: 'not_in_git',
+              options,
+              alternatives: null,
+            }),
+          );
         continue;
       }
       const match = uses.find((u) => sameImage(u.raw, c.image));
       const use = match ?? uses[0]!;
-      entries.push(entry(w, c.name, use, c.image, match ? 'in_sync' : 'drifted', options, uses));
+      const base = match ? 'in_sync' : 'drifted';
+      entries.push(
+        entry({ w, container: c.name, use, liveImage: c.image, base, options, alternatives: uses }),
+      );
     }
   }
   for (const [key, uses] of wanted) {
     if (done.has(key)) continue;
-    const use = uses[0]!;
-    const ns = use.namespace ?? options.defaultNamespace;
-    if (!seen(ns, use.kind)) continue;
-    const w = liveByKey.get(workloadKey(ns, use.kind, use.name!));
-    const where = `${use.file}:${use.line}`;
-    entries.push({
-      kind: use.kind,
-      namespace: ns,
-      name: use.name!,
-      container: use.container!,
-      desired: use.raw,
-      live: null,
-      status: 'missing_in_cluster',
-      file: use.file,
-      line: use.line,
-      podImages: [],
-      liveDigests: [],
-      imageIds: [],
-      message: w
-        ? `Container ${use.container} of ${use.kind} ${ns}/${use.name} is in git (${where}) but not in the live template; apply the manifest.`
-        : `${use.kind} ${ns}/${use.name} is in git (${where}) but not in the cluster; apply it, or remove it from git.`,
-    });
+    const missing = missingEntry(uses[0]!, options, liveByKey);
+    if (missing) entries.push(missing);
   }
   return entries.sort((a, b) => {
     const ka = `${a.namespace}\u0000${a.kind}\u0000${a.name}\u0000${a.container}`;
@@ -168,15 +160,49 @@ export function computeDrift(
   });
 }
 
-function entry(
-  w: LiveWorkload,
-  container: string,
-  use: ImageUse | null,
-  liveImage: string,
-  base: 'in_sync' | 'drifted' | 'not_in_git',
+/** A desired container the live side lacks (`missing_in_cluster`), or null when its kind was not seen there. */
+function missingEntry(
+  use: ImageUse,
   options: DriftOptions,
-  alternatives: ImageUse[] | null,
-): DriftEntry {
+  liveByKey: ReadonlyMap<string, LiveWorkload>,
+): DriftEntry | null {
+  const ns = use.namespace ?? options.defaultNamespace;
+  if (!(options.isSeen ?? (() => true))(ns, use.kind)) return null;
+  const w = liveByKey.get(workloadKey(ns, use.kind, use.name!));
+  const where = `${use.file}:${use.line}`;
+  return {
+    kind: use.kind,
+    namespace: ns,
+    name: use.name!,
+    container: use.container!,
+    desired: use.raw,
+    live: null,
+    status: 'missing_in_cluster',
+    file: use.file,
+    line: use.line,
+    podImages: [],
+    liveDigests: [],
+    imageIds: [],
+    message: w
+      ? `Container ${use.container} of ${use.kind} ${ns}/${use.name} is in git (${where}) but not in the live template; apply the manifest.`
+      : `${use.kind} ${ns}/${use.name} is in git (${where}) but not in the cluster; apply it, or remove it from git.`,
+  };
+}
+
+/** What one desired-or-live container entry is made of. */
+interface EntryInput {
+  w: LiveWorkload;
+  container: string;
+  use: ImageUse | null;
+  liveImage: string;
+  base: 'in_sync' | 'drifted' | 'not_in_git';
+  options: DriftOptions;
+  /** Every desired use for the key (the first is `use`), for the drifted message. */
+  alternatives: ImageUse[] | null;
+}
+
+function entry(input: EntryInput): DriftEntry {
+  const { w, container, use, liveImage, base } = input;
   const run = runningImages(w, container);
   const e: DriftEntry = {
     kind: w.kind,
@@ -191,66 +217,74 @@ function entry(
     podImages: run.statusImages,
     liveDigests: run.digests,
     imageIds: run.imageIds,
-    message: '',
+    message: entryMessage(input),
   };
+  const stuck = stuckRollout(input, run);
+  if (stuck && base === 'in_sync') e.status = 'rollout_stuck';
+  if (stuck) e.message = e.status === 'rollout_stuck' ? stuck : `${e.message} ${stuck}`;
+  markTagMoved(e, input, run);
+  const tags = liveTagFindings(liveImage, input.options.tagPolicy);
+  if (tags) e.tagFindings = tags;
+  return e;
+}
+
+/** The message of an entry before rollout and tag notes: in sync, drifted (with alternatives) or not in git. */
+function entryMessage({ w, use, liveImage, base, alternatives }: EntryInput): string {
   const where = use ? `${use.file}:${use.line}` : '';
   const id = `${w.kind} ${w.namespace}/${w.name}`;
+  if (base === 'in_sync') return `${id} runs ${liveImage} as git says (${where}).`;
+  if (base === 'not_in_git')
+    return `${id} runs ${liveImage} but no manifest describes it; add it to git, or delete it.`;
+  const others =
+    alternatives && alternatives.length > 1
+      ? ` (or ${alternatives
+          .slice(1)
+          .map((u) => u.raw)
+          .join(', ')})`
+      : '';
+  return `Git has ${use?.raw}${others} (${where}) but the live ${id} template has ${liveImage}; apply the manifest, or update git to what runs.`;
+}
 
-  // Pods still on another image than the template (a rollout that does not finish).
-  // Where the controller says which pods are on an old revision (StatefulSet, DaemonSet), only those count.
+/**
+ * Pods still on another image than the template past `rolloutGrace` (a rollout that does not finish): the
+ * note naming them, or ''. Where the controller says which pods are on an old revision (StatefulSet,
+ * DaemonSet), only those count.
+ */
+function stuckRollout({ w, liveImage, options }: EntryInput, run: ReturnType<typeof runningImages>): string {
   const stale = [...run.podsBySpecImage]
     .filter(([img]) => !sameImage(img, liveImage))
     .map(([img, pods]) => [img, w.oldPods ? pods.filter((p) => w.oldPods?.has(p)) : pods] as const)
     .filter(([, pods]) => pods.length > 0);
-  let stuck = '';
-  if (ROLLING_KINDS.has(w.kind) && !w.manualUpdate && stale.length && w.rolloutStart) {
-    const age = (options.now - Date.parse(w.rolloutStart)) / 1000;
-    const pods = stale.flatMap(([, p]) => p).sort();
-    const images = stale.map(([img]) => img).join(', ');
-    stuck =
-      age > options.rolloutGrace
-        ? `Pods ${pods.join(', ')} still run ${images} ${fmtSeconds(age)} after the rollout of ${liveImage} started (grace ${fmtSeconds(options.rolloutGrace)}); check kubectl rollout status ${w.kind.toLowerCase()}/${w.name} -n ${w.namespace}.`
-        : '';
-    if (stuck && base === 'in_sync') e.status = 'rollout_stuck';
-  }
+  if (!ROLLING_KINDS.has(w.kind) || w.manualUpdate || !stale.length || !w.rolloutStart) return '';
+  const age = (options.now - Date.parse(w.rolloutStart)) / 1000;
+  if (age <= options.rolloutGrace) return '';
+  const pods = stale.flatMap(([, p]) => p).sort();
+  const images = stale.map(([img]) => img).join(', ');
+  return `Pods ${pods.join(', ')} still run ${images} ${fmtSeconds(age)} after the rollout of ${liveImage} started (grace ${fmtSeconds(options.rolloutGrace)}); check kubectl rollout status ${w.kind.toLowerCase()}/${w.name} -n ${w.namespace}.`;
+}
 
-  if (base === 'in_sync') e.message = `${id} runs ${liveImage} as git says (${where}).`;
-  else if (base === 'drifted') {
-    const others =
-      alternatives && alternatives.length > 1
-        ? ` (or ${alternatives
-            .slice(1)
-            .map((u) => u.raw)
-            .join(', ')})`
-        : '';
-    e.message = `Git has ${use?.raw}${others} (${where}) but the live ${id} template has ${liveImage}; apply the manifest, or update git to what runs.`;
-  } else e.message = `${id} runs ${liveImage} but no manifest describes it; add it to git, or delete it.`;
-  if (stuck) e.message = e.status === 'rollout_stuck' ? stuck : `${e.message} ${stuck}`;
-
-  // "Tag moved": the registry now resolves the template's tag to another digest than pods run.
+/** "Tag moved": the registry now resolves the template's tag to another digest than pods run. */
+function markTagMoved(
+  e: DriftEntry,
+  { w, liveImage, options }: EntryInput,
+  run: ReturnType<typeof runningImages>,
+) {
   const parsed = parseReference(liveImage);
-  if (parsed.ok && parsed.ref.digest === null) {
-    const checks = options.checksFor?.(workloadKey(w.namespace, w.kind, w.name)) ?? options.checks;
-    const check = checks?.get(checkKey(parsed.ref));
-    if (check?.digest) {
-      e.registryDigest = check.digest;
-      // Only pods whose spec asks for the template's image say what the tag ran: during a rollout the
-      // pods still on the old image run another digest for a good reason.
-      const current = [
-        ...new Set(
-          [...run.digestsBySpecImage].filter(([img]) => sameImage(img, liveImage)).flatMap(([, d]) => d),
-        ),
-      ].sort();
-      const moved = current.length > 0 && current.some((d) => d !== check.digest);
-      if (moved) {
-        e.tagMoved = true;
-        e.message += ` Tag ${liveImage} now points to ${check.digest.slice(0, 19)}… but pods run ${current.map((d) => `${d.slice(0, 19)}…`).join(', ')}: a restart would change what runs; pin a digest.`;
-      }
-    }
-  }
-  const tags = liveTagFindings(liveImage, options.tagPolicy);
-  if (tags) e.tagFindings = tags;
-  return e;
+  if (!parsed.ok || parsed.ref.digest !== null) return;
+  const checks = options.checksFor?.(workloadKey(w.namespace, w.kind, w.name)) ?? options.checks;
+  const check = checks?.get(checkKey(parsed.ref));
+  if (!check?.digest) return;
+  e.registryDigest = check.digest;
+  // Only pods whose spec asks for the template's image say what the tag ran: during a rollout the
+  // pods still on the old image run another digest for a good reason.
+  const current = [
+    ...new Set(
+      [...run.digestsBySpecImage].filter(([img]) => sameImage(img, liveImage)).flatMap(([, d]) => d),
+    ),
+  ].sort();
+  if (current.length === 0 || current.every((d) => d === check.digest)) return;
+  e.tagMoved = true;
+  e.message += ` Tag ${liveImage} now points to ${check.digest.slice(0, 19)}… but pods run ${current.map((d) => `${d.slice(0, 19)}…`).join(', ')}: a restart would change what runs; pin a digest.`;
 }
 
 /** An entry point of the desired state, as {@link judgeEntryPoints} needs it. */

@@ -5,18 +5,8 @@
 import type { PodRecord } from './records.js';
 import type { HealthSeverity, PodHealthClass, PodHealthRule, PodHealthThresholds } from './types.js';
 
-/** Rank of each severity (critical 3 … none 0): the pod's result is the finding with the highest rank. */
-export const SEVERITY_RANK: Record<HealthSeverity, number> = { critical: 3, warning: 2, info: 1, none: 0 };
-
-/** Returns the rank of a severity (critical 3 … none 0), for sorting and max. */
-export function severityRank(s: HealthSeverity): number {
-  return SEVERITY_RANK[s];
-}
-
-/** Returns the higher of two severities. */
-export function maxSeverity(a: HealthSeverity, b: HealthSeverity): HealthSeverity {
-  return SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
-}
+// Severity order (critical 3 … none 0) lives in `severity.ts`, shared with PR mode.
+export { maxSeverity, severityLevel as severityRank } from '../severity.js';
 
 /** One matched row of the table, before it becomes a `PodHealth`. */
 export interface Finding {

@@ -371,6 +371,47 @@ async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promis
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
 }
 
+/** Lists one resource in one namespace (or all); CronJobs fall back to batch/v1beta1 on a 404. */
+async function listResource(o: {
+  clients: Clients;
+  resource: ListedResource;
+  namespace: string | undefined;
+  scope: ListScope;
+}): Promise<{ pods?: PodRecord[]; controllers?: ControllerRecord[]; pages: number; legacy: boolean }> {
+  const { clients, resource, namespace, scope } = o;
+  const paging = { pageSize: scope.pageSize, excludeNamespaces: scope.excludeNamespaces };
+  if (resource === 'pods') {
+    const r = await listCompact(clients, resource, namespace, { ...paging, compact: (x) => compactPod(x) });
+    return { pods: r.items, pages: r.pages, legacy: false };
+  }
+  const kind = CONTROLLER_KINDS[resource]!;
+  const list = (legacy: boolean) =>
+    listCompact(clients, resource, namespace, {
+      ...paging,
+      compact: (x) => compactController(kind, x),
+      legacy,
+    });
+  let legacy = false;
+  const r = await list(false).catch(async (err: unknown) => {
+    if (resource !== 'cronjobs' || !(err instanceof ApiException) || err.code !== 404) throw err;
+    legacy = true;
+    return list(true);
+  });
+  return { controllers: r.items, pages: r.pages, legacy };
+}
+
+/** Lists ran concurrently: sorts pods, controllers and errors so a run's output does not depend on timing. */
+function sortSnapshot(snapshot: ClusterSnapshot): void {
+  const key = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
+  snapshot.pods.sort((a, b) =>
+    cmp(key(a.metadata.namespace, 'Pod', a.metadata.name), key(b.metadata.namespace, 'Pod', b.metadata.name)),
+  );
+  snapshot.controllers.sort((a, b) =>
+    cmp(key(a.namespace, a.kind, a.name), key(b.namespace, b.kind, b.name)),
+  );
+  snapshot.errors.sort((a, b) => cmp(key(a.namespace ?? '', a.kind, ''), key(b.namespace ?? '', b.kind, '')));
+}
+
 /**
  * Lists the scope's controllers and pods. Returns partial results with `errors` for RBAC denials and similar;
  * throws a `KubeAccessError` when the server cannot be reached or authenticated to, or when every list failed.
@@ -399,31 +440,11 @@ export async function snapshotCluster(kc: KubeConfig, scope: ListScope = {}): Pr
         if (fatal) return;
         attempted++;
         try {
-          if (resource === 'pods') {
-            const r = await listCompact(clients, resource, namespace, {
-              pageSize: scope.pageSize,
-              excludeNamespaces: scope.excludeNamespaces,
-              compact: (o) => compactPod(o),
-            });
-            snapshot.pods.push(...r.items);
-            snapshot.pages += r.pages;
-          } else {
-            const kind = CONTROLLER_KINDS[resource]!;
-            const list = (legacy: boolean) =>
-              listCompact(clients, resource, namespace, {
-                pageSize: scope.pageSize,
-                excludeNamespaces: scope.excludeNamespaces,
-                compact: (o) => compactController(kind, o),
-                legacy,
-              });
-            const r = await list(false).catch(async (err: unknown) => {
-              if (resource !== 'cronjobs' || !(err instanceof ApiException) || err.code !== 404) throw err;
-              legacyCronJobs = true;
-              return list(true);
-            });
-            snapshot.controllers.push(...r.items);
-            snapshot.pages += r.pages;
-          }
+          const r = await listResource({ clients, resource, namespace, scope });
+          if (r.pods) snapshot.pods.push(...r.pods);
+          if (r.controllers) snapshot.controllers.push(...r.controllers);
+          snapshot.pages += r.pages;
+          if (r.legacy) legacyCronJobs = true;
         } catch (err: unknown) {
           failed++;
           const failure = describeListError(err, resource, namespace, server);
@@ -441,15 +462,7 @@ export async function snapshotCluster(kc: KubeConfig, scope: ListScope = {}): Pr
       snapshot.errors,
     );
   }
-  // Lists ran concurrently: sort so a run's output does not depend on timing.
-  const key = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
-  snapshot.pods.sort((a, b) =>
-    cmp(key(a.metadata.namespace, 'Pod', a.metadata.name), key(b.metadata.namespace, 'Pod', b.metadata.name)),
-  );
-  snapshot.controllers.sort((a, b) =>
-    cmp(key(a.namespace, a.kind, a.name), key(b.namespace, b.kind, b.name)),
-  );
-  snapshot.errors.sort((a, b) => cmp(key(a.namespace ?? '', a.kind, ''), key(b.namespace ?? '', b.kind, '')));
+  sortSnapshot(snapshot);
   snapshot.complete = snapshot.errors.length === 0;
   // One note however many namespaces were listed.
   if (legacyCronJobs)

@@ -1,6 +1,6 @@
 /**
  * The metrics cluster mode pushes to a Prometheus Pushgateway, as data: one table read by the renderer
- * (`report/pushgateway.ts`), the alert-rules test and the README's metrics table, so they cannot drift apart.
+ * (`cluster/publish/pushgateway.ts`), the alert-rules test and the README's metrics table, so they cannot drift apart.
  *
  * Every metric is a gauge (the Pushgateway rejects a name whose TYPE differs from what another group pushed,
  * so a type never changes). Labels are bounded: names, enums and images of the cluster, never free text

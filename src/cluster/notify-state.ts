@@ -4,9 +4,10 @@
  * disk: a scheduled runner has none that lasts. Labels are bounded (names, codes and images of the cluster,
  * never pod text); the families are only pushed when `notify-urls` is set.
  */
-import { ExpositionBuilder } from '../report/exposition.js';
+
 import type { MetricDefinition } from './metrics.js';
 import { emptyNotifyState, type NotifyState, notifyKey, type WorkloadId } from './notify-events.js';
+import { ExpositionBuilder } from './publish/exposition.js';
 
 const WORKLOAD = ['namespace', 'workload_kind', 'workload'] as const;
 

@@ -9,11 +9,11 @@
  */
 import type { Config } from '../config/schema.js';
 import type { EngineLogger } from '../engine/scan.js';
-import type { IssueResult } from '../report/issues-publish.js';
-import { readGatewayGroup } from '../report/pushgateway.js';
 import { deliverNotices, type EndpointResult } from './notify-deliver.js';
 import { type NotifyEvent, notifyKey, planNotifications } from './notify-events.js';
 import { notifyStateFromGroup, renderNotifyState } from './notify-state.js';
+import type { IssueResult } from './publish/issues-publish.js';
+import { gatewaySettings, readGatewayGroup } from './publish/pushgateway.js';
 import type { DriftReport } from './types.js';
 
 /** Events planned for this run and the state to push with the metrics. */
@@ -68,13 +68,8 @@ export async function prepareNotices(
     return null;
   }
   const read = await readGatewayGroup({
-    url: config.pushgatewayUrl,
-    job: config.pushgatewayJob,
+    ...gatewaySettings({ ...config, pushgatewayUrl: config.pushgatewayUrl }, deps.fetch),
     cluster: report.cluster,
-    scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
-    ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
-    ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const previous = read.ok && read.group ? notifyStateFromGroup(read.group) : null;
   if (!read.ok)

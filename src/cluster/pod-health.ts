@@ -12,7 +12,7 @@ import {
   join,
   pastGrace,
   podFinding,
-  SEVERITY_RANK,
+  severityRank,
   since,
 } from './health-finding.js';
 import { ownerOfPod } from './owners.js';
@@ -170,7 +170,7 @@ export function classifyPod(
   const podLevel = evaluatePod(pod, clock);
   const findings = podLevel ? [podLevel] : evaluateContainers(pod, clock);
   let best: Finding | null = null;
-  for (const f of findings) if (!best || SEVERITY_RANK[f.severity] > SEVERITY_RANK[best.severity]) best = f;
+  for (const f of findings) if (!best || severityRank(f.severity) > severityRank(best.severity)) best = f;
   const { display, restarts } = kubectlStatus(pod);
   const result: Finding = best ?? {
     rule: 'OK',

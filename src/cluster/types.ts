@@ -6,12 +6,13 @@
  * docs/pod-health.md#table (PascalCase, as Kubernetes spells its reasons). Never rename them.
  */
 import type { CheckStatus, RegistryCheck } from '../registry/types.js';
+import type { HealthSeverity } from '../severity.js';
 
 /** Pod-level result of the classifier (docs/pod-health.md#evaluation-order). */
 export type PodHealthStatus = 'ok' | 'transitional' | 'unhealthy';
 
-/** Severity of a pod-health finding or a workload; `info` is metrics only, `none` is healthy. */
-export type HealthSeverity = 'critical' | 'warning' | 'info' | 'none';
+/** Severity of a pod-health finding or a workload: owned, with its order, by `severity.ts`. */
+export type { HealthSeverity } from '../severity.js';
 
 /** Every class of the pod-health table (docs/pod-health.md#table). */
 export type PodHealthClass =
@@ -195,14 +196,12 @@ export interface WorkloadImageCheck {
   digest?: string;
 }
 
-/** One health class seen in a workload's pods (one row of the issue body). */
-export interface WorkloadClassSummary {
-  class: PodHealthClass;
-  severity: HealthSeverity;
-  container: string | null;
-  init: boolean;
-  reason: string | null;
-  exitCode: number | null;
+/**
+ * One health class seen in a workload's pods (one row of the issue body): the finding fields of its pods
+ * (class, severity, container, init, reason, exit code) as `PodHealth` has them.
+ */
+export interface WorkloadClassSummary
+  extends Pick<PodHealth, 'class' | 'severity' | 'container' | 'init' | 'reason' | 'exitCode'> {
   /** Pod names with this (class, container, reason, exitCode), sorted. */
   pods: string[];
   /** One example message. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CheckStatus } from '../registry/types.js';
+import { isAtLeast } from '../severity.js';
 import { workloadKey } from './live.js';
 import { controllerOf } from './owners.js';
 import { maxSeverity, severityRank } from './pod-health.js';
@@ -173,6 +174,57 @@ function emptyReport(
   };
 }
 
+/** Counts a pod in its workload's report and files its finding under one class row (same class, container, reason, exit code). */
+function addPod(r: WorkloadReport, p: PodHealth, classMap: Map<string, WorkloadClassSummary>): void {
+  r.pods.total++;
+  r.pods[p.status]++;
+  r.pods.byClass[p.class] = (r.pods.byClass[p.class] ?? 0) + 1;
+  r.pods.restarts += p.restarts;
+  r.severity = maxSeverity(r.severity, p.severity);
+  if (p.class === 'Healthy' || p.class === 'Completed') return;
+  const ck = JSON.stringify([
+    workloadKey(p.namespace, p.owner.kind, p.owner.name),
+    p.class,
+    p.severity,
+    p.container,
+    p.init,
+    normalReason(p.reason),
+    p.exitCode,
+  ]);
+  let c = classMap.get(ck);
+  if (!c) {
+    c = {
+      class: p.class,
+      severity: p.severity,
+      container: p.container,
+      init: p.init,
+      reason: normalReason(p.reason),
+      exitCode: p.exitCode,
+      pods: [],
+      message: p.message,
+    };
+    classMap.set(ck, c);
+    r.classes.push(c);
+  }
+  c.pods.push(p.pod);
+  if (p.probe && !c.probe) {
+    c.probe = p.probe;
+    if (p.probeMessage) c.probeMessage = p.probeMessage;
+  }
+}
+
+/** Sorts a report's class rows (worst first) and derives `unhealthy` and the fingerprint. */
+function settleReport(r: WorkloadReport): void {
+  for (const c of r.classes) c.pods.sort();
+  r.classes.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      (a.class < b.class ? -1 : a.class > b.class ? 1 : 0),
+  );
+  r.unhealthy = isAtLeast(r.severity, 'warning');
+  r.fingerprint = fingerprintOf(r.classes, r.drift, r.images, r.severity, `${r.kind}/${r.name}`);
+}
+
 /** Returns one report per workload (live, with pods, or only in git), sorted by namespace, kind, name. */
 export function aggregateWorkloads(input: AggregateInput): WorkloadReport[] {
   const reports = new Map<string, WorkloadReport>();
@@ -188,44 +240,7 @@ export function aggregateWorkloads(input: AggregateInput): WorkloadReport[] {
   };
   for (const w of input.live ?? []) get(w.namespace, w.kind, w.name, true);
   const classMap = new Map<string, WorkloadClassSummary>();
-  for (const p of input.pods) {
-    const r = get(p.namespace, p.owner.kind, p.owner.name, true);
-    r.pods.total++;
-    r.pods[p.status]++;
-    r.pods.byClass[p.class] = (r.pods.byClass[p.class] ?? 0) + 1;
-    r.pods.restarts += p.restarts;
-    r.severity = maxSeverity(r.severity, p.severity);
-    if (p.class === 'Healthy' || p.class === 'Completed') continue;
-    const ck = JSON.stringify([
-      workloadKey(p.namespace, p.owner.kind, p.owner.name),
-      p.class,
-      p.severity,
-      p.container,
-      p.init,
-      normalReason(p.reason),
-      p.exitCode,
-    ]);
-    let c = classMap.get(ck);
-    if (!c) {
-      c = {
-        class: p.class,
-        severity: p.severity,
-        container: p.container,
-        init: p.init,
-        reason: normalReason(p.reason),
-        exitCode: p.exitCode,
-        pods: [],
-        message: p.message,
-      };
-      classMap.set(ck, c);
-      r.classes.push(c);
-    }
-    c.pods.push(p.pod);
-    if (p.probe && !c.probe) {
-      c.probe = p.probe;
-      if (p.probeMessage) c.probeMessage = p.probeMessage;
-    }
-  }
+  for (const p of input.pods) addPod(get(p.namespace, p.owner.kind, p.owner.name, true), p, classMap);
   for (const d of input.drift) {
     const r = get(d.namespace, d.kind, d.name, d.status !== 'missing_in_cluster');
     r.drift.push(d);
@@ -238,16 +253,7 @@ export function aggregateWorkloads(input: AggregateInput): WorkloadReport[] {
     for (const c of checks) r.severity = maxSeverity(r.severity, CHECK_SEVERITY[c.status]);
   }
   for (const [key, warnings] of input.warnings ?? []) reports.get(key)?.warnings.push(...warnings);
-  for (const r of reports.values()) {
-    for (const c of r.classes) c.pods.sort();
-    r.classes.sort(
-      (a, b) =>
-        severityRank(b.severity) - severityRank(a.severity) ||
-        (a.class < b.class ? -1 : a.class > b.class ? 1 : 0),
-    );
-    r.unhealthy = r.severity === 'critical' || r.severity === 'warning';
-    r.fingerprint = fingerprintOf(r.classes, r.drift, r.images, r.severity, `${r.kind}/${r.name}`);
-  }
+  for (const r of reports.values()) settleReport(r);
   return [...reports.values()].sort((a, b) => {
     const ka = `${a.namespace}\u0000${a.kind}\u0000${a.name}`;
     const kb = `${b.namespace}\u0000${b.kind}\u0000${b.name}`;

@@ -2,7 +2,7 @@
  * `k8s-image-check drift`: compare the live cluster (or `--pods-file`/`--objects-file` dumps) with the manifests
  * at `--manifests`, classify pod health and print a `DriftReport` (`--format json|text`).
  *
- * Exit status: 0 nothing at or above `--fail-on`; 1 a workload at or above it (critical = error); 2 usage
+ * Exit status: 0 nothing at or above `--fail-on`; 1 a workload at or above it (critical ≡ error, info ≡ notice); 2 usage
  * error or the cluster could not be seen (nothing was judged).
  *
  * Publishing: issues and metrics as configured for a live cluster; for dumps only with an explicit `--issues`
@@ -10,7 +10,6 @@
  */
 import { DumpError } from '../cluster/dump.js';
 import { KubeAccessError } from '../cluster/kube.js';
-import { severityRank } from '../cluster/pod-health.js';
 import { renderDriftJson, renderDriftText } from '../cluster/render.js';
 import type { DriftReport, HealthSeverity } from '../cluster/types.js';
 import { CHECK_SEVERITY } from '../cluster/workloads.js';
@@ -22,6 +21,7 @@ import type { PublishResult } from '../engine/cluster-publish.js';
 import { type ClusterModeDeps, runClusterMode } from '../engine/drift.js';
 import type { EngineLogger } from '../engine/scan.js';
 import { redact } from '../secrets.js';
+import { anyFailsAt, isAtLeast, isFailOn } from '../severity.js';
 import { logLines, plain } from '../untrusted.js';
 import { createCliLogger, quietable } from './cli-logger.js';
 
@@ -76,19 +76,17 @@ export function publishingConfig(config: Config, origins: SettingOrigins, logger
   return { ...config, issues, pushgatewayUrl: push ? config.pushgatewayUrl : null };
 }
 
-const FAIL_LEVEL: Record<string, HealthSeverity | null> = {
-  error: 'critical',
-  warning: 'warning',
-  notice: 'info',
-  never: null,
-};
-
-/** Returns whether a report should fail the run at `failOn` (`error` = critical workloads, `warning`, `notice`). */
+/**
+ * Returns whether a report should fail the run at `failOn`: a workload at or above it on the scale of
+ * `severity.ts` (`critical` ≡ `error`, `warning`, `info` ≡ `notice`; `never` fails nothing).
+ */
 export function driftShouldFail(report: DriftReport, failOn: string): boolean {
-  // `never` maps to null (never fail); an unknown value falls back to warning.
-  const level = failOn in FAIL_LEVEL ? FAIL_LEVEL[failOn] : 'warning';
-  if (!level) return false;
-  return report.workloads.some((w) => severityRank(w.severity) >= severityRank(level));
+  // The config enum admits only fail-on words; an unknown value (a caller's bug) falls back to warning.
+  const level = isFailOn(failOn) ? failOn : 'warning';
+  return anyFailsAt(
+    report.workloads.map((w) => w.severity),
+    level,
+  );
 }
 
 /**
@@ -97,7 +95,7 @@ export function driftShouldFail(report: DriftReport, failOn: string): boolean {
  */
 export function issuePlanCounts(report: DriftReport): string {
   const needing = report.workloads.filter((w) => w.unhealthy);
-  const bad = (s: HealthSeverity) => s === 'critical' || s === 'warning';
+  const bad = (s: HealthSeverity) => isAtLeast(s, 'warning');
   const health = needing.filter(
     (w) => w.classes.some((c) => bad(c.severity)) || w.images.some((i) => bad(CHECK_SEVERITY[i.status])),
   ).length;

@@ -231,9 +231,10 @@ export const OPTIONS: readonly OptionSpec[] = defineOptions([
     input: 'fail-on',
     flag: 'fail-on',
     type: 'enum',
-    values: ['error', 'warning', 'notice', 'never'],
+    values: ['error', 'critical', 'warning', 'notice', 'info', 'never'],
     default: 'error',
-    description: 'Fail (exit code 1, failed check run) when a finding has at least this severity.',
+    description:
+      'Fail (exit code 1, failed check run) when a finding has at least this severity: `error` (≡ `critical`), `warning`, `notice` (≡ `info`) or `never`. Both modes accept both words.',
     modes: BOTH,
   },
   {

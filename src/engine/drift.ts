@@ -31,6 +31,7 @@ import { liveImageTargets, type Target } from '../cluster/live-images.js';
 import { buildOwnerIndex, ownerOfPod } from '../cluster/owners.js';
 import { classifyPod, toMillis } from '../cluster/pod-health.js';
 import { applyProbeEvents } from '../cluster/probe-events.js';
+import { gatewaySettings, readPreviousRestarts } from '../cluster/publish/pushgateway.js';
 import { groupByPullSecrets, type ImageOutcome, mergeImageOutcomes } from '../cluster/pull-secret-groups.js';
 import type { ControllerRecord, EventRecord, PodRecord } from '../cluster/records.js';
 import { DUMP_CLUSTER_NAME } from '../cluster/render.js';
@@ -48,7 +49,6 @@ import type { Config } from '../config/schema.js';
 import { compileDirtyPatterns, type TagPolicyOptions } from '../image/tag-policy.js';
 import type { ImageUse, ParseProblem } from '../manifests/types.js';
 import type { RegistryCheck } from '../registry/types.js';
-import { readPreviousRestarts } from '../report/pushgateway.js';
 import { RULES_BY_ID } from '../report/rules.js';
 import { registerSecret } from '../secrets.js';
 import { createRegistryChecker } from './registry.js';
@@ -272,16 +272,71 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
   const live = await deps.loadLive();
   const pods = live.pods.filter((p) => inScope(p.metadata.namespace, options));
   const controllers = live.controllers.filter((c) => inScope(c.namespace, options));
-  const nowIso = options.now ?? live.newest ?? new Date(clock()).toISOString();
+  const now = runNow(options.now ?? live.newest ?? new Date(clock()).toISOString());
+  const workloads = buildLiveWorkloads(pods, controllers);
+  const checked = await checkLiveImages(options, deps, workloads);
+  const { drift, warnings } = compareWithGit({ options, deps, live, workloads, now, checked });
+  const health = classifyPods({ options, live, pods, controllers, now });
+  const { imagesByWorkload, images } = imageRows(checked);
+  const notCompared = driftNotCompared(live.errors, deps.desired);
+  const reports = aggregateWorkloads({
+    cluster: options.cluster,
+    pods: health,
+    drift,
+    images: imagesByWorkload,
+    live: workloads,
+    warnings: checked.pullWarnings,
+  });
+  return {
+    schemaVersion: 1,
+    cluster: options.cluster,
+    generatedAt: new Date(clock()).toISOString(),
+    now: new Date(now).toISOString(),
+    drift,
+    pods: health,
+    workloads: reports,
+    ...(options.checkLiveImages && (checked.grouped || deps.checkImages) ? { images } : {}),
+    ...(warnings.length ? { warnings } : {}),
+    ...(notCompared ? { driftNotCompared: notCompared } : {}),
+    errors: live.errors,
+    complete: live.complete,
+  };
+}
+
+/** The run's `now` in ms; a `--now` that is not a time is a usage error. */
+function runNow(nowIso: string): number {
   const now = toMillis(nowIso);
   if (Number.isNaN(now))
     throw new Error(
       `--now ${JSON.stringify(nowIso)} is not a time; use ISO 8601, e.g. 2026-03-10T12:00:00Z.`,
     );
+  return now;
+}
 
-  const workloads = buildLiveWorkloads(pods, controllers);
+type LiveWorkload = ReturnType<typeof buildLiveWorkloads>[number];
+type CheckGroups = Map<string, { id: string; checks: ReadonlyMap<string, RegistryCheck> }>;
 
-  // Registry checks of every image the cluster runs or would run, deduplicated.
+/** The registry checks of the live images: per workload, per distinct image, and per pull-secret group. */
+interface LiveImageChecks {
+  /** Workload key → its containers' images. */
+  perWorkload: Map<string, { container: string; target: Target }[]>;
+  /** Every distinct image the cluster runs or would run. */
+  targets: Map<string, Target>;
+  /** The checks of the single checker (no pull-secret groups). */
+  checks: Map<string, RegistryCheck>;
+  /** With pull secrets: workload key → its secret set's id and checks. */
+  groupOf: CheckGroups | null;
+  pullWarnings: Map<string, string[]>;
+  /** Checked per pull-secret group. */
+  grouped: boolean;
+}
+
+/** Registry checks of every image the cluster runs or would run, deduplicated. */
+async function checkLiveImages(
+  options: DriftRunOptions,
+  deps: DriftDeps,
+  workloads: readonly LiveWorkload[],
+): Promise<LiveImageChecks> {
   const perWorkload = new Map<string, { container: string; target: Target }[]>();
   const targets = new Map<string, Target>();
   if (options.checkLiveImages && (deps.checkImages || deps.makeChecker)) {
@@ -291,112 +346,153 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
       for (const { target } of list) if (!targets.has(target.key)) targets.set(target.key, target);
     }
   }
-  let pullWarnings = new Map<string, string[]>();
-  let checks = new Map<string, RegistryCheck>();
-  // With pull secrets, as the kubelet: each workload's images are checked with its own secrets (pod spec +
-  // service account) and the node's (the action's own credentials), never another workload's. One checker
-  // and one check per (secret set, image): workloads sharing a set share its checks.
-  let groupOf: Map<string, { id: string; checks: ReadonlyMap<string, RegistryCheck> }> | null = null;
-  const grouped = !!(
+  const out: LiveImageChecks = {
+    perWorkload,
+    targets,
+    checks: new Map(),
+    groupOf: null,
+    pullWarnings: new Map(),
+    grouped: false,
+  };
+  const { readPullSecrets, makeChecker } = deps;
+  if (
     options.checkLiveImages &&
     options.usePullSecrets &&
-    deps.readPullSecrets &&
-    deps.makeChecker &&
+    readPullSecrets &&
+    makeChecker &&
     targets.size > 0
-  );
-  if (grouped && deps.readPullSecrets && deps.makeChecker) {
-    const requests: PullSecretRequest[] = [];
-    for (const w of workloads) {
-      const key = workloadKey(w.namespace, w.kind, w.name);
-      // A workload whose controller was not listed: its pods carry the same pull-secret facts.
-      const spec = w.spec ?? w.pods[0]?.spec;
-      if (!spec || !perWorkload.get(key)?.length) continue;
-      requests.push({
-        key,
-        namespace: w.namespace,
-        secretNames: (spec.imagePullSecrets ?? []).map((s) => s.name),
-        serviceAccount: spec.serviceAccountName ?? 'default',
-      });
-    }
-    const pulled = await deps.readPullSecrets(requests);
-    pullWarnings = pulled.warnings;
-    groupOf = new Map();
-    // Sequential: each checker has its own concurrency limits, so parallel groups would multiply them.
-    for (const group of groupByPullSecrets(perWorkload, pulled.byWorkload)) {
-      const result = await deps.makeChecker(group.secrets)(
-        group.targets.map(({ key, ref }) => ({ key, ref })),
-      );
-      for (const w of group.workloads) groupOf.set(w, { id: group.id, checks: result });
-    }
+  ) {
+    const pulled = await readPullSecrets(pullSecretRequests(workloads, perWorkload));
+    out.grouped = true;
+    out.pullWarnings = pulled.warnings;
+    out.groupOf = await checkPerSecretSet(makeChecker, groupByPullSecrets(perWorkload, pulled.byWorkload));
   } else if (targets.size > 0 && deps.checkImages) {
-    checks = await deps.checkImages(
+    out.checks = await deps.checkImages(
       [...targets.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ key, ref }) => ({ key, ref })),
     );
   }
-  const checksOf = (workload: string) => groupOf?.get(workload)?.checks ?? checks;
+  return out;
+}
 
+/** The pull-secret facts of every workload with images to check (its pod spec and service account). */
+function pullSecretRequests(
+  workloads: readonly LiveWorkload[],
+  perWorkload: LiveImageChecks['perWorkload'],
+): PullSecretRequest[] {
+  const requests: PullSecretRequest[] = [];
+  for (const w of workloads) {
+    const key = workloadKey(w.namespace, w.kind, w.name);
+    // A workload whose controller was not listed: its pods carry the same pull-secret facts.
+    const spec = w.spec ?? w.pods[0]?.spec;
+    if (!spec || !perWorkload.get(key)?.length) continue;
+    requests.push({
+      key,
+      namespace: w.namespace,
+      secretNames: (spec.imagePullSecrets ?? []).map((s) => s.name),
+      serviceAccount: spec.serviceAccountName ?? 'default',
+    });
+  }
+  return requests;
+}
+
+/**
+ * With pull secrets, as the kubelet: each workload's images are checked with its own secrets (pod spec +
+ * service account) and the node's (the action's own credentials), never another workload's. One checker
+ * and one check per (secret set, image): workloads sharing a set share its checks.
+ */
+async function checkPerSecretSet(
+  makeChecker: NonNullable<DriftDeps['makeChecker']>,
+  groups: ReturnType<typeof groupByPullSecrets>,
+): Promise<CheckGroups> {
+  const groupOf: CheckGroups = new Map();
+  // Sequential: each checker has its own concurrency limits, so parallel groups would multiply them.
+  for (const group of groups) {
+    const result = await makeChecker(group.secrets)(group.targets.map(({ key, ref }) => ({ key, ref })));
+    for (const w of group.workloads) groupOf.set(w, { id: group.id, checks: result });
+  }
+  return groupOf;
+}
+
+/** Drift between git and the live workloads, judged against the entry points when there are several. */
+function compareWithGit(o: {
+  options: DriftRunOptions;
+  deps: DriftDeps;
+  live: LiveSnapshot;
+  workloads: readonly LiveWorkload[];
+  now: number;
+  checked: LiveImageChecks;
+}): { drift: ReturnType<typeof computeDrift>; warnings: string[] } {
+  const { options, live, checked } = o;
+  const groupOf = checked.groupOf;
   // A desired workload is only "missing" when its kind was listed in its namespace without error.
   const seen = (ns: string, kind: string) =>
     inScope(ns, options) &&
     !live.errors.some(
       (e) => e.kind === resourceOfKind(kind) && (e.namespace === undefined || e.namespace === ns),
     );
-  const computed = computeDrift(deps.desired, workloads, {
+  const computed = computeDrift(o.deps.desired, [...o.workloads], {
     defaultNamespace: options.defaultNamespace,
     rolloutGrace: options.rolloutGrace,
-    now,
+    now: o.now,
     reportNotInGit: options.reportNotInGit,
     isSeen: seen,
-    checks,
-    ...(groupOf ? { checksFor: (key: string) => groupOf?.get(key)?.checks } : {}),
+    checks: checked.checks,
+    ...(groupOf ? { checksFor: (key: string) => groupOf.get(key)?.checks } : {}),
     ...(options.tagPolicy ? { tagPolicy: options.tagPolicy } : {}),
   });
-  const judged = deps.entryPoints
-    ? judgeEntryPoints(computed, deps.entryPoints, options.defaultNamespace)
+  const judged = o.deps.entryPoints
+    ? judgeEntryPoints(computed, o.deps.entryPoints, options.defaultNamespace)
     : { drift: computed, warnings: [] };
-  const drift = judged.drift;
-  const warnings = [...judged.warnings, ...(live.warnings ?? [])];
-  const notCompared = driftNotCompared(live.errors, deps.desired);
+  return { drift: judged.drift, warnings: [...judged.warnings, ...(live.warnings ?? [])] };
+}
 
-  const index = buildOwnerIndex(controllers);
+/** Pod health: the table, Job failures settled, the restart rate and probe events applied; sorted by pod. */
+function classifyPods(o: {
+  options: DriftRunOptions;
+  live: LiveSnapshot;
+  pods: readonly PodRecord[];
+  controllers: readonly ControllerRecord[];
+  now: number;
+}) {
+  const { options, now } = o;
+  const index = buildOwnerIndex([...o.controllers]);
   const settled = settleJobFailures(
-    pods.map((p) => classifyPod(p, now, options.thresholds, ownerOfPod(p, index))),
-    pods,
-    controllers,
+    o.pods.map((p) => classifyPod(p, now, options.thresholds, ownerOfPod(p, index))),
+    [...o.pods],
+    [...o.controllers],
   );
   const byName = (x: { namespace: string; pod: string }) => `${x.namespace}\u0000${x.pod}`;
   const rated = options.previousRestarts ? applyRestartRate(settled, options.previousRestarts) : settled;
-  const health = applyProbeEvents(rated, live.events ?? [], now, options.thresholds.recentWindow).sort(
-    (a, b) => (byName(a) < byName(b) ? -1 : byName(a) > byName(b) ? 1 : 0),
+  return applyProbeEvents(rated, o.live.events ?? [], now, options.thresholds.recentWindow).sort((a, b) =>
+    byName(a) < byName(b) ? -1 : byName(a) > byName(b) ? 1 : 0,
   );
+}
 
+/** The image rows of each workload, and one report per image merging what each secret set saw. */
+function imageRows(checked: LiveImageChecks): {
+  imagesByWorkload: Map<string, WorkloadImageCheck[]>;
+  images: LiveImageReport[];
+} {
   const imagesByWorkload = new Map<string, WorkloadImageCheck[]>();
   // Per image: the users of each secret set's check (one set without pull secrets).
   const outcomes = new Map<string, Map<string, ImageOutcome>>();
-  for (const [key, list] of perWorkload) {
-    const rows: WorkloadImageCheck[] = [];
-    const own = checksOf(key);
-    const set = groupOf?.get(key)?.id ?? '';
-    for (const { container, target } of list) {
-      const check = own.get(target.key) ?? { status: 'not_checked' as const };
-      const row: WorkloadImageCheck = {
-        container,
-        image: target.key,
-        source: target.source,
-        status: check.status,
-      };
-      if (check.message) row.message = check.message;
-      if (check.digest) row.digest = check.digest;
-      rows.push(row);
-      const bySet = outcomes.get(target.key) ?? new Map<string, ImageOutcome>();
-      const outcome = bySet.get(set) ?? { check, users: [] };
-      if (!outcome.users.includes(`${key}/${container}`)) outcome.users.push(`${key}/${container}`);
-      bySet.set(set, outcome);
-      outcomes.set(target.key, bySet);
-    }
-    imagesByWorkload.set(key, rows);
+  for (const [key, list] of checked.perWorkload) {
+    const own = checked.groupOf?.get(key)?.checks ?? checked.checks;
+    const set = checked.groupOf?.get(key)?.id ?? '';
+    imagesByWorkload.set(
+      key,
+      list.map(({ container, target }) => {
+        const check = own.get(target.key) ?? { status: 'not_checked' as const };
+        const bySet = outcomes.get(target.key) ?? new Map<string, ImageOutcome>();
+        const outcome = bySet.get(set) ?? { check, users: [] };
+        if (!outcome.users.includes(`${key}/${container}`)) outcome.users.push(`${key}/${container}`);
+        bySet.set(set, outcome);
+        outcomes.set(target.key, bySet);
+        return imageRow(container, target, check);
+      }),
+    );
   }
-  const images: LiveImageReport[] = [...targets.values()]
+  const images: LiveImageReport[] = [...checked.targets.values()]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((t) => {
       const sets = [...(outcomes.get(t.key)?.values() ?? [])];
@@ -408,29 +504,23 @@ export async function runDrift(options: DriftRunOptions, deps: DriftDeps): Promi
         users: [...new Set(sets.flatMap((o) => o.users))].sort(),
       };
     });
+  return { imagesByWorkload, images };
+}
 
-  const reports = aggregateWorkloads({
-    cluster: options.cluster,
-    pods: health,
-    drift,
-    images: imagesByWorkload,
-    live: workloads,
-    warnings: pullWarnings,
-  });
-  return {
-    schemaVersion: 1,
-    cluster: options.cluster,
-    generatedAt: new Date(clock()).toISOString(),
-    now: new Date(now).toISOString(),
-    drift,
-    pods: health,
-    workloads: reports,
-    ...(options.checkLiveImages && (grouped || deps.checkImages) ? { images } : {}),
-    ...(warnings.length ? { warnings } : {}),
-    ...(notCompared ? { driftNotCompared: notCompared } : {}),
-    errors: live.errors,
-    complete: live.complete,
+function imageRow(
+  container: string,
+  target: Target,
+  check: Pick<RegistryCheck, 'status' | 'message' | 'digest'>,
+) {
+  const row: WorkloadImageCheck = {
+    container,
+    image: target.key,
+    source: target.source,
+    status: check.status,
   };
+  if (check.message) row.message = check.message;
+  if (check.digest) row.digest = check.digest;
+  return row;
 }
 
 /** Adapters of {@link runClusterMode}: what differs between the CLI and the action. */
@@ -472,36 +562,11 @@ export interface ClusterModeDeps {
  * `KubeAccessError` or `DumpError` when the cluster cannot be seen: the run must fail and change nothing.
  */
 export async function runClusterMode(config: Config, deps: ClusterModeDeps): Promise<DriftReport> {
-  const offline = config.podsFile !== null || config.objectsFile !== null;
-  let clusterName = config.clusterName;
-  let loadLive: () => Promise<LiveSnapshot>;
-  let kc: KubeConfig | null = null;
-  if (offline) {
-    loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
-    clusterName ??= DUMP_CLUSTER_NAME;
-  } else {
-    kc = loadKubeConfig({
-      ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
-      ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
-      ...(config.context ? { context: config.context } : {}),
-      env: deps.env,
-    });
-    // The kubeconfig's tokens and keys join the run's registry before any request can echo them.
-    registerSecret(...kubeconfigSecrets(kc));
-    clusterName ??= kc.getCurrentContext() || 'default';
-    loadLive = liveFromKube(kc, {
-      namespaces: config.namespaces,
-      excludeNamespaces: config.excludeNamespaces,
-    });
-  }
-  const scanned = await deps.scanManifests(config, deps.root, deps.logger);
-  const desired = Array.isArray(scanned) ? scanned : scanned.uses;
-  const entryPoints = Array.isArray(scanned) ? undefined : scanned.entryPoints;
-  const manifestErrors: ClusterError[] = (Array.isArray(scanned) ? [] : scanned.errors).map((e) => ({
-    kind: 'manifest',
-    message: `${e.file}:${e.line}:${e.column}: ${e.message} The workloads of this file are missing from the desired state: fix the manifest.`,
-  }));
-  const options = driftOptionsFromConfig(config, clusterName);
+  const source = liveSource(config, deps);
+  const { desired, entryPoints, manifestErrors } = desiredOf(
+    await deps.scanManifests(config, deps.root, deps.logger),
+  );
+  const options = driftOptionsFromConfig(config, source.clusterName);
   if (manifestErrors.length > 0 && options.reportNotInGit) {
     // A workload whose manifest could not be read is unknown, not "not in git".
     options.reportNotInGit = false;
@@ -509,25 +574,89 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       `${manifestErrors.length} manifest problem(s): not_in_git is not reported this run, since the broken files may describe those workloads.`,
     );
   }
-  if (deps.previousRestarts) options.previousRestarts = deps.previousRestarts;
-  else if (!offline && config.pushgatewayUrl) {
-    const previous = await readPreviousRestarts({
-      url: config.pushgatewayUrl,
-      job: config.pushgatewayJob,
-      cluster: clusterName,
-      scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
-      now: new Date((deps.clock ?? Date.now)()),
-      ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
-      ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
-    if (previous.ok) {
-      options.previousRestarts = previous.restarts;
-      deps.logger.debug(
-        `Restart counts of the previous run (pushed ${previous.pushedAt.toISOString()}) enable the restart-rate rule.`,
-      );
-    } else deps.logger.debug(`No restart-rate rule this run: ${previous.message}.`);
+  const previous =
+    deps.previousRestarts ?? (source.kc ? await previousRestartsOf(config, source.clusterName, deps) : null);
+  if (previous) options.previousRestarts = previous;
+  const makeChecker = checkerFactory(config, deps);
+  const cluster = source.kc;
+  const pull =
+    options.checkLiveImages && options.usePullSecrets && cluster
+      ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
+      : {};
+  const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
+  const report = await runDrift(options, {
+    desired,
+    ...(entryPoints ? { entryPoints } : {}),
+    loadLive: source.loadLive,
+    ...(checkImages ? { checkImages } : {}),
+    ...pull,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  // Manifest problems do not make the cluster listing incomplete, but must be seen in every output.
+  return manifestErrors.length ? { ...report, errors: [...manifestErrors, ...report.errors] } : report;
+}
+
+/** Where the live side comes from: dump files (no kubeconfig) or the API server of the loaded kubeconfig. */
+function liveSource(
+  config: Config,
+  deps: Pick<ClusterModeDeps, 'env'>,
+): { loadLive: () => Promise<LiveSnapshot>; kc: KubeConfig | null; clusterName: string } {
+  if (config.podsFile !== null || config.objectsFile !== null) {
+    const loadLive = liveFromFiles({ podsFile: config.podsFile, objectsFile: config.objectsFile });
+    return { loadLive, kc: null, clusterName: config.clusterName ?? DUMP_CLUSTER_NAME };
   }
+  const kc = loadKubeConfig({
+    ...(config.kubeconfigData ? { kubeconfigText: config.kubeconfigData } : {}),
+    ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
+    ...(config.context ? { context: config.context } : {}),
+    env: deps.env,
+  });
+  // The kubeconfig's tokens and keys join the run's registry before any request can echo them.
+  registerSecret(...kubeconfigSecrets(kc));
+  const loadLive = liveFromKube(kc, {
+    namespaces: config.namespaces,
+    excludeNamespaces: config.excludeNamespaces,
+  });
+  return { loadLive, kc, clusterName: config.clusterName ?? (kc.getCurrentContext() || 'default') };
+}
+
+/** The desired state a manifest scan returned, its parse problems as cluster errors. */
+function desiredOf(scanned: Awaited<ReturnType<ClusterModeDeps['scanManifests']>>) {
+  if (Array.isArray(scanned)) return { desired: scanned, entryPoints: undefined, manifestErrors: [] };
+  const manifestErrors: ClusterError[] = scanned.errors.map((e) => ({
+    kind: 'manifest',
+    message: `${e.file}:${e.line}:${e.column}: ${e.message} The workloads of this file are missing from the desired state: fix the manifest.`,
+  }));
+  return { desired: scanned.uses, entryPoints: scanned.entryPoints, manifestErrors };
+}
+
+/** A live run with a Pushgateway: the restart counts of the previous push (for the rate rule), or null. */
+async function previousRestartsOf(
+  config: Config,
+  cluster: string,
+  deps: ClusterModeDeps,
+): Promise<ReadonlyMap<string, number> | null> {
+  if (!config.pushgatewayUrl) return null;
+  const previous = await readPreviousRestarts({
+    ...gatewaySettings({ ...config, pushgatewayUrl: config.pushgatewayUrl }, deps.fetch),
+    cluster,
+    now: new Date((deps.clock ?? Date.now)()),
+  });
+  if (!previous.ok) {
+    deps.logger.debug(`No restart-rate rule this run: ${previous.message}.`);
+    return null;
+  }
+  deps.logger.debug(
+    `Restart counts of the previous run (pushed ${previous.pushedAt.toISOString()}) enable the restart-rate rule.`,
+  );
+  return previous.restarts;
+}
+
+/** Returns a registry-checker factory (one per pull-secret set); their shared warnings are said once. */
+function checkerFactory(
+  config: Config,
+  deps: ClusterModeDeps,
+): (pullSecrets?: PullSecretData[]) => CheckImagesFn {
   // With pull secrets there is one checker per secret set: say each of their shared warnings (an unreadable
   // pull-secrets-file, a docker config) once.
   const warned = new Set<string>();
@@ -540,31 +669,11 @@ export async function runClusterMode(config: Config, deps: ClusterModeDeps): Pro
       deps.logger.warning(message);
     },
   };
-  const makeChecker = (pullSecrets?: PullSecretData[]): CheckImagesFn => {
+  return (pullSecrets?: PullSecretData[]): CheckImagesFn => {
     const checker = deps.createChecker
       ? deps.createChecker(config, logger, pullSecrets)
-      : createRegistryChecker(config, {
-          env: deps.env,
-          logger,
-          ...(pullSecrets ? { pullSecrets } : {}),
-        });
+      : createRegistryChecker(config, { env: deps.env, logger, ...(pullSecrets ? { pullSecrets } : {}) });
     deps.onSecrets?.(checker.secrets);
     return checker.checkImages;
   };
-  const cluster = kc;
-  const pull =
-    options.checkLiveImages && options.usePullSecrets && cluster
-      ? { readPullSecrets: (r: PullSecretRequest[]) => readPullSecrets(cluster, r), makeChecker }
-      : {};
-  const checkImages = options.checkLiveImages && !('makeChecker' in pull) ? makeChecker() : undefined;
-  const report = await runDrift(options, {
-    desired,
-    ...(entryPoints ? { entryPoints } : {}),
-    loadLive,
-    ...(checkImages ? { checkImages } : {}),
-    ...pull,
-    ...(deps.clock ? { clock: deps.clock } : {}),
-  });
-  // Manifest problems do not make the cluster listing incomplete, but must be seen in every output.
-  return manifestErrors.length ? { ...report, errors: [...manifestErrors, ...report.errors] } : report;
 }

@@ -5,6 +5,7 @@
 import type { ImageReference } from '../image/types.js';
 import type { ExtractResult, ImageUse } from '../manifests/types.js';
 import type { CheckStatus, RegistryCheck } from '../registry/types.js';
+import { failsAt } from '../severity.js';
 import type {
   FailOn,
   Finding,
@@ -242,7 +243,5 @@ interface ParsePos {
 
 /** Returns true when some finding is at or above the fail-on level. */
 export function shouldFail(findings: readonly Finding[], failOn: FailOn): boolean {
-  if (failOn === 'never') return false;
-  const threshold = SEVERITY_RANK[failOn];
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold);
+  return findings.some((f) => failsAt(f.severity, failOn));
 }

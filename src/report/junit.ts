@@ -6,7 +6,7 @@
  * `fail-on` are listed in the suite's `<system-out>`, so the test report fails exactly when the exit code does.
  */
 
-import { SEVERITY_RANK } from './findings.js';
+import { failsAt } from '../severity.js';
 import type { FailOn, Finding, Report, ReportUse } from './model.js';
 
 /** What the renderer cannot know by itself. */
@@ -100,8 +100,7 @@ function suites(report: Report): Suite[] {
   return [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-const fails = (f: Finding, failOn: FailOn) =>
-  failOn !== 'never' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];
+const fails = (f: Finding, failOn: FailOn) => failsAt(f.severity, failOn);
 
 const findingLine = (f: Finding) =>
   `${f.severity} ${f.rule}${f.line ? ` at line ${f.line}` : ''}: ${f.message}`;

@@ -4,7 +4,7 @@ import type { BaselineSummary, SuppressedFinding } from './baseline.js';
 
 export type Severity = 'error' | 'warning' | 'notice';
 export type SeverityOrOff = Severity | 'off';
-export type FailOn = Severity | 'never';
+export type { FailOn } from '../severity.js';
 
 /** One thing to tell the user, at a place. */
 export interface Finding {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMarker } from '../../src/report/issue-marker.js';
+import { parseMarker } from '../../src/cluster/publish/issue-marker.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 import { dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { hasPushgateway, type Pushgateway, startPushgateway } from '../helpers/pushgateway.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMarker } from '../../src/report/issue-marker.js';
+import { parseMarker } from '../../src/cluster/publish/issue-marker.js';
 import { INTENDED_COMMANDS } from '../../src/untrusted.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
 import { dumpItems, dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';

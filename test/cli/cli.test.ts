@@ -34,6 +34,25 @@ describe('k8s-image-check scan', () => {
     expect(clean.out).toContain('0 error(s), 3 warning(s)');
   });
 
+  it('accepts the cluster words in --fail-on: critical ≡ error, info ≡ notice', async () => {
+    // Only warnings and notices left: `critical` passes like `error`; `info` fails like `notice`.
+    const lowered = [
+      'scan',
+      shop,
+      '--offline',
+      '--rule',
+      'dirty-tag=warning',
+      '--rule',
+      'invalid-reference=off',
+    ];
+    const codes = async (failOn: string) => (await run([...lowered, '--fail-on', failOn])).code;
+    expect(await codes('critical')).toBe(0);
+    expect(await codes('warning')).toBe(1);
+    expect(await codes('info')).toBe(1);
+    expect(await codes('notice')).toBe(1);
+    expect((await run(['scan', shop, '--offline', '--fail-on', 'critical'])).code).toBe(1);
+  });
+
   it('prints a JSON report with schemaVersion 1 and sorted images', async () => {
     const { out, code } = await run(['scan', 'fixtures/examples/shop', '--offline', '--format', 'json']);
     expect(code).toBe(1);
@@ -112,7 +131,7 @@ describe('k8s-image-check scan', () => {
   it('exits 2 with a message naming a bad flag, value, command or path', async () => {
     const bad = await run(['scan', '--fail-on', 'sometimes']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--fail-on must be one of error, warning, notice, never');
+    expect(bad.err).toContain('--fail-on must be one of error, critical, warning, notice, info, never');
     const unknown = await run(['scan', '--no-such-flag']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('--no-such-flag');
@@ -127,7 +146,7 @@ describe('k8s-image-check scan', () => {
   it('prints help generated from the schema', async () => {
     const { code, out } = await run(['scan', '--help']);
     expect(code).toBe(0);
-    expect(out).toContain('--fail-on <error|warning|notice|never> (default: error)');
+    expect(out).toContain('--fail-on <error|critical|warning|notice|info|never> (default: error)');
     expect(out).toContain('--platform <value>');
     expect(out).not.toContain('--kubeconfig');
   });

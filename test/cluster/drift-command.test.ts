@@ -203,6 +203,34 @@ describe('k8s-image-check drift --kubeconfig K --manifests PATH --format json', 
     expect(stderr.split('No --objects-file').length - 1).toBe(1); // one warning, not one per controller kind
   });
 
+  it('accepts the PR words in --fail-on too: a dump whose worst workload is a warning', async () => {
+    const all = JSON.parse(
+      (await run(['--pods-file', 'fixtures/cluster/dump/pods.json', ...COMMON, '--format', 'json'])).stdout,
+    ) as DriftReport;
+    const notCritical = new Set(
+      all.pods.filter((p) => p.severity !== 'critical').map((p) => `${p.namespace}/${p.pod}`),
+    );
+    const pods = dumpItems<{ metadata?: { namespace?: string; name?: string } }>('pods.json').filter((p) =>
+      notCritical.has(`${p.metadata?.namespace}/${p.metadata?.name}`),
+    );
+    const file = join(dir, 'warning-pods.json');
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods }));
+    const args = ['--pods-file', file, ...COMMON, '--format', 'json'];
+    const report = JSON.parse((await run(args)).stdout) as DriftReport;
+    expect(report.workloads.map((w) => w.severity)).toContain('warning');
+    expect(report.workloads.map((w) => w.severity)).not.toContain('critical');
+    const code = async (failOn: string) => (await run([...args, '--fail-on', failOn])).code;
+    expect(await code('critical')).toBe(0);
+    expect(await code('error')).toBe(0);
+    expect(await code('warning')).toBe(1);
+    expect(await code('notice')).toBe(1);
+    expect(await code('never')).toBe(0);
+    expect(
+      (await run(['--pods-file', 'fixtures/cluster/dump/pods.json', ...COMMON, '--fail-on', 'critical']))
+        .code,
+    ).toBe(1);
+  });
+
   it('heads a text summary of an unnamed dump as a dump, with the missing-objects warning once', async () => {
     const { stdout } = await run([
       '--pods-file',

@@ -14,6 +14,11 @@ describe('driftShouldFail (fail-on in cluster mode)', () => {
     ['warning', ['info'], false],
     ['notice', ['info'], true],
     ['error', [], false],
+    ['critical', ['warning'], false],
+    ['critical', ['critical'], true],
+    ['info', ['info'], true],
+    ['info', ['none'], false],
+    ['notice', ['none'], false],
   ] as const)('fail-on %s with workloads %j → %s', (failOn, sev, expected) => {
     expect(driftShouldFail(report(...sev), failOn)).toBe(expected);
   });

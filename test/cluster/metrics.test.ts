@@ -16,8 +16,8 @@ import {
   renderMetricsTable,
   STATUS_VALUES,
 } from '../../src/cluster/metrics.js';
-import { renderMetrics } from '../../src/report/metrics-text.js';
-import { container, crashingPod, drift, imageCheck, workload } from '../report/issues-fixtures.js';
+import { renderMetrics } from '../../src/cluster/publish/metrics-text.js';
+import { container, crashingPod, drift, imageCheck, workload } from './publish/issues-fixtures.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const rulesFile = root('deploy/prometheus/alerts.yaml');

@@ -1,11 +1,11 @@
 /** Pod messages are attacker-controlled text: they must not inject workflow commands, Markdown or markers. */
 import { describe, expect, it } from 'vitest';
+import { renderIssueBody, text } from '../../src/cluster/publish/issue-body.js';
+import { parseMarker, replaceMarker } from '../../src/cluster/publish/issue-marker.js';
 import { renderDriftText } from '../../src/cluster/render.js';
 import type { DriftReport } from '../../src/cluster/types.js';
-import { renderIssueBody, text } from '../../src/report/issue-body.js';
-import { parseMarker, replaceMarker } from '../../src/report/issue-marker.js';
 import { logLines, markdownFence, plain } from '../../src/untrusted.js';
-import { crashingPod, drift, workload } from '../report/issues-fixtures.js';
+import { crashingPod, drift, workload } from './publish/issues-fixtures.js';
 
 const EVIL = 'boom\n::error file=README.md,line=1::x\r\n::add-mask::abc\u2028::warning::y ```` <b>hi</b>';
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
+import { previousRestartsFromApi, pushMetrics } from '../../src/cluster/publish/pushgateway.js';
 import type { DriftReport } from '../../src/cluster/types.js';
-import { previousRestartsFromApi, pushMetrics } from '../../src/report/pushgateway.js';
 import { dumpItems, dumpObjects, type FakeKube, startFakeKube } from '../helpers/fake-kube.js';
 import { hasPushgateway, type Pushgateway, startPushgateway } from '../helpers/pushgateway.js';
 

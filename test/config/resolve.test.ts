@@ -54,7 +54,11 @@ describe('action inputs', () => {
   });
 
   it.each([
-    ['INPUT_FAIL-ON', 'sometimes', "input 'fail-on' must be one of error, warning, notice, never"],
+    [
+      'INPUT_FAIL-ON',
+      'sometimes',
+      "input 'fail-on' must be one of error, critical, warning, notice, info, never",
+    ],
     ['INPUT_OFFLINE', 'yes', "input 'offline' must be true or false"],
     ['INPUT_CONCURRENCY', '0', "input 'concurrency' must be at least 1"],
     ['INPUT_TIMEOUT', 'soon', "input 'timeout' must be a number"],

@@ -6,10 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeGitHubError } from '../../src/cluster/publish/issues-publish.js';
 import { defaultConfig } from '../../src/config/resolve.js';
 import { issuesFailureMessage } from '../../src/engine/cluster-publish.js';
 import { createOctokit, gitHubNetworkFailure } from '../../src/github/octokit.js';
-import { describeGitHubError } from '../../src/report/issues-publish.js';
 
 let closedPort = 0;
 let server: Server;
@@ -54,7 +54,7 @@ describe('GitHub API failures are told apart', () => {
     expect(msg).toContain('GITHUB_API_URL');
     expect(msg).not.toMatch(/permission/i);
     expect(msg).not.toContain('Metrics');
-    const described = describeGitHubError(err, 'listing issues', 'acme', 'shop');
+    const described = describeGitHubError(err, 'listing issues', { owner: 'acme', repo: 'shop' });
     expect(described).toContain('could not reach the GitHub API');
     expect(described).not.toMatch(/permission/i);
   });
@@ -83,7 +83,7 @@ describe('GitHub API failures are told apart', () => {
       dryRun: true,
     });
     expect(dry).toContain('Metrics are not pushed either (dry-run).');
-    expect(describeGitHubError(err, 'listing issues', 'acme', 'shop')).toContain(
+    expect(describeGitHubError(err, 'listing issues', { owner: 'acme', repo: 'shop' })).toContain(
       '"issues: write" permission',
     );
   });

@@ -4,7 +4,7 @@
  * a final newline (without it the gateway answers `400 … unexpected end of input stream`).
  * See https://prometheus.io/docs/instrumenting/exposition_formats/ and docs/pod-health.md#metrics.
  */
-import type { MetricDefinition } from '../cluster/metrics.js';
+import type { MetricDefinition } from '../metrics.js';
 
 /** Label names and metric names allowed by the legacy (non-UTF-8) rules the Pushgateway applies by default. */
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

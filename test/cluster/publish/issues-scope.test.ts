@@ -1,7 +1,11 @@
 /** Audit fixes of the planner: namespace scope and partial runs leave what the run did not see untouched. */
 import { describe, expect, it } from 'vitest';
-import { renderMarker } from '../../src/report/issue-marker.js';
-import { type ExistingIssue, type PlanIssuesOptions, planIssues } from '../../src/report/issues.js';
+import { renderMarker } from '../../../src/cluster/publish/issue-marker.js';
+import {
+  type ExistingIssue,
+  type PlanIssuesOptions,
+  planIssues,
+} from '../../../src/cluster/publish/issues.js';
 import { crashingPod, pod, workload } from './issues-fixtures.js';
 
 const now = new Date('2026-11-26T06:00:00Z');

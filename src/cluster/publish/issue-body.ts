@@ -4,16 +4,11 @@
  * longer serves, and what to do. Pure; free text from the cluster is redacted and escaped.
  */
 
-import { DUMP_CLUSTER_NAME } from '../cluster/render.js';
-import type {
-  DriftEntry,
-  HealthSeverity,
-  PodHealth,
-  WorkloadImageCheck,
-  WorkloadReport,
-} from '../cluster/types.js';
-import { redact } from '../secrets.js';
-import { markdown, markdownCode, plain, urlPath } from '../untrusted.js';
+import { redact } from '../../secrets.js';
+import { isAtLeast } from '../../severity.js';
+import { markdown, markdownCode, plain, urlPath } from '../../untrusted.js';
+import { DUMP_CLUSTER_NAME } from '../render.js';
+import type { DriftEntry, HealthSeverity, PodHealth, WorkloadImageCheck, WorkloadReport } from '../types.js';
 import { type IssueState, renderMarker } from './issue-marker.js';
 import { REMEDY_BY_CLASS, REMEDY_BY_DRIFT, REMEDY_BY_IMAGE_STATUS } from './issue-remedies.js';
 
@@ -78,13 +73,11 @@ export function text(value: string): string {
 /** A Kubernetes name (RFC 1123 subdomain): the only values pasted into the shell commands of a remedy. */
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-const RANK: Record<HealthSeverity, number> = { none: 0, info: 1, warning: 2, critical: 3 };
-
 /** Returns the problems of a workload in short form, for titles and comments (`CrashLoopBackOff, drifted`). */
 export function problemSummary(w: WorkloadReport): string[] {
   const parts: string[] = [];
   for (const c of w.classes)
-    if (RANK[c.severity] >= RANK.warning && !parts.includes(c.class)) parts.push(c.class);
+    if (isAtLeast(c.severity, 'warning') && !parts.includes(c.class)) parts.push(c.class);
   for (const d of w.drift) if (PROBLEM_DRIFT.has(d.status) && !parts.includes(d.status)) parts.push(d.status);
   for (const i of w.images)
     if (PROBLEM_IMAGE.has(i.status) && !parts.includes(`image ${i.status}`)) parts.push(`image ${i.status}`);
@@ -106,7 +99,7 @@ export function issueTitle(w: WorkloadReport): string {
 export function issueLabels(w: WorkloadReport): string[] {
   const labels = new Set<string>();
   if (w.severity !== 'none') labels.add(`k8s-severity:${w.severity}`);
-  for (const c of w.classes) if (RANK[c.severity] >= RANK.warning) labels.add(`k8s-class:${c.class}`);
+  for (const c of w.classes) if (isAtLeast(c.severity, 'warning')) labels.add(`k8s-class:${c.class}`);
   for (const d of w.drift) if (PROBLEM_DRIFT.has(d.status)) labels.add(`k8s-drift:${d.status}`);
   for (const i of w.images) if (PROBLEM_IMAGE.has(i.status)) labels.add(`k8s-image:${i.status}`);
   return [...labels].sort();
@@ -135,7 +128,7 @@ function podList(names: readonly string[], pods: readonly PodHealth[] | undefine
 
 function podSection(w: WorkloadReport, ctx: IssueBodyContext): string[] {
   const rows = w.classes
-    .filter((c) => RANK[c.severity] >= RANK.info)
+    .filter((c) => isAtLeast(c.severity, 'info'))
     .map((c) => [
       text(c.class),
       c.severity,
@@ -217,7 +210,7 @@ function remedySection(w: WorkloadReport): string[] {
     lines.push(`- **${text(key)}**: ${remedy}`);
   };
   for (const c of w.classes) {
-    if (RANK[c.severity] < RANK.warning) continue;
+    if (!isAtLeast(c.severity, 'warning')) continue;
     // Fill the command placeholders with the first affected pod, so the command can be pasted; a value that is
     // not a Kubernetes name (a dump can hold anything) keeps the placeholder instead of entering a code span.
     const fill = (placeholder: string, value: string | null | undefined) =>

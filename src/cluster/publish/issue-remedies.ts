@@ -2,8 +2,9 @@
  * What to do, per pod-health class, drift status and image check status: the "What to do" section of an
  * issue. One sentence each, ending with a period; commands use placeholders the reader fills in.
  */
-import type { DriftStatus, PodHealthClass } from '../cluster/types.js';
-import type { CheckStatus } from '../registry/types.js';
+
+import type { CheckStatus } from '../../registry/types.js';
+import type { DriftStatus, PodHealthClass } from '../types.js';
 
 /** Advice per pod-health class (only classes that open issues need one). */
 export const REMEDY_BY_CLASS: Partial<Record<PodHealthClass, string>> = {

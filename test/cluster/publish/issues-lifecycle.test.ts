@@ -5,18 +5,18 @@
  */
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PodHealth, WorkloadReport } from '../../src/cluster/types.js';
-import type { createOctokit } from '../../src/github/octokit.js';
-import { parseMarker } from '../../src/report/issue-marker.js';
+import { parseMarker } from '../../../src/cluster/publish/issue-marker.js';
 import {
   applyIssuePlan,
   type ExistingIssue,
   listManagedIssues,
   type PlanIssuesOptions,
   planIssues,
-} from '../../src/report/issues.js';
-import type { IssuesOctokit } from '../../src/report/issues-publish.js';
-import { type FakeGitHub, type SeedIssue, startFakeGitHub } from '../helpers/fake-github.js';
+} from '../../../src/cluster/publish/issues.js';
+import type { IssuesOctokit } from '../../../src/cluster/publish/issues-publish.js';
+import type { PodHealth, WorkloadReport } from '../../../src/cluster/types.js';
+import type { createOctokit } from '../../../src/github/octokit.js';
+import { type FakeGitHub, type SeedIssue, startFakeGitHub } from '../../helpers/fake-github.js';
 import { crashingPod, drift, imageCheck, pod, workload } from './issues-fixtures.js';
 
 const OWNER = 'acme';
@@ -47,7 +47,7 @@ async function setup(opts: { issues?: SeedIssue[]; readOnlyToken?: boolean } = {
   ) => {
     run++;
     const before = fake.writes().length;
-    const existing = await listManagedIssues(octokit, OWNER, REPO, LABEL);
+    const existing = await listManagedIssues({ octokit, owner: OWNER, repo: REPO }, LABEL);
     const actions = planIssues(existing, workloads, {
       cluster: 'prod',
       label: LABEL,
@@ -57,7 +57,7 @@ async function setup(opts: { issues?: SeedIssue[]; readOnlyToken?: boolean } = {
       blobUrl: `https://github.com/${OWNER}/${REPO}/blob/abc123/`,
       ...extra,
     });
-    const applied = await applyIssuePlan(octokit, OWNER, REPO, actions, {
+    const applied = await applyIssuePlan({ octokit, owner: OWNER, repo: REPO }, actions, {
       dryRun: extra.dryRun ?? false,
       pauseMs: 0,
     });
@@ -385,7 +385,11 @@ describe('listManagedIssues', () => {
         },
       ],
     }));
-    const list: ExistingIssue[] = await listManagedIssues(octokit, OWNER, REPO, LABEL, 'open');
+    const list: ExistingIssue[] = await listManagedIssues(
+      { octokit, owner: OWNER, repo: REPO },
+      LABEL,
+      'open',
+    );
     expect(list).toEqual([
       { number: 1, state: 'open', title: 'one', body: 'b', labels: [LABEL, 'x'], url: 'u1' },
     ]);

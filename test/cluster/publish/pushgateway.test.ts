@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../src/cluster/metrics.js';
-import { ExpositionBuilder, escapeLabelValue } from '../../src/report/exposition.js';
-import { registryHostOf, renderMetrics } from '../../src/report/metrics-text.js';
-import { groupingPath, pushMetrics, reportGroupingKey, scopeLabel } from '../../src/report/pushgateway.js';
+import { METRICS } from '../../../src/cluster/metrics.js';
+import { ExpositionBuilder, escapeLabelValue } from '../../../src/cluster/publish/exposition.js';
+import { registryHostOf, renderMetrics } from '../../../src/cluster/publish/metrics-text.js';
+import {
+  groupingPath,
+  pushMetrics,
+  reportGroupingKey,
+  scopeLabel,
+} from '../../../src/cluster/publish/pushgateway.js';
 import { container, crashingPod, drift, imageCheck, pod, workload } from './issues-fixtures.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -256,7 +261,7 @@ describe('scope grouping label', () => {
 
 describe('pushMetrics against a gateway that echoes the request', () => {
   it('never repeats the Basic credentials (or the password) a 400/500 body echoes', async () => {
-    const { startFakeServer } = await import('../helpers/fake-server.js');
+    const { startFakeServer } = await import('../../helpers/fake-server.js');
     const gw = await startFakeServer();
     try {
       const echo = (status: number) => (req: { headers: Record<string, unknown> }) => ({

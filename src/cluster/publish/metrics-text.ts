@@ -2,8 +2,8 @@
  * Renders a cluster-mode report as Pushgateway metrics (the metric table lives in `cluster/metrics.ts`).
  * Pure: the clock is a parameter.
  */
-import { METRICS, type MetricDefinition } from '../cluster/metrics.js';
-import type { DriftReport, PodHealth, WorkloadReport } from '../cluster/types.js';
+import { METRICS, type MetricDefinition } from '../metrics.js';
+import type { DriftReport, PodHealth, WorkloadReport } from '../types.js';
 import { ExpositionBuilder } from './exposition.js';
 
 /** The parts of a `DriftReport` the renderer reads. */

@@ -11,7 +11,7 @@ import type {
   WorkloadClassSummary,
   WorkloadImageCheck,
   WorkloadReport,
-} from '../../src/cluster/types.js';
+} from '../../../src/cluster/types.js';
 
 const RANK: Record<HealthSeverity, number> = { none: 0, info: 1, warning: 2, critical: 3 };
 

@@ -9,9 +9,11 @@
  * closed itself is reopened (history stays in one place). An issue a person closed while the findings are
  * unchanged is left closed (muted); when the findings change, it is reopened too.
  */
-import type { ClusterError, HealthSeverity, PodHealth, WorkloadReport } from '../cluster/types.js';
-import { isVisible } from '../cluster/visibility.js';
-import { markdown, markdownCode } from '../untrusted.js';
+
+import { bySeverityDesc } from '../../severity.js';
+import { markdown, markdownCode } from '../../untrusted.js';
+import type { ClusterError, HealthSeverity, PodHealth, WorkloadReport } from '../types.js';
+import { isVisible } from '../visibility.js';
 import {
   INCONCLUSIVE_IMAGE,
   issueLabels,
@@ -131,8 +133,6 @@ export type IssueAction =
       reason: 'unchanged' | 'inconclusive' | 'incomplete_run' | 'closed_by_person' | 'cap_reached';
     });
 
-const RANK: Record<HealthSeverity, number> = { none: 0, info: 1, warning: 2, critical: 3 };
-
 interface Tracked {
   issue: ExistingIssue;
   state: IssueState;
@@ -212,15 +212,53 @@ export function planIssues(
   workloads: readonly WorkloadReport[],
   opts: PlanIssuesOptions,
 ): IssueAction[] {
-  const resolveRuns = Math.max(1, opts.resolveRuns ?? DEFAULT_RESOLVE_RUNS);
-  const maxOpen = Math.max(0, opts.maxOpenPerRun ?? DEFAULT_MAX_OPEN_PER_RUN);
-  const ctx = { now: opts.now, runUrl: opts.runUrl, blobUrl: opts.blobUrl, pods: opts.pods, resolveRuns };
+  const plan = newPlanner(opts);
   const index = indexIssues(existing, opts.cluster, opts.scope);
-  const actions: IssueAction[] = [];
-  const runRef = opts.runUrl ? ` ([run](${opts.runUrl}))` : '';
-  let opened = 0;
+  const actions = planDuplicates(index);
+  const seen = new Set<string>();
+  for (const w of inScopeBySeverity(workloads, opts)) {
+    const key = targetKey(w);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const action = planWorkload(plan, w, index.get(key));
+    if (action) actions.push(action);
+  }
+  for (const [key, { open }] of index) {
+    const current = open[0];
+    if (current && !seen.has(key)) actions.push(planRemoved(plan, current));
+  }
+  return actions;
+}
 
-  // Duplicates (e.g. from two racing runs): keep the oldest open issue, close the others.
+/** What every step of one plan shares: the options, their resolved defaults and the count of issues opened. */
+interface Planner {
+  opts: PlanIssuesOptions;
+  resolveRuns: number;
+  maxOpen: number;
+  body: IssueBodyContext;
+  /** ` ([run](url))` for comments, or empty. */
+  runRef: string;
+  opened: number;
+}
+
+type IssueBodyContext = Parameters<typeof renderIssueBody>[2];
+type IndexEntry = { open: Tracked[]; closed: Tracked[] };
+
+function newPlanner(opts: PlanIssuesOptions): Planner {
+  const resolveRuns = Math.max(1, opts.resolveRuns ?? DEFAULT_RESOLVE_RUNS);
+  return {
+    opts,
+    resolveRuns,
+    maxOpen: Math.max(0, opts.maxOpenPerRun ?? DEFAULT_MAX_OPEN_PER_RUN),
+    body: { now: opts.now, runUrl: opts.runUrl, blobUrl: opts.blobUrl, pods: opts.pods, resolveRuns },
+    runRef: opts.runUrl ? ` ([run](${opts.runUrl}))` : '',
+    opened: 0,
+  };
+}
+
+/** Duplicates (e.g. from two racing runs): keep the oldest open issue, close the others. */
+function planDuplicates(index: Map<string, IndexEntry>): IssueAction[] {
+  const actions: IssueAction[] = [];
   for (const { open } of index.values()) {
     const [keep, ...extra] = open;
     for (const dup of extra) {
@@ -235,185 +273,155 @@ export function planIssues(
       });
     }
   }
-
-  const seen = new Set<string>();
-  const ordered = workloads
-    .filter((w) => w.cluster === opts.cluster && inIssueScope(w.namespace, opts.scope))
-    .slice()
-    .sort((a, b) => RANK[b.severity] - RANK[a.severity] || targetKey(a).localeCompare(targetKey(b)));
-  for (const w of ordered) {
-    const target = targetOf(w);
-    const key = targetKey(target);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const entry = index.get(key);
-    const current = entry?.open[0];
-    const tier = tierOf(restartsOf(w, opts.pods));
-
-    // What a partial run could not list is unknown: its issue (if any) keeps its body and fingerprint.
-    if (!opts.runComplete && !isVisible(opts.errors ?? [], w.namespace, w.kind)) {
-      actions.push({ type: 'noop', target, number: current?.issue.number ?? null, reason: 'incomplete_run' });
-      continue;
-    }
-
-    if (w.unhealthy) {
-      const state: IssueState = { ...target, fingerprint: w.fingerprint, cleanRuns: 0, tier };
-      const title = issueTitle(w);
-      const body = renderIssueBody(w, state, ctx);
-      if (current) {
-        const labels = mergeLabels(current.issue.labels, opts.label, issueLabels(w));
-        if (current.state.fingerprint !== w.fingerprint) {
-          actions.push({
-            type: 'update',
-            target,
-            number: current.issue.number,
-            reason: 'fingerprint_changed',
-            reopen: false,
-            title,
-            body,
-            labels,
-            comment: null,
-          });
-        } else if (tier > current.state.tier) {
-          actions.push({
-            type: 'comment',
-            target,
-            number: current.issue.number,
-            reason: 'escalation',
-            comment: `Restarts reached ${restartsOf(w, opts.pods)} (past ${RESTART_TIERS[tier - 1]}); still ${problemSummary(w).join(', ')}${runRef}.`,
-            body,
-          });
-        } else if (current.state.cleanRuns > 0) {
-          const kept = { ...current.state, cleanRuns: 0 };
-          const refreshed = replaceMarker(
-            replaceStatus(current.issue.body ?? '', problemStatusLine(w, ctx)),
-            kept,
-          );
-          actions.push({
-            type: 'update',
-            target,
-            number: current.issue.number,
-            reason: 'recurred',
-            reopen: false,
-            title,
-            body: refreshed,
-            labels,
-            comment: null,
-          });
-        } else {
-          actions.push({ type: 'noop', target, number: current.issue.number, reason: 'unchanged' });
-        }
-        continue;
-      }
-      const previous = entry?.closed.find((c) => c.state.closed !== 'duplicate');
-      if (previous && !previous.state.closed && previous.state.fingerprint === w.fingerprint) {
-        actions.push({ type: 'noop', target, number: previous.issue.number, reason: 'closed_by_person' });
-        continue;
-      }
-      if (opened >= maxOpen) {
-        actions.push({ type: 'noop', target, number: null, reason: 'cap_reached' });
-        continue;
-      }
-      opened++;
-      if (previous) {
-        actions.push({
-          type: 'update',
-          target,
-          number: previous.issue.number,
-          reason: 'reopened',
-          reopen: true,
-          title,
-          body,
-          labels: mergeLabels(previous.issue.labels, opts.label, issueLabels(w)),
-          comment: `This came back: ${problemSummary(w).join(', ')}${runRef}. Reopening.`,
-        });
-      } else {
-        actions.push({
-          type: 'create',
-          target,
-          severity: w.severity,
-          title,
-          body,
-          labels: mergeLabels([], opts.label, issueLabels(w)),
-        });
-      }
-      continue;
-    }
-
-    if (!current) continue;
-    if (!opts.runComplete) {
-      actions.push({ type: 'noop', target, number: current.issue.number, reason: 'incomplete_run' });
-      continue;
-    }
-    if (isInconclusive(w)) {
-      actions.push({ type: 'noop', target, number: current.issue.number, reason: 'inconclusive' });
-      continue;
-    }
-    const cleanRuns = current.state.cleanRuns + 1;
-    const oldBody = current.issue.body ?? '';
-    if (cleanRuns >= resolveRuns) {
-      const state: IssueState = { ...current.state, cleanRuns, closed: 'resolved' };
-      actions.push({
-        type: 'close',
-        target,
-        number: current.issue.number,
-        reason: 'resolved',
-        stateReason: 'completed',
-        comment: `No problem seen in ${cleanRuns} consecutive run(s) (last at ${opts.now.toISOString()}${runRef}); closing as resolved. If it comes back, this issue is reopened.`,
-        body: replaceMarker(
-          replaceStatus(
-            oldBody,
-            `**Resolved** at ${opts.now.toISOString()}: no problem seen in ${cleanRuns} consecutive run(s).`,
-          ),
-          state,
-        ),
-      });
-    } else {
-      const state: IssueState = { ...current.state, cleanRuns };
-      const line = `**No problem seen in the last run** (${opts.now.toISOString()}${runRef}): ${cleanRuns} of ${resolveRuns} clean runs needed to close. The findings below are from the last run that saw them.`;
-      actions.push({
-        type: 'update',
-        target,
-        number: current.issue.number,
-        reason: 'clean_run',
-        reopen: false,
-        title: current.issue.title,
-        body: replaceMarker(replaceStatus(oldBody, line), state),
-        labels: current.issue.labels,
-        comment: null,
-      });
-    }
-  }
-
-  // Open issues whose workload this run did not report at all.
-  for (const [key, { open }] of index) {
-    const current = open[0];
-    if (!current || seen.has(key)) continue;
-    if (!opts.runComplete) {
-      actions.push({
-        type: 'noop',
-        target: current.state,
-        number: current.issue.number,
-        reason: 'incomplete_run',
-      });
-      continue;
-    }
-    const state: IssueState = { ...current.state, closed: 'workload_removed' };
-    actions.push({
-      type: 'close',
-      target: current.state,
-      number: current.issue.number,
-      reason: 'workload_removed',
-      stateReason: 'completed',
-      comment: `${describe(current.state)} is gone: a complete run at ${opts.now.toISOString()}${runRef} found it neither in the cluster nor in git. Closing (workload removed).`,
-      body: replaceMarker(
-        replaceStatus(
-          current.issue.body ?? '',
-          `**Workload removed** (seen gone at ${opts.now.toISOString()}).`,
-        ),
-        state,
-      ),
-    });
-  }
   return actions;
+}
+
+/** The run's workloads of this cluster and scope, worst first (so the open cap keeps the worst). */
+function inScopeBySeverity(workloads: readonly WorkloadReport[], opts: PlanIssuesOptions): WorkloadReport[] {
+  return workloads
+    .filter((w) => w.cluster === opts.cluster && inIssueScope(w.namespace, opts.scope))
+    .sort((a, b) => bySeverityDesc(a.severity, b.severity) || targetKey(a).localeCompare(targetKey(b)));
+}
+
+/** The one action for a workload the run reported, or null (healthy and no issue). */
+function planWorkload(plan: Planner, w: WorkloadReport, entry: IndexEntry | undefined): IssueAction | null {
+  const target = targetOf(w);
+  const current = entry?.open[0];
+  // What a partial run could not list is unknown: its issue (if any) keeps its body and fingerprint.
+  if (!plan.opts.runComplete && !isVisible(plan.opts.errors ?? [], w.namespace, w.kind))
+    return { type: 'noop', target, number: current?.issue.number ?? null, reason: 'incomplete_run' };
+  if (w.unhealthy) return current ? planStillOpen(plan, w, current) : planOpen(plan, w, entry);
+  return current ? planClean(plan, w, current) : null;
+}
+
+/** An unhealthy workload with an open issue: update on a new fingerprint, comment on escalation, … */
+function planStillOpen(plan: Planner, w: WorkloadReport, current: Tracked): IssueAction {
+  const target = targetOf(w);
+  const number = current.issue.number;
+  const tier = tierOf(restartsOf(w, plan.opts.pods));
+  const labels = mergeLabels(current.issue.labels, plan.opts.label, issueLabels(w));
+  const update = {
+    type: 'update',
+    target,
+    number,
+    reopen: false,
+    title: issueTitle(w),
+    labels,
+    comment: null,
+  } as const;
+  if (current.state.fingerprint !== w.fingerprint)
+    return { ...update, reason: 'fingerprint_changed', body: freshBody(plan, w, tier) };
+  if (tier > current.state.tier)
+    return {
+      type: 'comment',
+      target,
+      number,
+      reason: 'escalation',
+      comment: `Restarts reached ${restartsOf(w, plan.opts.pods)} (past ${RESTART_TIERS[tier - 1]}); still ${problemSummary(w).join(', ')}${plan.runRef}.`,
+      body: freshBody(plan, w, tier),
+    };
+  if (current.state.cleanRuns > 0) {
+    const status = replaceStatus(current.issue.body ?? '', problemStatusLine(w, plan.body));
+    return { ...update, reason: 'recurred', body: replaceMarker(status, { ...current.state, cleanRuns: 0 }) };
+  }
+  return { type: 'noop', target, number, reason: 'unchanged' };
+}
+
+/** The body of an issue rendered anew for this run, its marker reset to no clean runs. */
+function freshBody(plan: Planner, w: WorkloadReport, tier: number): string {
+  return renderIssueBody(w, { ...targetOf(w), fingerprint: w.fingerprint, cleanRuns: 0, tier }, plan.body);
+}
+
+/** An unhealthy workload without an open issue: reopen the last closed one or create, within the cap. */
+function planOpen(plan: Planner, w: WorkloadReport, entry: IndexEntry | undefined): IssueAction {
+  const target = targetOf(w);
+  const previous = entry?.closed.find((c) => c.state.closed !== 'duplicate');
+  if (previous && !previous.state.closed && previous.state.fingerprint === w.fingerprint)
+    return { type: 'noop', target, number: previous.issue.number, reason: 'closed_by_person' };
+  if (plan.opened >= plan.maxOpen) return { type: 'noop', target, number: null, reason: 'cap_reached' };
+  plan.opened++;
+  const title = issueTitle(w);
+  const body = freshBody(plan, w, tierOf(restartsOf(w, plan.opts.pods)));
+  if (!previous)
+    return {
+      type: 'create',
+      target,
+      severity: w.severity,
+      title,
+      body,
+      labels: mergeLabels([], plan.opts.label, issueLabels(w)),
+    };
+  return {
+    type: 'update',
+    target,
+    number: previous.issue.number,
+    reason: 'reopened',
+    reopen: true,
+    title,
+    body,
+    labels: mergeLabels(previous.issue.labels, plan.opts.label, issueLabels(w)),
+    comment: `This came back: ${problemSummary(w).join(', ')}${plan.runRef}. Reopening.`,
+  };
+}
+
+/** A healthy workload with an open issue: count the clean run, close after `resolveRuns` of them. */
+function planClean(plan: Planner, w: WorkloadReport, current: Tracked): IssueAction {
+  const target = targetOf(w);
+  const number = current.issue.number;
+  if (!plan.opts.runComplete) return { type: 'noop', target, number, reason: 'incomplete_run' };
+  if (isInconclusive(w)) return { type: 'noop', target, number, reason: 'inconclusive' };
+  const cleanRuns = current.state.cleanRuns + 1;
+  const oldBody = current.issue.body ?? '';
+  const at = plan.opts.now.toISOString();
+  if (cleanRuns >= plan.resolveRuns) {
+    const status = `**Resolved** at ${at}: no problem seen in ${cleanRuns} consecutive run(s).`;
+    return {
+      type: 'close',
+      target,
+      number,
+      reason: 'resolved',
+      stateReason: 'completed',
+      comment: `No problem seen in ${cleanRuns} consecutive run(s) (last at ${at}${plan.runRef}); closing as resolved. If it comes back, this issue is reopened.`,
+      body: replaceMarker(replaceStatus(oldBody, status), {
+        ...current.state,
+        cleanRuns,
+        closed: 'resolved',
+      }),
+    };
+  }
+  const line = `**No problem seen in the last run** (${at}${plan.runRef}): ${cleanRuns} of ${plan.resolveRuns} clean runs needed to close. The findings below are from the last run that saw them.`;
+  return {
+    type: 'update',
+    target,
+    number,
+    reason: 'clean_run',
+    reopen: false,
+    title: current.issue.title,
+    body: replaceMarker(replaceStatus(oldBody, line), { ...current.state, cleanRuns }),
+    labels: current.issue.labels,
+    comment: null,
+  };
+}
+
+/** An open issue whose workload this run did not report at all: closed as removed, on a complete run. */
+function planRemoved(plan: Planner, current: Tracked): IssueAction {
+  const target = current.state;
+  const number = current.issue.number;
+  if (!plan.opts.runComplete) return { type: 'noop', target, number, reason: 'incomplete_run' };
+  const at = plan.opts.now.toISOString();
+  return {
+    type: 'close',
+    target,
+    number,
+    reason: 'workload_removed',
+    stateReason: 'completed',
+    comment: `${describe(target)} is gone: a complete run at ${at}${plan.runRef} found it neither in the cluster nor in git. Closing (workload removed).`,
+    body: replaceMarker(
+      replaceStatus(current.issue.body ?? '', `**Workload removed** (seen gone at ${at}).`),
+      {
+        ...current.state,
+        closed: 'workload_removed',
+      },
+    ),
+  };
 }

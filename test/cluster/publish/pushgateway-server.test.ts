@@ -3,15 +3,15 @@
  * through `/api/v1/metrics`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMetrics } from '../../src/report/metrics-text.js';
-import { pushMetrics, pushReportMetrics } from '../../src/report/pushgateway.js';
+import { renderMetrics } from '../../../src/cluster/publish/metrics-text.js';
+import { pushMetrics, pushReportMetrics } from '../../../src/cluster/publish/pushgateway.js';
 import {
   hasPushgateway,
   type Pushgateway,
   type PushgatewayFamily,
   type PushgatewayGroup,
   startPushgateway,
-} from '../helpers/pushgateway.js';
+} from '../../helpers/pushgateway.js';
 import { crashingPod, drift, imageCheck, pod, workload } from './issues-fixtures.js';
 
 const JOB = 'k8s-image-check';

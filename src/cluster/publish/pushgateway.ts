@@ -4,8 +4,10 @@
  * Failures are results, never exceptions: the message names the gateway host and says what to do.
  */
 import { Buffer } from 'node:buffer';
-import type { DriftReport } from '../cluster/types.js';
-import { redact, registerCredential } from '../secrets.js';
+import type { Config } from '../../config/schema.js';
+import { errorMessage } from '../../errors.js';
+import { redact, registerCredential } from '../../secrets.js';
+import type { DriftReport } from '../types.js';
 import { renderMetrics } from './metrics-text.js';
 
 /** Content type of the text exposition format; the gateway also accepts a missing or form content type. */
@@ -224,6 +226,34 @@ export async function pushReportMetrics(
   });
 }
 
+/** The gateway settings of a run, as `pushReportMetrics`, `readPreviousRestarts` and `readGatewayGroup` take them. */
+export interface GatewaySettings {
+  url: string;
+  job: string;
+  scope: { namespaces: readonly string[]; excludeNamespaces: readonly string[] };
+  username?: string;
+  password?: string;
+  fetch?: typeof fetch;
+}
+
+/** Returns the gateway settings a configuration with a `pushgateway-url` describes. */
+export function gatewaySettings(
+  config: Pick<
+    Config,
+    'pushgatewayJob' | 'namespaces' | 'excludeNamespaces' | 'pushgatewayUsername' | 'pushgatewayPassword'
+  > & { pushgatewayUrl: string },
+  fetchImpl?: typeof fetch,
+): GatewaySettings {
+  return {
+    url: config.pushgatewayUrl,
+    job: config.pushgatewayJob,
+    scope: { namespaces: config.namespaces, excludeNamespaces: config.excludeNamespaces },
+    ...(config.pushgatewayUsername ? { username: config.pushgatewayUsername } : {}),
+    ...(config.pushgatewayPassword ? { password: config.pushgatewayPassword } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  };
+}
+
 /** Options of `readPreviousRestarts`. */
 export interface ReadPreviousOptions {
   /** Base URL of the gateway (credentials in the userinfo are used as Basic auth). */
@@ -347,7 +377,7 @@ async function readGatewayApi(
     }
     return { ok: true, answer: await response.json() };
   } catch (err: unknown) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     return { ok: false, message: `Pushgateway ${base.host} could not be read (${redact(why)})` };
   }
 }

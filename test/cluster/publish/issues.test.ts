@@ -2,11 +2,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { code, issueLabels, issueTitle, renderIssueBody, text } from '../../src/report/issue-body.js';
-import { parseMarker, renderMarker, replaceMarker } from '../../src/report/issue-marker.js';
-import { renderIssueSummary } from '../../src/report/issue-summary.js';
-import { type ExistingIssue, type PlanIssuesOptions, planIssues } from '../../src/report/issues.js';
-import { applyIssuePlan } from '../../src/report/issues-publish.js';
+import {
+  code,
+  issueLabels,
+  issueTitle,
+  renderIssueBody,
+  text,
+} from '../../../src/cluster/publish/issue-body.js';
+import { parseMarker, renderMarker, replaceMarker } from '../../../src/cluster/publish/issue-marker.js';
+import { renderIssueSummary } from '../../../src/cluster/publish/issue-summary.js';
+import {
+  type ExistingIssue,
+  type PlanIssuesOptions,
+  planIssues,
+} from '../../../src/cluster/publish/issues.js';
+import { applyIssuePlan } from '../../../src/cluster/publish/issues-publish.js';
 import { crashingPod, drift, imageCheck, pod, workload } from './issues-fixtures.js';
 
 const now = new Date('2026-11-26T06:00:00Z');
@@ -125,7 +135,7 @@ describe('issue body', () => {
       pods: [crash],
       resolveRuns: 2,
     });
-    const file = fileURLToPath(new URL('../../fixtures/issues/cart-crashloop-drift.md', import.meta.url));
+    const file = fileURLToPath(new URL('../../../fixtures/issues/cart-crashloop-drift.md', import.meta.url));
     if (process.env.UPDATE_FIXTURES) writeFileSync(file, body);
     expect(body).toBe(readFileSync(file, 'utf8'));
     expect(issueTitle(w)).toBe('prod: Deployment shop/cart — CrashLoopBackOff, drifted, image absent');
@@ -243,8 +253,10 @@ describe('summary and dry run', () => {
   it('lists every action, marks a dry run and counts the cap', async () => {
     const sick = (name: string) => workload({ name, pods: [crashingPod({ pod: `${name}-1` })] });
     const actions = planIssues([], [sick('a'), sick('b')], { ...opts, maxOpenPerRun: 1 });
-    const fakeOctokit = {} as Parameters<typeof applyIssuePlan>[0];
-    const { results } = await applyIssuePlan(fakeOctokit, 'o', 'r', actions, { dryRun: true });
+    const fakeOctokit = {} as Parameters<typeof applyIssuePlan>[0]['octokit'];
+    const { results } = await applyIssuePlan({ octokit: fakeOctokit, owner: 'o', repo: 'r' }, actions, {
+      dryRun: true,
+    });
     const md = renderIssueSummary('prod', results);
     expect(md).toBe(
       [

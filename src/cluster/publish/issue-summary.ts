@@ -2,7 +2,7 @@
  * The job-summary section for cluster issues: what was opened, updated, closed, left alone, and what was
  * not opened because the per-run cap was reached. Written whether or not the plan was applied (dry run).
  */
-import { markdown, markdownCode } from '../untrusted.js';
+import { markdown, markdownCode } from '../../untrusted.js';
 import type { IssueAction } from './issues.js';
 import type { IssueResult } from './issues-publish.js';
 
