@@ -14,6 +14,7 @@ import {
   pullLocation,
 } from '../image/reference.js';
 import type { ImageReference } from '../image/types.js';
+import { Semaphore } from '../limit.js';
 import { registerSecret } from '../secrets.js';
 import { HostBreaker } from './breaker.js';
 import { classifyObservation, type Observation } from './classify.js';
@@ -24,7 +25,6 @@ import {
   RUN_DEADLINE_CODE,
 } from './client.js';
 import type { CredentialResolver, RegistryCredential } from './credentials/types.js';
-import { Semaphore } from './limit.js';
 import { parsePlatform } from './platforms.js';
 import { decideEndpoints, type Endpoint, type PolicyDecision } from './policy.js';
 import { ProbeSession, type ProbeTarget } from './probe.js';
