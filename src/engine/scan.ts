@@ -43,12 +43,15 @@ export interface ScanDeps {
   logger: EngineLogger;
   /** Registry checker; omitted or `offline` → every image is `not_checked`. */
   checkImages?: CheckImagesFn;
-  /** Keep findings only for these repo-relative files (PR changed files). */
-  onlyFiles?: ReadonlySet<string>;
   /** PATH searched for kustomize/kubectl/helm (the caller passes `process.env.PATH`). */
   pathEnv?: string | undefined;
   /** The clock, for baseline expiry (default: now). */
   now?: Date;
+  /**
+   * How manifests are parsed; production leaves it unset (the fast path, with worker threads on big
+   * repositories). The benchmark and the worker tests set it to compare the modes on this same path.
+   */
+  parse?: { workers?: number; libraryOnly?: boolean };
 }
 
 /** Everything the manifest stage found, before references are analysed. */
@@ -63,7 +66,7 @@ export interface CollectedUses {
 /** Discovers and extracts every image use under the configured paths, including rendered views. */
 export async function collectUses(
   config: Pick<Config, 'paths' | 'exclude' | 'maxFileSize' | 'render' | 'helmValues'>,
-  deps: Pick<ScanDeps, 'root' | 'logger' | 'pathEnv'>,
+  deps: Pick<ScanDeps, 'root' | 'logger' | 'pathEnv' | 'parse'>,
 ): Promise<CollectedUses> {
   const discovered = await discoverFiles({
     root: deps.root,
@@ -78,7 +81,7 @@ export async function collectUses(
   }
   // Only regular files under the root, within max-file-size, decoded or refused with a reason.
   const read = createRootedReader({ root: deps.root, maxFileSize: config.maxFileSize });
-  const extract = await extractFiles(discovered.files, (f) => read(f.absPath));
+  const extract = await extractFiles(discovered.files, (f) => read(f.absPath), deps.parse ?? {});
   extract.skipped.push(...discovered.skipped);
   let uses = [...extract.uses];
   const templated = [...extract.templated];
@@ -181,7 +184,6 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
     extract: collected.extract,
     checks,
     rules: config.rules,
-    ...(deps.onlyFiles ? { onlyFiles: deps.onlyFiles } : {}),
     views: reportViews(collected.views),
   });
   return withBaseline(report, deps.root, config.baseline, deps.now ?? new Date());

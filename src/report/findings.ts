@@ -45,8 +45,6 @@ export interface BuildReportInput {
   extract: Pick<ExtractResult, 'skipped' | 'errors' | 'scanned'>;
   checks: ReadonlyMap<string, RegistryCheck>;
   rules: Record<string, SeverityOrOff>;
-  /** When set, findings are kept only for these files (registry checks still cover all). */
-  onlyFiles?: ReadonlySet<string>;
   /** What each rendered view deploys; the report has `views` only when there are any. */
   views?: ReportView[];
 }
@@ -135,7 +133,6 @@ function checkMessage(use: ImageUse, check: RegistryCheck): string {
 export function buildReport(input: BuildReportInput): Report {
   const findings: Finding[] = [];
   const images = new Map<string, ReportImage>();
-  const keep = (file: string | null) => !input.onlyFiles || (file !== null && input.onlyFiles.has(file));
 
   const push = (
     rule: string,
@@ -148,7 +145,6 @@ export function buildReport(input: BuildReportInput): Report {
     if (severity === 'off') return;
     if (use && isSuppressed(use, rule)) return;
     const file = use?.file ?? pos?.file ?? null;
-    if (!keep(file)) return;
     const finding: Finding = {
       rule,
       severity,
