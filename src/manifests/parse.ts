@@ -1,4 +1,5 @@
-import { LineCounter, type Node, type ParsedNode, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { type LineCounter, type Node, type ParsedNode, visit, type YAMLError } from 'yaml';
+import { parseYamlStream } from '../yaml.js';
 import { fastParse } from './fast-yaml.js';
 import {
   DUPLICATE_KEY_MESSAGE,
@@ -118,9 +119,7 @@ export function parseManifestText(text: string, options: ParseOptions = {}): Par
  * library accepts it silently; kubectl and PyYAML reject the file) is reported at the alias.
  */
 export function libraryParse(text: string): RawParse {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
-  // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
+  const { documents: docs, lineCounter } = parseYamlStream(text, { prettyErrors: false, uniqueKeys: false });
   const roots = docs.map((doc) => doc.contents);
   const documents = docs.map((doc, index): RawDocument => {
     const contents = doc.contents;

@@ -443,11 +443,7 @@ export class ProbeSession {
   }
 
   /** Sends `req` with `authz`; a 401's challenge is read from its `WWW-Authenticate`. */
-  private async exchange(
-    call: ProbeCall,
-    req: RegistryRequest,
-    authz: Exchange['authz'],
-  ): Promise<Exchange> {
+  private async exchange(call: ProbeCall, req: RegistryRequest, authz: Exchange['authz']): Promise<Exchange> {
     const res = await this.send(call.ep, req.method, req.path, authz.header, req.maxBodyBytes);
     const challenge =
       res.status === 401 ? pickChallenge(parseChallenges(res.headers['www-authenticate'])) : undefined;

@@ -5,7 +5,8 @@
  * repository root is refused with a problem, never followed.
  */
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { parseYamlStream } from '../../yaml.js';
 import type { KustomizeImageEntry } from '../kustomize/image-transform.js';
 import { type ImageEntryAt, type Position, scalarString } from '../kustomize/kustomization.js';
 import type { ParseProblem } from '../types.js';
@@ -82,12 +83,12 @@ export function readGitOpsObjects(
 ): GitOpsObjects {
   const out: GitOpsObjects = { deployments: [], problems: [], notes: [] };
   if (!mayHoldGitOps(text)) return out;
-  const lc = new LineCounter();
+  const { documents, lineCounter: lc } = parseYamlStream(text, { uniqueKeys: false });
   const pos = (n: unknown): Position => {
     const p = lc.linePos((n as Node | null)?.range?.[0] ?? 0);
     return { line: p.line, column: p.col };
   };
-  for (const doc of parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false })) {
+  for (const doc of documents) {
     const root = doc.contents;
     if (doc.errors.length > 0 || !isMap(root)) continue;
     const apiVersion = scalarString(root.get('apiVersion', true)) ?? '';
@@ -460,9 +461,8 @@ function readAppSet(spec: YAMLMap, ctx: ArgoContext): void {
     // Same line count: positions inside the template stay those of the ApplicationSet file.
     const filled = templText.replace(/\{\{\s*\.?([\w.-]+)\s*\}\}/g, (m, k: string) => values[k] ?? m);
     const padded = `${'\n'.repeat(firstLine - 1)}${dedent(filled)}`;
-    const lc = new LineCounter();
-    const doc = parseAllDocuments(padded, { lineCounter: lc })[0];
-    const root = doc && !Array.isArray(doc) ? doc.contents : null;
+    const { documents, lineCounter: lc } = parseYamlStream(padded);
+    const root = documents[0]?.contents ?? null;
     if (!isMap(root)) continue;
     const meta = root.get('metadata', true);
     const name = (isMap(meta) ? scalarString(meta.get('name', true)) : null) ?? ctx.name;

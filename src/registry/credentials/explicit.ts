@@ -3,7 +3,7 @@
  * `{username, password}`, `{auth}`, `{identitytoken}` or `{registrytoken}`. A docker config shape
  * (`{auths: {...}}`) is accepted as well. Keys are compared by host (and path prefix, when given).
  */
-import { parse } from 'yaml';
+import { parseYamlText } from '../../yaml.js';
 import { type CredentialFields, parseCredentialEntry } from './entry.js';
 import { splitCredentialKey } from './hosts.js';
 
@@ -31,7 +31,7 @@ export function parseExplicitCredentials(text: string): ExplicitCredentials {
   if (text.trim() === '') return result;
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 0, logLevel: 'error' });
+    doc = parseYamlText(text, { maxAliasCount: 0 });
   } catch {
     // The parser's message may quote the text (secrets), so it is not repeated.
     result.warnings.push(

@@ -4,7 +4,7 @@
  * (base64, as the API returns it) and `stringData` (plain text, as written in a manifest) are read; the
  * type check and the kubelet's matching happen in `parsePullSecrets` and the keyring.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseYamlStream } from '../../yaml.js';
 import type { PullSecret } from './pull-secrets.js';
 
 /** The secrets found in a file and the problems met, naming the file (never a secret value). */
@@ -19,8 +19,7 @@ export interface PullSecretFileResult {
  */
 export function parsePullSecretFile(text: string, file: string): PullSecretFileResult {
   const out: PullSecretFileResult = { secrets: [], warnings: [] };
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
+  const list = parseYamlStream(text).documents;
   for (const doc of list) {
     const error = doc.errors[0];
     if (error) {
