@@ -1,4 +1,5 @@
 import { isScalar } from 'yaml';
+import { errorMessage } from '../errors.js';
 import { plain } from '../untrusted.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
@@ -57,7 +58,7 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
     });
   } catch (err: unknown) {
     // The parser reports errors per document; this guards against an internal failure.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     result.errors.push({ file: file.path, line: 1, column: 1, message: `YAML parser failed: ${message}` });
     return result;
   }

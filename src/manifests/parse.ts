@@ -1,4 +1,5 @@
 import { type LineCounter, type Node, type ParsedNode, visit, type YAMLError } from 'yaml';
+import { errorMessage } from '../errors.js';
 import { parseYamlStream } from '../yaml.js';
 import { fastParse } from './fast-yaml.js';
 import {
@@ -210,7 +211,7 @@ export function strictJsonError(text: string): { offset: number; message: string
     JSON.parse(body);
     return null;
   } catch (err: unknown) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (message.includes('after JSON')) return null;
     const comma = trailingCommaOffset(body);
     if (comma !== null) {

@@ -6,6 +6,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { rootCertificates } from 'node:tls';
 import { type Dispatcher, Pool } from 'undici';
+import { errorMessage } from '../errors.js';
 import { isRefusedAddress, linkLocalReason } from './policy.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, rateLimitDelay } from './retry.js';
 
@@ -487,7 +488,7 @@ export function toNetworkError(err: unknown, host: string, timeoutMs: number): R
   let e: unknown = err;
   if (e instanceof AggregateError && e.errors.length > 0) e = e.errors[0];
   const code = errorCode(e) ?? errorCode((e as { cause?: unknown })?.cause) ?? 'UNKNOWN';
-  const rawMessage = e instanceof Error ? e.message : String(e);
+  const rawMessage = errorMessage(e);
   const refused = code === REFUSED_CODE || rawMessage.includes('link-local or cloud-metadata');
   const timedOut = TIMEOUT_CODES.has(code);
   const message = timedOut ? `no answer within ${timeoutMs} ms` : rawMessage;

@@ -1,3 +1,4 @@
+import { isRecord } from '../errors.js';
 /**
  * Platform matching for image indexes and single manifests. Pure.
  *
@@ -149,8 +150,4 @@ export function missingPlatforms(wanted: readonly string[], available: readonly 
     if (!available.some((a) => platformMatches(w, a))) missing.push(spec);
   }
   return missing;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -4,6 +4,7 @@
  * and the platform check. Produces an {@link Observation}; `classify.ts` decides what it means.
  */
 import { createHash } from 'node:crypto';
+import { isRecord } from '../errors.js';
 import { type BasicChallenge, type BearerChallenge, parseChallenges, pickChallenge } from './challenge.js';
 import type { AuthState, Observation, ResponseObservation } from './classify.js';
 import { isHtmlContentType } from './classify.js';
@@ -635,8 +636,4 @@ function isManifestBody(body: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

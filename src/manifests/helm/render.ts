@@ -1,3 +1,4 @@
+import { errorMessage } from '../../errors.js';
 import type { ExecFn } from '../kustomize/binary.js';
 import type { ExtractFn } from '../kustomize/resources.js';
 import type { ImageUse, ManifestFile, ParseProblem } from '../types.js';
@@ -99,7 +100,7 @@ export async function renderChartWithHelm(
       timeoutMs: opts.timeoutMs,
     });
   } catch (e: unknown) {
-    return { ok: false, reason: `helm could not run (${e instanceof Error ? e.message : String(e)})` };
+    return { ok: false, reason: `helm could not run (${errorMessage(e)})` };
   }
   if (result.code !== 0) {
     const line = result.stderr.split('\n').find((l) => l.trim()) ?? 'no error output';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../errors.js';
 import { findUnsafeEntry } from '../read.js';
 import type { ImageUse, ManifestFile, ParseProblem } from '../types.js';
 import type { KustomizeView } from './build.js';
@@ -191,7 +192,7 @@ export async function renderViewWithBinary(
   try {
     result = await exec(opts.binary.command, [...opts.binary.args, absDir], { timeoutMs: opts.timeoutMs });
   } catch (e: unknown) {
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorMessage(e);
     return note(`${opts.binary.label} could not run (${msg}); showing the native rendering.`);
   }
   if (result.code !== 0) {

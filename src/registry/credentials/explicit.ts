@@ -3,6 +3,8 @@
  * `{username, password}`, `{auth}`, `{identitytoken}` or `{registrytoken}`. A docker config shape
  * (`{auths: {...}}`) is accepted as well. Keys are compared by host (and path prefix, when given).
  */
+
+import { isRecord } from '../../errors.js';
 import { parseYamlText } from '../../yaml.js';
 import { type CredentialFields, parseCredentialEntry } from './entry.js';
 import { splitCredentialKey } from './hosts.js';
@@ -39,9 +41,9 @@ export function parseExplicitCredentials(text: string): ExplicitCredentials {
     );
     return result;
   }
-  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+  if (isRecord(doc)) {
     const auths = (doc as Record<string, unknown>).auths;
-    if (typeof auths === 'object' && auths !== null && !Array.isArray(auths)) doc = auths;
+    if (isRecord(auths)) doc = auths;
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     result.warnings.push(`${LABEL} is not a map of host -> credentials; it is ignored.`);
