@@ -129,12 +129,12 @@ export function analyzeUses(
   const out: AnalyzedUse[] = [];
   for (const use of uses) {
     if (use.invalid) {
-      out.push({ use, ref: null, parseError: use.invalid, invalidField: true, tagViolations: [] });
+      out.push({ kind: 'invalid', use, ref: null, parseError: use.invalid, invalidField: true });
       continue;
     }
     const parsed = parseReference(use.raw);
     if (!parsed.ok) {
-      out.push({ use, ref: null, parseError: parsed.error, tagViolations: [] });
+      out.push({ kind: 'invalid', use, ref: null, parseError: parsed.error });
       continue;
     }
     const ref = parsed.ref;
@@ -146,17 +146,18 @@ export function analyzeUses(
         ? 'an inline "# k8s-image-check: ignore" comment'
         : null;
     if (ignoredBy) {
-      out.push({ use, ref, ignoredBy, tagViolations: [] });
+      out.push({ kind: 'ignored', use, ref, ignoredBy });
       continue;
     }
     out.push({
+      kind: 'checked',
       use,
       ref,
       checkKey: checkKey(ref),
       tagViolations: evaluateTagPolicy(ref, { dirtyPatterns, mutableTags: config.mutableTags }),
     });
   }
-  for (const t of templated) out.push({ use: t.use, ref: null, templated: t.reason, tagViolations: [] });
+  for (const t of templated) out.push({ kind: 'templated', use: t.use, ref: null, templated: t.reason });
   return out;
 }
 
@@ -164,7 +165,7 @@ export function analyzeUses(
 export function uniqueTargets(analyzed: readonly AnalyzedUse[]): { key: string; ref: ImageReference }[] {
   const targets = new Map<string, ImageReference>();
   for (const a of analyzed)
-    if (a.checkKey && a.ref && !targets.has(a.checkKey)) targets.set(a.checkKey, a.ref);
+    if (a.kind === 'checked' && !targets.has(a.checkKey)) targets.set(a.checkKey, a.ref);
   return [...targets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, ref]) => ({ key, ref }));
 }
 

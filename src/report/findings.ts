@@ -21,21 +21,49 @@ import { RULES_BY_ID, ruleForCheckStatus } from './rules.js';
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
 
 /** One image use, parsed, as the engine hands it to the report builder. */
-export interface AnalyzedUse {
+/**
+ * One image use after reference parsing, ignores and tag policy, by what happens to it next: `invalid`
+ * and `templated` uses are reported without a registry check, `ignored` ones are listed but neither
+ * checked nor reported, `checked` ones share the registry check of their `checkKey`.
+ */
+export type AnalyzedUse = InvalidUse | TemplatedUse | IgnoredUse | CheckedUse;
+
+/** The reference cannot be parsed, or the image field itself is unusable. */
+export interface InvalidUse {
+  kind: 'invalid';
   use: ImageUse;
-  /** Null when the reference is invalid or templated. */
-  ref: ImageReference | null;
-  /** Why the reference is invalid (Go parser's message, or the extractor's reason), when it is. */
-  parseError?: string;
+  ref: null;
+  /** Why the reference is invalid (Go parser's message, or the extractor's reason). */
+  parseError: string;
   /** The image field itself is unusable (empty, not a string): the API server rejects the object. */
   invalidField?: boolean;
-  /** Templated value: why it cannot be checked. */
-  templated?: string;
-  /** Key of the registry check shared by every use of the same manifest, when checked. */
-  checkKey?: string;
-  /** Ignored by the user: `pattern <regex>` from the ignore list, or an inline ignore comment. */
-  ignoredBy?: string;
-  /** Tag policy violations for this reference. */
+}
+
+/** A templated value that cannot be checked. */
+export interface TemplatedUse {
+  kind: 'templated';
+  use: ImageUse;
+  ref: null;
+  /** Why it cannot be checked. */
+  templated: string;
+}
+
+/** Ignored by the user. */
+export interface IgnoredUse {
+  kind: 'ignored';
+  use: ImageUse;
+  ref: ImageReference;
+  /** `pattern <regex>` from the ignore list, or an inline ignore comment. */
+  ignoredBy: string;
+}
+
+/** A reference to check in its registry, with its tag policy violations. */
+export interface CheckedUse {
+  kind: 'checked';
+  use: ImageUse;
+  ref: ImageReference;
+  /** Key of the registry check shared by every use of the same manifest. */
+  checkKey: string;
   tagViolations: { rule: string; message: string }[];
 }
 
@@ -87,16 +115,20 @@ function toReportUse(use: ImageUse): ReportUse {
 }
 
 function checkFor(a: AnalyzedUse, checks: ReadonlyMap<string, RegistryCheck>): RegistryCheck {
-  if (a.templated) return { status: 'skipped', reason: a.templated, message: `Not checked: ${a.templated}.` };
-  if (a.parseError) return { status: 'bad_image_format', message: a.parseError };
-  if (a.ignoredBy)
-    return {
-      status: 'skipped',
-      reason: `ignored by ${a.ignoredBy}`,
-      message: `Ignored by ${a.ignoredBy}.`,
-    };
-  if (a.checkKey) return checks.get(a.checkKey) ?? { status: 'not_checked' };
-  return { status: 'not_checked' };
+  switch (a.kind) {
+    case 'templated':
+      return { status: 'skipped', reason: a.templated, message: `Not checked: ${a.templated}.` };
+    case 'invalid':
+      return { status: 'bad_image_format', message: a.parseError };
+    case 'ignored':
+      return {
+        status: 'skipped',
+        reason: `ignored by ${a.ignoredBy}`,
+        message: `Ignored by ${a.ignoredBy}.`,
+      };
+    case 'checked':
+      return checks.get(a.checkKey) ?? { status: 'not_checked' };
+  }
 }
 
 function where(use: ImageUse): string {
@@ -115,9 +147,9 @@ function shown(raw: string): string {
   return JSON.stringify(raw);
 }
 
-function invalidMessage(a: AnalyzedUse, use: ImageUse): string {
+function invalidMessage(a: InvalidUse, use: ImageUse): string {
   if (a.invalidField) {
-    const why = a.parseError ?? 'the image field is unusable';
+    const why = a.parseError || 'the image field is unusable';
     return `Image ${shown(use.raw)} in ${where(use)}: ${why}${why.endsWith('.') ? '' : '.'}`;
   }
   return `Image ${shown(use.raw)} in ${where(use)} is not a valid reference: ${a.parseError}. Pods would fail with InvalidImageName.`;
@@ -178,7 +210,7 @@ export function buildReport(input: BuildReportInput): Report {
     }
     image.uses.push(toReportUse(use));
 
-    if (a.templated) {
+    if (a.kind === 'templated') {
       push(
         'unresolved-template',
         use,
@@ -187,11 +219,11 @@ export function buildReport(input: BuildReportInput): Report {
       );
       continue;
     }
-    if (a.parseError) {
+    if (a.kind === 'invalid') {
       push('invalid-reference', use, invalidMessage(a, use), use.raw);
       continue;
     }
-    if (a.ignoredBy) continue;
+    if (a.kind === 'ignored') continue;
     for (const v of a.tagViolations) push(v.rule, use, `${where(use)}: ${v.message}`, use.raw);
     const rule = ruleForCheckStatus(check.status);
     if (rule) push(rule, use, checkMessage(use, check), use.raw);

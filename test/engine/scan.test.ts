@@ -105,7 +105,10 @@ describe('scan engine (offline)', () => {
     );
     await checkImages(uniqueTargets(analyzed));
     expect(seen).toEqual(['docker.io/library/busybox:1.36']);
-    expect(analyzed[0]!.ignoredBy).toBe('an inline "# k8s-image-check: ignore" comment');
+    expect(analyzed[0]).toMatchObject({
+      kind: 'ignored',
+      ignoredBy: 'an inline "# k8s-image-check: ignore" comment',
+    });
   });
 
   it('restricts findings to changed files but still checks every image once', async () => {
@@ -174,6 +177,6 @@ describe('analyzeUses', () => {
       `docker.io/library/nginx:latest`,
       `docker.io/library/nginx@sha256:${'a'.repeat(64)}`,
     ]);
-    expect(analyzed[3]!.parseError).toBe('invalid reference format');
+    expect(analyzed[3]).toMatchObject({ kind: 'invalid', parseError: 'invalid reference format' });
   });
 });
