@@ -191,7 +191,7 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
 }
 
 /** Returns what each rendered view deploys, sorted, with normalized references. */
-export function reportViews(views: RenderedViews['views']): ReportView[] {
+function reportViews(views: RenderedViews['views']): ReportView[] {
   return views.map((v) => ({
     kind: v.kind,
     dir: v.dir,

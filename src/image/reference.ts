@@ -28,9 +28,9 @@ export const DOCKER_HUB_ALIASES: readonly string[] = [
 /** Namespace of Docker Hub's official images (`officialRepoPrefix`). */
 const OFFICIAL_REPO_PREFIX = 'library/';
 /** The tag the kubelet adds to a reference without tag or digest (`defaultTag`). */
-export const DEFAULT_TAG = 'latest';
+const DEFAULT_TAG = 'latest';
 /** `RepositoryNameTotalLengthMax` in reference.go: applies to the path only, not the domain. */
-export const REPOSITORY_NAME_MAX_LENGTH = 255;
+const REPOSITORY_NAME_MAX_LENGTH = 255;
 
 // Grammar fragments, named and composed exactly as in regexp.go.
 const alphanumeric = '[a-z0-9]+';
@@ -251,9 +251,4 @@ export function pullLocation(ref: ImageReference): { registry: string; repositor
     return { registry: ref.registry, repository: ref.repository };
   const repository = ref.repository.includes('/') ? ref.repository : OFFICIAL_REPO_PREFIX + ref.repository;
   return { registry: DOCKER_HUB_DOMAIN, repository };
-}
-
-/** Returns true when the reference is pinned by digest (the tag, if any, is then only informative). */
-export function isPinnedByDigest(ref: ImageReference): boolean {
-  return ref.digest !== null;
 }

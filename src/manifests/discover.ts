@@ -9,7 +9,7 @@ import { createRootedReader, type RootedRead } from './read.js';
 import type { ManifestFile, SkippedFile } from './types.js';
 
 /** Extensions of manifest files. */
-export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
 /** Directory names never entered. */
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', 'node_modules']);
@@ -41,7 +41,7 @@ export class DiscoveryError extends Error {
 }
 
 /** True for `.yaml`, `.yml` and `.json` names (case-insensitive). */
-export function isManifestName(name: string): boolean {
+function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }

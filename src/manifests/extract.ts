@@ -185,7 +185,7 @@ export const MISSING_IMAGE_REASON =
  * null, not a string (`image: 42`, which kubectl rejects), a line break (a block scalar) or
  * leading/trailing whitespace (the API server rejects both). `raw` is the text as written.
  */
-export function invalidImageReason(value: unknown, raw: string): string | null {
+function invalidImageReason(value: unknown, raw: string): string | null {
   if (value === null || value === undefined || value === '')
     return 'image is empty: Kubernetes requires an image for every container';
   if (typeof value !== 'string') {
@@ -200,7 +200,7 @@ export function invalidImageReason(value: unknown, raw: string): string | null {
 }
 
 /** Orders by file, then line, then column (code-point order, so results do not depend on locale). */
-export function comparePositions(
+function comparePositions(
   a: { file: string; line: number; column: number },
   b: { file: string; line: number; column: number },
 ): number {

@@ -202,7 +202,7 @@ export function clampedPosition(
  * reads such a `.json` file as YAML). A stream of several JSON values, which kubectl accepts, is
  * not an error. A trailing comma is reported at the comma.
  */
-export function strictJsonError(text: string): { offset: number; message: string } | null {
+function strictJsonError(text: string): { offset: number; message: string } | null {
   const body = text.replace(/^\uFEFF/, '');
   const shift = text.length - body.length;
   const first = /\S/.exec(body);

@@ -483,7 +483,7 @@ export function guardedLookup(base: typeof dnsLookup) {
 }
 
 /** Normalises anything a request may throw into a {@link RegistryNetworkError} (messages carry no headers). */
-export function toNetworkError(err: unknown, host: string, timeoutMs: number): RegistryNetworkError {
+function toNetworkError(err: unknown, host: string, timeoutMs: number): RegistryNetworkError {
   if (err instanceof RegistryNetworkError) return err;
   let e: unknown = err;
   if (e instanceof AggregateError && e.errors.length > 0) e = e.errors[0];

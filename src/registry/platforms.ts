@@ -90,7 +90,7 @@ export function formatPlatform(p: Platform): string {
  * Whether an available platform satisfies a wanted one: same os and architecture, and the same variant
  * when the wanted platform names one (a wanted `linux/arm` means the default `v7`).
  */
-export function platformMatches(wanted: Platform, available: Platform): boolean {
+function platformMatches(wanted: Platform, available: Platform): boolean {
   if (wanted.os !== available.os || wanted.architecture !== available.architecture) return false;
   if (!wanted.variant) return true;
   return wanted.variant === (available.variant ?? '');

@@ -83,7 +83,7 @@ export function severityOf(rule: string, overrides: Record<string, SeverityOrOff
 }
 
 /** Sorts findings deterministically: file, line, column, severity (highest first), rule, message. */
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return (
     (a.file ?? '').localeCompare(b.file ?? '') ||
     (a.line ?? 0) - (b.line ?? 0) ||

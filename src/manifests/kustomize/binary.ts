@@ -31,7 +31,7 @@ export type ExecFn = (
 ) => Promise<ExecResult>;
 
 /** Default time a `kustomize build` may take before it is stopped. */
-export const DEFAULT_RENDER_TIMEOUT_MS = 120_000;
+const DEFAULT_RENDER_TIMEOUT_MS = 120_000;
 
 /** Runs a command with `child_process.spawn` (no shell), collecting stdout and stderr. */
 export const execCommand: ExecFn = (command, args, opts = {}) =>
@@ -102,7 +102,7 @@ function identity(u: ImageUse): string {
  * Maps images rendered by the kustomize binary back to source lines: a rendered image takes the location of
  * the native result with the same (kind, namespace, name, container), else the kustomization file.
  */
-export function mapRenderedUses(rendered: ImageUse[], native: KustomizeView, label: string): ImageUse[] {
+function mapRenderedUses(rendered: ImageUse[], native: KustomizeView, label: string): ImageUse[] {
   const byId = new Map<string, ImageUse>();
   for (const u of native.uses) byId.set(identity(u), u);
   return rendered.map((r) => {
