@@ -1,5 +1,6 @@
 import { isScalar } from 'yaml';
 import { errorMessage } from '../errors.js';
+import { Semaphore } from '../limit.js';
 import { plain } from '../untrusted.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
@@ -230,25 +231,20 @@ export async function extractFiles(
     // A worker that fails (it never should) costs speed, not results: parse here instead.
     return pool.extract(file, text, extractOptions).catch(() => extractFile(file, text, extractOptions));
   };
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
-      let text: string;
-      try {
-        text = await read(file);
-      } catch (err: unknown) {
-        const failed = readFailure(file.path, err);
-        results[i] = 'error' in failed ? { uses: [], templated: [], errors: [failed.error] } : failed.skipped;
-        continue;
-      }
-      results[i] = await extract(file, text);
+  const readAndExtract = async (file: ManifestFile, i: number): Promise<void> => {
+    let text: string;
+    try {
+      text = await read(file);
+    } catch (err: unknown) {
+      const failed = readFailure(file.path, err);
+      results[i] = 'error' in failed ? { uses: [], templated: [], errors: [failed.error] } : failed.skipped;
+      return;
     }
+    results[i] = await extract(file, text);
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, files.length));
+  const gate = new Semaphore(Math.max(1, Math.min(options.concurrency ?? 16, files.length)));
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(files.map((file, i) => gate.run(() => readAndExtract(file, i))));
   } finally {
     await pool?.close();
   }
