@@ -165,72 +165,17 @@ function checkMessage(use: ImageUse, check: RegistryCheck): string {
 export function buildReport(input: BuildReportInput): Report {
   const findings: Finding[] = [];
   const images = new Map<string, ReportImage>();
-
-  const push = (
-    rule: string,
-    use: ImageUse | null,
-    message: string,
-    image: string | null,
-    pos?: ParsePos,
-  ) => {
-    const severity = severityOf(rule, input.rules);
-    if (severity === 'off') return;
-    if (use && isSuppressed(use, rule)) return;
-    const file = use?.file ?? pos?.file ?? null;
-    const finding: Finding = {
-      rule,
-      severity,
-      message,
-      file,
-      line: use?.line ?? pos?.line ?? null,
-      column: use?.column ?? pos?.column ?? null,
-      image,
-    };
-    if (use?.related?.length) finding.related = use.related.map((r) => ({ ...r }));
-    findings.push(finding);
+  const push: PushFinding = (f) => {
+    const finding = toFinding(f, input.rules);
+    if (finding) findings.push(finding);
   };
-
   for (const a of input.uses) {
-    const { use } = a;
     const check = checkFor(a, input.checks);
-    const groupKey = a.ref ? a.ref.normalized : `raw:${use.raw}`;
-    let image = images.get(groupKey);
-    if (!image) {
-      image = {
-        ref: use.raw,
-        normalized: a.ref?.normalized ?? null,
-        registry: a.ref?.registry ?? null,
-        repository: a.ref?.repository ?? null,
-        tag: a.ref?.tag ?? null,
-        digest: a.ref?.digest ?? null,
-        check,
-        uses: [],
-      };
-      images.set(groupKey, image);
-    }
-    image.uses.push(toReportUse(use));
-
-    if (a.kind === 'templated') {
-      push(
-        'unresolved-template',
-        use,
-        `${where(use)}: image ${shown(use.raw)} cannot be checked (${a.templated}); render the templates first or ignore this line.`,
-        use.raw,
-      );
-      continue;
-    }
-    if (a.kind === 'invalid') {
-      push('invalid-reference', use, invalidMessage(a, use), use.raw);
-      continue;
-    }
-    if (a.kind === 'ignored') continue;
-    for (const v of a.tagViolations) push(v.rule, use, `${where(use)}: ${v.message}`, use.raw);
-    const rule = ruleForCheckStatus(check.status);
-    if (rule) push(rule, use, checkMessage(use, check), use.raw);
+    addImageUse(images, a, check);
+    pushUseFindings(push, a, check);
   }
-
   for (const e of input.extract.errors) {
-    push('parse-error', null, `${e.message}`, null, { file: e.file, line: e.line, column: e.column });
+    push({ rule: 'parse-error', use: null, message: `${e.message}`, image: null, pos: e });
   }
 
   findings.sort(compareFindings);
@@ -258,6 +203,81 @@ export function buildReport(input: BuildReportInput): Report {
     ...(input.views?.length ? { views: input.views } : {}),
     summary: { findings: counts, checks: checkCounts },
   };
+}
+
+/** A finding about to be made: at a use, or (parse errors) at a position of its own. */
+interface PendingFinding {
+  rule: string;
+  use: ImageUse | null;
+  message: string;
+  image: string | null;
+  pos?: ParsePos;
+}
+
+type PushFinding = (f: PendingFinding) => void;
+
+/** The finding, or null when its rule is off or an inline comment suppresses it at the use. */
+function toFinding(f: PendingFinding, rules: Record<string, SeverityOrOff>): Finding | null {
+  const { rule, use, pos } = f;
+  const severity = severityOf(rule, rules);
+  if (severity === 'off') return null;
+  if (use && isSuppressed(use, rule)) return null;
+  const finding: Finding = {
+    rule,
+    severity,
+    message: f.message,
+    file: use?.file ?? pos?.file ?? null,
+    line: use?.line ?? pos?.line ?? null,
+    column: use?.column ?? pos?.column ?? null,
+    image: f.image,
+  };
+  if (use?.related?.length) finding.related = use.related.map((r) => ({ ...r }));
+  return finding;
+}
+
+/** Adds the use to its image (grouped by normalized reference, else by the raw text). */
+function addImageUse(images: Map<string, ReportImage>, a: AnalyzedUse, check: RegistryCheck): void {
+  const { use } = a;
+  const groupKey = a.ref ? a.ref.normalized : `raw:${use.raw}`;
+  let image = images.get(groupKey);
+  if (!image) {
+    image = {
+      ref: use.raw,
+      normalized: a.ref?.normalized ?? null,
+      registry: a.ref?.registry ?? null,
+      repository: a.ref?.repository ?? null,
+      tag: a.ref?.tag ?? null,
+      digest: a.ref?.digest ?? null,
+      check,
+      uses: [],
+    };
+    images.set(groupKey, image);
+  }
+  image.uses.push(toReportUse(use));
+}
+
+/** The findings of one use: a template, an invalid reference, or its tag policy and registry check. */
+function pushUseFindings(push: PushFinding, a: AnalyzedUse, check: RegistryCheck): void {
+  const { use } = a;
+  const at = (rule: string, message: string) => push({ rule, use, message, image: use.raw });
+  switch (a.kind) {
+    case 'templated':
+      at(
+        'unresolved-template',
+        `${where(use)}: image ${shown(use.raw)} cannot be checked (${a.templated}); render the templates first or ignore this line.`,
+      );
+      return;
+    case 'invalid':
+      at('invalid-reference', invalidMessage(a, use));
+      return;
+    case 'ignored':
+      return;
+    case 'checked': {
+      for (const v of a.tagViolations) at(v.rule, `${where(use)}: ${v.message}`);
+      const rule = ruleForCheckStatus(check.status);
+      if (rule) at(rule, checkMessage(use, check));
+    }
+  }
 }
 
 interface ParsePos {
