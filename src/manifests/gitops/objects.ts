@@ -210,14 +210,9 @@ function readHelmRelease(spec: YAMLMap, ctx: ReadContext): void {
     inline: [],
     parameters: [],
   };
-  const files = chartSpec.get('valuesFiles', true);
-  if (isSeq(files))
-    for (const item of files.items) {
-      const v = scalarString(item);
-      const relFile = v ? repoPath(v) : null;
-      if (v && relFile === null) refuse(ctx, ctx.pos(item), `${id}: valuesFiles entry`, v);
-      else if (relFile) helm.valueFiles.push(relFile);
-    }
+  helm.valueFiles.push(
+    ...valueFilePaths(chartSpec.get('valuesFiles', true), ctx, { label: `${id}: valuesFiles entry` }),
+  );
   const values = spec.get('values', true);
   if (isMap(values) && values.range) {
     const [start, , end] = values.range;
@@ -383,6 +378,23 @@ function splitNameOnly(value: string): string {
   return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
 }
 
+/**
+ * The repository paths of a values-file list (relative to `base`, default the repository root); an
+ * entry that leads outside the repository is refused with a notice, an empty one is left out.
+ */
+function valueFilePaths(list: unknown, ctx: ReadContext, where: { label: string; base?: string }): string[] {
+  const out: string[] = [];
+  if (!isSeq(list)) return out;
+  for (const item of list.items) {
+    const v = scalarString(item);
+    if (!v) continue;
+    const rel = repoPath(v, where.base);
+    if (rel === null) refuse(ctx, ctx.pos(item), where.label, v);
+    else out.push(rel);
+  }
+  return out;
+}
+
 function readHelm(helm: YAMLMap, chartPath: string, ctx: ReadContext): GitOpsHelm {
   const out: GitOpsHelm = {
     releaseName: scalarString(helm.get('releaseName', true)),
@@ -390,15 +402,9 @@ function readHelm(helm: YAMLMap, chartPath: string, ctx: ReadContext): GitOpsHel
     inline: [],
     parameters: [],
   };
-  const files = helm.get('valueFiles', true);
-  if (isSeq(files))
-    for (const item of files.items) {
-      const v = scalarString(item);
-      if (!v) continue;
-      const rel = repoPath(v, chartPath);
-      if (rel === null) refuse(ctx, ctx.pos(item), 'helm.valueFiles entry', v);
-      else out.valueFiles.push(rel);
-    }
+  out.valueFiles.push(
+    ...valueFilePaths(helm.get('valueFiles', true), ctx, { label: 'helm.valueFiles entry', base: chartPath }),
+  );
   const values = helm.get('values', true);
   const valuesText = scalarString(values);
   if (valuesText) out.inline.push({ text: valuesText, line: ctx.pos(values).line + 1 });
