@@ -167,12 +167,7 @@ function readFlux(spec: YAMLMap, ctx: ReadContext): void {
       if (key !== null && value !== null) substitute.set(key, { value, ...ctx.pos(pair.value) });
     }
   ctx.out.deployments.push({
-    id,
-    tool: 'flux',
-    name: ctx.name,
-    file: ctx.file,
-    line: ctx.line,
-    path: rel,
+    ...fluxDeployment(ctx, id, rel),
     namespace: positioned(tn, ctx),
     namespaceFillOnly: false,
     images: readImages(spec.get('images', true), ctx),
@@ -220,12 +215,7 @@ function readHelmRelease(spec: YAMLMap, ctx: ReadContext): void {
   }
   const tn = positioned(spec.get('targetNamespace', true), ctx);
   ctx.out.deployments.push({
-    id,
-    tool: 'flux',
-    name: ctx.name,
-    file: ctx.file,
-    line: ctx.line,
-    path: rel,
+    ...fluxDeployment(ctx, id, rel),
     namespace: tn ?? (ctx.ns ? { value: ctx.ns, line: ctx.line, column: 1 } : null),
     namespaceFillOnly: false,
     images: [],
@@ -376,6 +366,11 @@ function splitNameOnly(value: string): string {
   const noDigest = value.split('@')[0] ?? value;
   const colon = noDigest.lastIndexOf(':');
   return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
+}
+
+/** The fields every Flux deployment starts with: who deploys which path, and where it is written. */
+function fluxDeployment(ctx: ReadContext, id: string, repoDir: string) {
+  return { id, tool: 'flux' as const, name: ctx.name, file: ctx.file, line: ctx.line, path: repoDir };
 }
 
 /**
