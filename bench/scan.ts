@@ -11,9 +11,10 @@
  * Rows, each timed `--runs` times after one warm-up, alternating so that load from neighbours on a
  * shared machine hits every row alike (the median is shown):
  * - js-yaml: read every file + `jsyaml.loadAll(text)`: a bare parse without positions (the floor);
- * - today:   `scanManifests` parsing with the `yaml` library only (`libraryOnly`), one thread;
- * - fast x1: `scanManifests` with the fast path, in this thread (`workers: 0`);
- * - fast xN: `scanManifests` with the fast path and one worker thread per core (the default).
+ * - today:   the production manifest stage (`collectUses` of src/engine/scan.ts, rendering off)
+ *            parsing with the `yaml` library only (`libraryOnly`), one thread;
+ * - fast x1: the same stage with the fast path, in this thread (`workers: 0`);
+ * - fast xN: the same stage with the fast path and one worker thread per core.
  * Every row scans the same files; the fast rows must give exactly today's result (checked).
  * It prints wall and CPU seconds (CPU: all threads of this process), MB/s, the ratios vs today
  * and vs js-yaml, the speed-up from workers, and the peak RSS of a child process that runs only
@@ -42,7 +43,8 @@ registerHooks({
 });
 
 const { generateRepo } = await import('./gen-repo.js');
-const { scanManifests } = await import('../src/manifests/scan.js');
+const { collectUses } = await import('../src/engine/scan.js');
+const { defaultConfig } = await import('../src/config/resolve.js');
 const { discoverFiles } = await import('../src/manifests/discover.js');
 const jsyaml = await import('js-yaml');
 
@@ -56,9 +58,33 @@ const { values } = parseArgs({
   },
 });
 
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warning: () => undefined,
+  debugEnabled: false,
+};
+
+/**
+ * The production manifest stage (`collectUses` of src/engine/scan.ts: discover, read, extract), with
+ * rendering off so that every row parses the same files and no kustomize/helm binary is timed.
+ */
+async function scanManifests(opts: {
+  root: string;
+  workers?: number;
+  libraryOnly?: boolean;
+}): Promise<unknown> {
+  const { root, ...parse } = opts;
+  const collected = await collectUses(
+    { ...defaultConfig(), render: 'none' },
+    { root, logger: silent, parse },
+  );
+  return collected.extract;
+}
+
 if (values['rss-child'] !== undefined) {
   // Child mode: one default scan, then the peak RSS (kB) of this process (all threads).
-  const result = await scanManifests({ root: values['rss-child'] });
+  const result = (await scanManifests({ root: values['rss-child'] })) as { uses: unknown[] };
   console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, uses: result.uses.length }));
   process.exit(0);
 }

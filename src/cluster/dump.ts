@@ -8,7 +8,7 @@
  * a lower bound of when it was taken, so grace periods are never over-counted.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlText } from '../yaml.js';
 import {
   CONTROLLER_KINDS,
   type ControllerRecord,
@@ -103,7 +103,7 @@ const LIST_KIND_TO_KIND: Record<string, string> = {
 export function parseDump(text: string, name: string): ParsedDump {
   let doc: unknown;
   try {
-    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYamlText(text, { maxAliasCount: 100 });
   } catch (err: unknown) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new DumpError(

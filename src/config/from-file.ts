@@ -1,7 +1,7 @@
 /** Reads `.k8s-image-check.yaml` (or an explicit config file) into raw settings. */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlText } from '../yaml.js';
 import { ConfigError, type RawSetting } from './resolve.js';
 import { OPTIONS } from './schema.js';
 
@@ -50,7 +50,7 @@ export function suggestKey(key: string, known: readonly string[]): string | null
 export function settingsFromFileText(text: string, name: string): RawSetting[] {
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 100 });
+    doc = parseYamlText(text, { maxAliasCount: 100 });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`${name} is not valid YAML: ${why}`);

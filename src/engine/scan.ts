@@ -44,14 +44,17 @@ export interface ScanDeps {
   logger: EngineLogger;
   /** Registry checker; omitted or `offline` → every image is `not_checked`. */
   checkImages?: CheckImagesFn;
-  /** Keep findings only for these repo-relative files (PR changed files). */
-  onlyFiles?: ReadonlySet<string>;
   /** PATH searched for kustomize/kubectl/helm (the caller passes `process.env.PATH`). */
   pathEnv?: string | undefined;
   /** The clock, for baseline expiry (default: now). */
   now?: Date;
   /** Manifests piped in (`scan -`): scanned instead of discovering files, reported as `<stdin>`. */
   stdin?: Uint8Array;
+  /**
+   * How manifests are parsed; production leaves it unset (the fast path, with worker threads on big
+   * repositories). The benchmark and the worker tests set it to compare the modes on this same path.
+   */
+  parse?: { workers?: number; libraryOnly?: boolean };
 }
 
 /** Everything the manifest stage found, before references are analysed. */
@@ -66,7 +69,7 @@ export interface CollectedUses {
 /** Discovers and extracts every image use under the configured paths, including rendered views. */
 export async function collectUses(
   config: Pick<Config, 'paths' | 'exclude' | 'maxFileSize' | 'render' | 'helmValues'>,
-  deps: Pick<ScanDeps, 'root' | 'logger' | 'pathEnv' | 'stdin'>,
+  deps: Pick<ScanDeps, 'root' | 'logger' | 'pathEnv' | 'stdin' | 'parse'>,
 ): Promise<CollectedUses> {
   if (deps.stdin) {
     // Already rendered (kustomize build, helm template): one stream of documents, no views to build.
@@ -87,7 +90,7 @@ export async function collectUses(
   }
   // Only regular files under the root, within max-file-size, decoded or refused with a reason.
   const read = createRootedReader({ root: deps.root, maxFileSize: config.maxFileSize });
-  const extract = await extractFiles(discovered.files, (f) => read(f.absPath));
+  const extract = await extractFiles(discovered.files, (f) => read(f.absPath), deps.parse ?? {});
   extract.skipped.push(...discovered.skipped);
   let uses = [...extract.uses];
   const templated = [...extract.templated];
@@ -135,12 +138,12 @@ export function analyzeUses(
   const out: AnalyzedUse[] = [];
   for (const use of uses) {
     if (use.invalid) {
-      out.push({ use, ref: null, parseError: use.invalid, invalidField: true, tagViolations: [] });
+      out.push({ kind: 'invalid', use, ref: null, parseError: use.invalid, invalidField: true });
       continue;
     }
     const parsed = parseReference(use.raw);
     if (!parsed.ok) {
-      out.push({ use, ref: null, parseError: parsed.error, tagViolations: [] });
+      out.push({ kind: 'invalid', use, ref: null, parseError: parsed.error });
       continue;
     }
     const ref = parsed.ref;
@@ -152,17 +155,18 @@ export function analyzeUses(
         ? 'an inline "# k8s-image-check: ignore" comment'
         : null;
     if (ignoredBy) {
-      out.push({ use, ref, ignoredBy, tagViolations: [] });
+      out.push({ kind: 'ignored', use, ref, ignoredBy });
       continue;
     }
     out.push({
+      kind: 'checked',
       use,
       ref,
       checkKey: checkKey(ref),
       tagViolations: evaluateTagPolicy(ref, { dirtyPatterns, mutableTags: config.mutableTags }),
     });
   }
-  for (const t of templated) out.push({ use: t.use, ref: null, templated: t.reason, tagViolations: [] });
+  for (const t of templated) out.push({ kind: 'templated', use: t.use, ref: null, templated: t.reason });
   return out;
 }
 
@@ -170,7 +174,7 @@ export function analyzeUses(
 export function uniqueTargets(analyzed: readonly AnalyzedUse[]): { key: string; ref: ImageReference }[] {
   const targets = new Map<string, ImageReference>();
   for (const a of analyzed)
-    if (a.checkKey && a.ref && !targets.has(a.checkKey)) targets.set(a.checkKey, a.ref);
+    if (a.kind === 'checked' && !targets.has(a.checkKey)) targets.set(a.checkKey, a.ref);
   return [...targets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, ref]) => ({ key, ref }));
 }
 
@@ -190,14 +194,13 @@ export async function runScan(config: Config, deps: ScanDeps): Promise<Report> {
     extract: collected.extract,
     checks,
     rules: config.rules,
-    ...(deps.onlyFiles ? { onlyFiles: deps.onlyFiles } : {}),
     views: reportViews(collected.views),
   });
   return withBaseline(report, deps.root, config.baseline, deps.now ?? new Date());
 }
 
 /** Returns what each rendered view deploys, sorted, with normalized references. */
-export function reportViews(views: RenderedViews['views']): ReportView[] {
+function reportViews(views: RenderedViews['views']): ReportView[] {
   return views.map((v) => ({
     kind: v.kind,
     dir: v.dir,

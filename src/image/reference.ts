@@ -28,9 +28,9 @@ export const DOCKER_HUB_ALIASES: readonly string[] = [
 /** Namespace of Docker Hub's official images (`officialRepoPrefix`). */
 const OFFICIAL_REPO_PREFIX = 'library/';
 /** The tag the kubelet adds to a reference without tag or digest (`defaultTag`). */
-export const DEFAULT_TAG = 'latest';
+const DEFAULT_TAG = 'latest';
 /** `RepositoryNameTotalLengthMax` in reference.go: applies to the path only, not the domain. */
-export const REPOSITORY_NAME_MAX_LENGTH = 255;
+const REPOSITORY_NAME_MAX_LENGTH = 255;
 
 // Grammar fragments, named and composed exactly as in regexp.go.
 const alphanumeric = '[a-z0-9]+';
@@ -57,9 +57,7 @@ const REFERENCE_RE = new RegExp(
 const IDENTIFIER_RE = /^[a-f0-9]{64}$/;
 /** go-digest `DigestRegexpAnchored`, consulted for algorithms that are not registered. */
 const GO_DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const SHA256_HEX_RE = /^[a-f0-9]{64}$/;
-const SHA384_HEX_RE = /^[a-f0-9]{96}$/;
-const SHA512_HEX_RE = /^[a-f0-9]{128}$/;
+const LOWER_HEX_RE = /^[a-f0-9]+$/;
 
 /** Error texts of the Go implementation, verbatim. */
 export const REFERENCE_ERRORS = {
@@ -128,31 +126,44 @@ function parseCanonical(raw: string, s: string): ReferenceParseResult {
   };
 }
 
+/** Registered digest algorithms (go-digest v1.0.0, image-spec `descriptor.md`) and their hex lengths. */
+export const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+
+const NAME_RE = new RegExp(`^${remoteName}$`);
+const TAG_RE = new RegExp(`^${tag}$`);
+
+/** True when `repository` is a repository path of the grammar (lower-case components, at most 255 chars). */
+export function isValidRepository(repository: string): boolean {
+  return repository.length <= REPOSITORY_NAME_MAX_LENGTH && NAME_RE.test(repository);
+}
+
+/** True when `value` is a tag of the grammar. */
+export function isValidTag(value: string): boolean {
+  return TAG_RE.test(value);
+}
+
 /**
- * go-digest v1.0.0 `Digest.Validate` for a digest that already matched the reference grammar
- * (so it has an algorithm, a `:` and at least 32 hex digits).
+ * go-digest v1.0.0 `Digest.Validate`: why `digest` is not a usable digest — `malformed` (not
+ * `algorithm:encoded`), `unsupported` (an algorithm that is not registered) or `encoding` (not the
+ * algorithm's length of lower-case hex) — or `null` when it is.
  */
-function validateDigest(digest: string): string | null {
+export function digestProblem(digest: string): 'malformed' | 'unsupported' | 'encoding' | null {
   const sep = digest.indexOf(':');
-  const encoded = digest.slice(sep + 1);
-  let encodedRe: RegExp;
-  switch (digest.slice(0, sep)) {
-    case 'sha256':
-      encodedRe = SHA256_HEX_RE;
-      break;
-    case 'sha384':
-      encodedRe = SHA384_HEX_RE;
-      break;
-    case 'sha512':
-      encodedRe = SHA512_HEX_RE;
-      break;
-    default:
-      return GO_DIGEST_RE.test(digest)
-        ? REFERENCE_ERRORS.digestUnsupported
-        : REFERENCE_ERRORS.digestInvalidFormat;
-  }
+  if (sep < 0) return 'malformed';
+  const length = DIGEST_HEX_LENGTHS[digest.slice(0, sep)];
+  if (length === undefined) return GO_DIGEST_RE.test(digest) ? 'unsupported' : 'malformed';
   // Registered algorithms want lowercase hex of the exact length: `sha256:ABC…` is refused.
-  return encodedRe.test(encoded) ? null : REFERENCE_ERRORS.digestInvalidFormat;
+  const encoded = digest.slice(sep + 1);
+  return encoded.length === length && LOWER_HEX_RE.test(encoded) ? null : 'encoding';
+}
+
+/** {@link digestProblem} as the Go error text, for a digest that already matched the reference grammar. */
+function validateDigest(digest: string): string | null {
+  const problem = digestProblem(digest);
+  if (problem === null) return null;
+  return problem === 'unsupported'
+    ? REFERENCE_ERRORS.digestUnsupported
+    : REFERENCE_ERRORS.digestInvalidFormat;
 }
 
 /** `splitDockerDomain` from normalize.go: the domain and the remainder (path plus tag/digest). */
@@ -240,9 +251,4 @@ export function pullLocation(ref: ImageReference): { registry: string; repositor
     return { registry: ref.registry, repository: ref.repository };
   const repository = ref.repository.includes('/') ? ref.repository : OFFICIAL_REPO_PREFIX + ref.repository;
   return { registry: DOCKER_HUB_DOMAIN, repository };
-}
-
-/** Returns true when the reference is pinned by digest (the tag, if any, is then only informative). */
-export function isPinnedByDigest(ref: ImageReference): boolean {
-  return ref.digest !== null;
 }

@@ -42,7 +42,7 @@ export function decodeManifestBytes(bytes: Uint8Array): Decoded {
 }
 
 /** CR-only line endings (classic Mac) become LF, one character for one, so every offset stays exact. */
-export function normalizeLineBreaks(text: string): string {
+function normalizeLineBreaks(text: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 

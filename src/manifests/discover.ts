@@ -3,12 +3,13 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { Semaphore } from '../limit.js';
 import { DEFAULT_MAX_FILE_SIZE, describeFileType, notRegularReason, tooLargeReason } from './file-type.js';
-import { createRootedReader } from './read.js';
+import { createRootedReader, type RootedRead } from './read.js';
 import type { ManifestFile, SkippedFile } from './types.js';
 
 /** Extensions of manifest files. */
-export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
 /** Directory names never entered. */
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', 'node_modules']);
@@ -40,7 +41,7 @@ export class DiscoveryError extends Error {
 }
 
 /** True for `.yaml`, `.yml` and `.json` names (case-insensitive). */
-export function isManifestName(name: string): boolean {
+function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
@@ -74,167 +75,57 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
   const realRoot = await realpath(root).catch(() => {
     throw new DiscoveryError(`root directory ${options.root} does not exist; pass an existing directory`);
   });
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  // `vendor/` and `./vendor` mean the directory `vendor`.
-  const excludeMatchers = (options.exclude ?? []).map((g) =>
-    picomatch(g.replace(/^\.\//, '').replace(/\/+$/, ''), { dot: true, basename: true }),
-  );
-  const excluded = (rel: string): boolean => excludeMatchers.some((m) => m(rel));
-  const limit = limiter(FS_CONCURRENCY);
-  const found = new Map<string, ManifestFile>();
-  /** Real path of each found file (symlinks resolved), to drop a second name for the same file. */
-  const realOf = new Map<string, string>();
-  const skipped = new Map<string, SkippedFile>();
-  const gitignoreCache = new Map<string, Promise<GitignoreLayer | null>>();
-  const readIgnoreFile = createRootedReader({ root, maxFileSize });
-
-  const inRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
-
-  /** Files (found or too large) of the current `paths` entry. */
-  let matched = 0;
-
-  const addFile = async (rel: string, abs: string, real: string, size?: number): Promise<void> => {
-    matched += 1;
-    const bytes = size ?? (await limit(() => stat(abs))).size;
-    if (bytes > maxFileSize) skipped.set(rel, { file: rel, reason: tooLargeReason(bytes, maxFileSize) });
-    else {
-      found.set(rel, { path: rel, absPath: abs, size: bytes });
-      realOf.set(rel, real);
-    }
-  };
-
-  const gitignoreOf = (dirRel: string): Promise<GitignoreLayer | null> => {
-    let p = gitignoreCache.get(dirRel);
-    if (!p) {
-      const file = path.join(root, dirRel, '.gitignore');
-      // Through the rooted reader: a .gitignore that is a FIFO or a symlink to /dev/zero must not hang the walk.
-      p = limit(() => readIgnoreFile(file)).then(
-        (text) => ({ dir: dirRel, ig: ignore().add(text) }),
-        () => null,
-      );
-      gitignoreCache.set(dirRel, p);
-    }
-    return p;
-  };
-
-  /** Git's rule: the deepest .gitignore with a matching pattern decides (last match within it). */
-  const gitIgnored = (rel: string, isDir: boolean, layers: readonly GitignoreLayer[]): boolean => {
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const layer = layers[i]!;
-      const sub = layer.dir === '' ? rel : rel.slice(layer.dir.length + 1);
-      const r = layer.ig.test(isDir ? `${sub}/` : sub);
-      if (r.ignored) return true;
-      if (r.unignored) return false;
-    }
-    return false;
-  };
-
-  const walk = async (
-    dirRel: string,
-    dirReal: string,
-    layers: readonly GitignoreLayer[],
-    accept: (rel: string) => boolean,
-  ): Promise<void> => {
-    const own = await gitignoreOf(dirRel);
-    const here = own ? [...layers, own] : layers;
-    const dirAbs = path.join(root, dirRel);
-    let entries: Dirent[];
-    try {
-      entries = await limit(() => readdir(dirAbs, { withFileTypes: true }));
-    } catch (err: unknown) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      skipped.set(dirRel || '.', { file: dirRel || '.', reason: `directory could not be read (${code})` });
-      return;
-    }
-    const tasks: Promise<void>[] = [];
-    for (const entry of entries) {
-      const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
-      const abs = path.join(dirAbs, entry.name);
-      if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED_DIRS.has(entry.name) || excluded(rel) || gitIgnored(rel, true, here)) continue;
-        tasks.push(walk(rel, path.join(dirReal, entry.name), here, accept));
-      } else if (entry.isFile()) {
-        if (!isManifestName(entry.name) || !accept(rel) || excluded(rel) || gitIgnored(rel, false, here))
-          continue;
-        tasks.push(addFile(rel, abs, path.join(dirReal, entry.name)));
-      } else if (
-        isManifestName(entry.name) &&
-        accept(rel) &&
-        !excluded(rel) &&
-        !gitIgnored(rel, false, here)
-      ) {
-        if (entry.isSymbolicLink()) tasks.push(addSymlink(rel, abs));
-        // A FIFO, socket or device named like a manifest is never opened (it could block or never end).
-        else skipped.set(rel, { file: rel, reason: notRegularReason(describeFileType(entry)) });
-      }
-    }
-    await Promise.all(tasks);
-  };
-
-  const addSymlink = async (rel: string, abs: string): Promise<void> => {
-    let real: string;
-    try {
-      real = await limit(() => realpath(abs));
-    } catch {
-      skipped.set(rel, { file: rel, reason: 'broken symlink; not followed' });
-      return;
-    }
-    if (!inRoot(real)) {
-      skipped.set(rel, { file: rel, reason: 'symlink points outside the root; not followed' });
-      return;
-    }
-    const st = await limit(() => stat(real));
-    if (st.isFile()) await addFile(rel, abs, real, st.size);
-    else if (!st.isDirectory())
-      skipped.set(rel, { file: rel, reason: `symlink target ${notRegularReason(describeFileType(st))}` });
-  };
-
-  /** .gitignore layers from the root down to (not including) `dirRel`. */
-  const layersDownTo = async (dirRel: string): Promise<GitignoreLayer[]> => {
-    const layers: GitignoreLayer[] = [];
-    const parts = dirRel === '' ? [] : dirRel.split('/');
-    for (let i = 0; i < parts.length; i++) {
-      const layer = await gitignoreOf(parts.slice(0, i).join('/'));
-      if (layer) layers.push(layer);
-    }
-    return layers;
-  };
-
-  /**
-   * .gitignore layers for a directory named in `paths`: an explicit path wins over .gitignore, so
-   * when the directory itself (or a parent) is ignored, the .gitignore files above it do not apply.
-   */
-  const explicitLayers = async (base: string): Promise<GitignoreLayer[]> => {
-    const layers = await layersDownTo(base);
-    return base !== '' && gitIgnored(base, true, layers) ? [] : layers;
-  };
-
-  const noteIfEmpty = (input: string, reason: string): void => {
-    if (matched === 0) skipped.set(`\0${input}`, { file: input, reason });
-  };
-
+  const walker = new Walker({ root, realRoot, options });
   for (const input of options.paths && options.paths.length > 0 ? options.paths : ['.']) {
-    matched = 0;
+    await walker.addInput(input);
+  }
+  return walker.result();
+}
+
+/** One discovery: the walk's shared state (found files, notices, .gitignore cache, fs limiter). */
+class Walker {
+  private readonly root: string;
+  private readonly realRoot: string;
+  private readonly displayRoot: string;
+  private readonly maxFileSize: number;
+  private readonly excludeMatchers: ((rel: string) => boolean)[];
+  private readonly fs = new Semaphore(FS_CONCURRENCY);
+  private readonly found = new Map<string, ManifestFile>();
+  /** Real path of each found file (symlinks resolved), to drop a second name for the same file. */
+  private readonly realOf = new Map<string, string>();
+  private readonly skipped = new Map<string, SkippedFile>();
+  private readonly gitignoreCache = new Map<string, Promise<GitignoreLayer | null>>();
+  private readonly readIgnoreFile: RootedRead;
+  /** Files (found or too large) of the current `paths` entry. */
+  private matched = 0;
+
+  constructor(init: { root: string; realRoot: string; options: DiscoverOptions }) {
+    this.root = init.root;
+    this.realRoot = init.realRoot;
+    this.displayRoot = init.options.root;
+    this.maxFileSize = init.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    // `vendor/` and `./vendor` mean the directory `vendor`.
+    this.excludeMatchers = (init.options.exclude ?? []).map((g) =>
+      picomatch(g.replace(/^\.\//, '').replace(/\/+$/, ''), { dot: true, basename: true }),
+    );
+    this.readIgnoreFile = createRootedReader({ root: this.root, maxFileSize: this.maxFileSize });
+  }
+
+  /** One `paths` entry: a glob, a directory or a file. */
+  async addInput(input: string): Promise<void> {
+    this.matched = 0;
     const scan = picomatch.scan(input);
-    if (scan.isGlob) {
-      const baseRel = normalizeRel(root, scan.base === '' ? '.' : scan.base, input);
-      const base = baseRel === '.' ? '' : baseRel;
-      const match = picomatch(input.replace(/^\.\//, ''), { dot: true });
-      const baseAbs = path.join(root, base);
-      const st = await lstat(baseAbs).catch(() => null);
-      // A glob that matches nothing is not an error, but it is reported.
-      if (st?.isDirectory()) await walk(base, await realpath(baseAbs), await explicitLayers(base), match);
-      noteIfEmpty(input, NO_MATCH_REASON);
-      continue;
-    }
-    const rel = normalizeRel(root, input, input);
-    const abs = path.join(root, rel);
+    if (scan.isGlob) return this.addGlob(input, scan.base);
+    const rel = normalizeRel(this.root, input, input);
+    const abs = path.join(this.root, rel);
     const real = await realpath(abs).catch(() => {
-      throw new DiscoveryError(`path ${input} does not exist under ${options.root}; check the paths setting`);
-    });
-    if (!inRoot(real)) {
       throw new DiscoveryError(
-        `path ${input} leads outside the root ${options.root}; only paths inside it are scanned`,
+        `path ${input} does not exist under ${this.displayRoot}; check the paths setting`,
+      );
+    });
+    if (!this.inRoot(real)) {
+      throw new DiscoveryError(
+        `path ${input} leads outside the root ${this.displayRoot}; only paths inside it are scanned`,
       );
     }
     const st = await stat(real);
@@ -246,31 +137,192 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     }
     if (st.isDirectory()) {
       const base = rel === '.' ? '' : rel;
-      await walk(base, real, await explicitLayers(base), () => true);
-      noteIfEmpty(input, NO_MATCH_REASON);
-    } else if (!rel.split('/').some((_, i, parts) => excluded(parts.slice(0, i + 1).join('/')))) {
+      await this.walk({
+        dirRel: base,
+        dirReal: real,
+        layers: await this.explicitLayers(base),
+        accept: () => true,
+      });
+      this.noteIfEmpty(input, NO_MATCH_REASON);
+    } else if (!rel.split('/').some((_, i, parts) => this.excluded(parts.slice(0, i + 1).join('/')))) {
       // The file or one of its directories may be excluded (a walk would not enter that directory).
-      await addFile(rel, abs, real, st.size);
+      await this.addFile({ rel, abs, real, size: st.size });
     } else {
-      noteIfEmpty(input, 'this path matches an exclude glob; remove it from exclude or from paths');
+      this.noteIfEmpty(input, 'this path matches an exclude glob; remove it from exclude or from paths');
     }
   }
 
-  const byPath = (a: { file?: string; path?: string }, b: { file?: string; path?: string }): number => {
-    const x = a.path ?? a.file ?? '';
-    const y = b.path ?? b.file ?? '';
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  for (const rel of found.keys()) skipped.delete(rel);
-  // A symlink and its target (or two links to one file) are one file: the first path in sorted order stays.
-  const seenReal = new Set<string>();
-  const files = [...found.values()].sort(byPath).filter((f) => {
-    const real = realOf.get(f.path) ?? f.absPath;
-    if (seenReal.has(real)) return false;
-    seenReal.add(real);
-    return true;
-  });
-  return { files, skipped: [...skipped.values()].sort(byPath) };
+  private async addGlob(input: string, scanBase: string): Promise<void> {
+    const baseRel = normalizeRel(this.root, scanBase === '' ? '.' : scanBase, input);
+    const base = baseRel === '.' ? '' : baseRel;
+    const match = picomatch(input.replace(/^\.\//, ''), { dot: true });
+    const baseAbs = path.join(this.root, base);
+    const st = await lstat(baseAbs).catch(() => null);
+    // A glob that matches nothing is not an error, but it is reported.
+    if (st?.isDirectory()) {
+      const layers = await this.explicitLayers(base);
+      await this.walk({ dirRel: base, dirReal: await realpath(baseAbs), layers, accept: match });
+    }
+    this.noteIfEmpty(input, NO_MATCH_REASON);
+  }
+
+  /** Files sorted by path, one name per real file; notices sorted by path. */
+  result(): DiscoverResult {
+    for (const rel of this.found.keys()) this.skipped.delete(rel);
+    // A symlink and its target (or two links to one file) are one file: the first path in sorted order stays.
+    const seenReal = new Set<string>();
+    const files = [...this.found.values()].sort(byPath).filter((f) => {
+      const real = this.realOf.get(f.path) ?? f.absPath;
+      if (seenReal.has(real)) return false;
+      seenReal.add(real);
+      return true;
+    });
+    return { files, skipped: [...this.skipped.values()].sort(byPath) };
+  }
+
+  private excluded(rel: string): boolean {
+    return this.excludeMatchers.some((m) => m(rel));
+  }
+
+  private inRoot(real: string): boolean {
+    return real === this.realRoot || real.startsWith(this.realRoot + path.sep);
+  }
+
+  private skip(rel: string, reason: string): void {
+    this.skipped.set(rel, { file: rel, reason });
+  }
+
+  private noteIfEmpty(input: string, reason: string): void {
+    if (this.matched === 0) this.skipped.set(`\0${input}`, { file: input, reason });
+  }
+
+  private async addFile(f: { rel: string; abs: string; real: string; size?: number }): Promise<void> {
+    this.matched += 1;
+    const bytes = f.size ?? (await this.fs.run(() => stat(f.abs))).size;
+    if (bytes > this.maxFileSize) this.skip(f.rel, tooLargeReason(bytes, this.maxFileSize));
+    else {
+      this.found.set(f.rel, { path: f.rel, absPath: f.abs, size: bytes });
+      this.realOf.set(f.rel, f.real);
+    }
+  }
+
+  private gitignoreOf(dirRel: string): Promise<GitignoreLayer | null> {
+    let p = this.gitignoreCache.get(dirRel);
+    if (!p) {
+      const file = path.join(this.root, dirRel, '.gitignore');
+      // Through the rooted reader: a .gitignore that is a FIFO or a symlink to /dev/zero must not hang the walk.
+      p = this.fs
+        .run(() => this.readIgnoreFile(file))
+        .then(
+          (text) => ({ dir: dirRel, ig: ignore().add(text) }),
+          () => null,
+        );
+      this.gitignoreCache.set(dirRel, p);
+    }
+    return p;
+  }
+
+  private async walk(dir: WalkDir): Promise<void> {
+    const own = await this.gitignoreOf(dir.dirRel);
+    const here = own ? [...dir.layers, own] : dir.layers;
+    const dirAbs = path.join(this.root, dir.dirRel);
+    let entries: Dirent[];
+    try {
+      entries = await this.fs.run(() => readdir(dirAbs, { withFileTypes: true }));
+    } catch (err: unknown) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      this.skip(dir.dirRel || '.', `directory could not be read (${code})`);
+      return;
+    }
+    const tasks: Promise<void>[] = [];
+    for (const entry of entries) {
+      const task = this.visit(entry, { ...dir, layers: here }, dirAbs);
+      if (task) tasks.push(task);
+    }
+    await Promise.all(tasks);
+  }
+
+  /** One directory entry: a directory to enter, a manifest to add, a symlink to follow, or a notice. */
+  private visit(entry: Dirent, dir: WalkDir, dirAbs: string): Promise<void> | undefined {
+    const rel = dir.dirRel === '' ? entry.name : `${dir.dirRel}/${entry.name}`;
+    const abs = path.join(dirAbs, entry.name);
+    const real = path.join(dir.dirReal, entry.name);
+    if (entry.isDirectory()) {
+      if (ALWAYS_SKIPPED_DIRS.has(entry.name) || this.excluded(rel) || gitIgnored(rel, true, dir.layers))
+        return;
+      return this.walk({ ...dir, dirRel: rel, dirReal: real });
+    }
+    const wanted =
+      isManifestName(entry.name) &&
+      dir.accept(rel) &&
+      !this.excluded(rel) &&
+      !gitIgnored(rel, false, dir.layers);
+    if (!wanted) return;
+    if (entry.isFile()) return this.addFile({ rel, abs, real });
+    if (entry.isSymbolicLink()) return this.addSymlink(rel, abs);
+    // A FIFO, socket or device named like a manifest is never opened (it could block or never end).
+    this.skip(rel, notRegularReason(describeFileType(entry)));
+    return;
+  }
+
+  private async addSymlink(rel: string, abs: string): Promise<void> {
+    let real: string;
+    try {
+      real = await this.fs.run(() => realpath(abs));
+    } catch {
+      return this.skip(rel, 'broken symlink; not followed');
+    }
+    if (!this.inRoot(real)) return this.skip(rel, 'symlink points outside the root; not followed');
+    const st = await this.fs.run(() => stat(real));
+    if (st.isFile()) await this.addFile({ rel, abs, real, size: st.size });
+    else if (!st.isDirectory()) this.skip(rel, `symlink target ${notRegularReason(describeFileType(st))}`);
+  }
+
+  /** .gitignore layers from the root down to (not including) `dirRel`. */
+  private async layersDownTo(dirRel: string): Promise<GitignoreLayer[]> {
+    const layers: GitignoreLayer[] = [];
+    const parts = dirRel === '' ? [] : dirRel.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const layer = await this.gitignoreOf(parts.slice(0, i).join('/'));
+      if (layer) layers.push(layer);
+    }
+    return layers;
+  }
+
+  /**
+   * .gitignore layers for a directory named in `paths`: an explicit path wins over .gitignore, so
+   * when the directory itself (or a parent) is ignored, the .gitignore files above it do not apply.
+   */
+  private async explicitLayers(base: string): Promise<GitignoreLayer[]> {
+    const layers = await this.layersDownTo(base);
+    return base !== '' && gitIgnored(base, true, layers) ? [] : layers;
+  }
+}
+
+/** A directory being walked: repo-relative and real path, the .gitignore layers above it, the paths filter. */
+interface WalkDir {
+  dirRel: string;
+  dirReal: string;
+  layers: readonly GitignoreLayer[];
+  accept: (rel: string) => boolean;
+}
+
+/** Git's rule: the deepest .gitignore with a matching pattern decides (last match within it). */
+function gitIgnored(rel: string, isDir: boolean, layers: readonly GitignoreLayer[]): boolean {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    const sub = layer.dir === '' ? rel : rel.slice(layer.dir.length + 1);
+    const r = layer.ig.test(isDir ? `${sub}/` : sub);
+    if (r.ignored) return true;
+    if (r.unignored) return false;
+  }
+  return false;
+}
+
+function byPath(a: { file?: string; path?: string }, b: { file?: string; path?: string }): number {
+  const x = a.path ?? a.file ?? '';
+  const y = b.path ?? b.file ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** A repo-relative, `/`-separated form of `p` ('.' for the root); throws if it escapes the root. */
@@ -281,22 +333,4 @@ function normalizeRel(root: string, p: string, input: string): string {
     throw new DiscoveryError(`path ${input} is outside the root ${root}; only paths inside it are scanned`);
   }
   return rel === '' ? '.' : rel.split(path.sep).join('/');
-}
-
-/** A tiny concurrency limiter: at most `n` of the returned function's tasks run at once. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    // A finishing task hands its slot straight to the next waiter, so `active` never exceeds n.
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    else active += 1;
-    try {
-      return await task();
-    } finally {
-      const next = queue.shift();
-      if (next) next();
-      else active -= 1;
-    }
-  };
 }

@@ -1,4 +1,6 @@
 import { isScalar } from 'yaml';
+import { errorMessage } from '../errors.js';
+import { Semaphore } from '../limit.js';
 import { plain } from '../untrusted.js';
 import { parseInlineIgnore } from './inline-ignore.js';
 import { type ParsedText, parseManifestText } from './parse.js';
@@ -57,7 +59,7 @@ export function extractFile(file: ManifestFile, text: string, options: ExtractOp
     });
   } catch (err: unknown) {
     // The parser reports errors per document; this guards against an internal failure.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     result.errors.push({ file: file.path, line: 1, column: 1, message: `YAML parser failed: ${message}` });
     return result;
   }
@@ -189,7 +191,7 @@ export const MISSING_IMAGE_REASON =
  * null, not a string (`image: 42`, which kubectl rejects), a line break (a block scalar) or
  * leading/trailing whitespace (the API server rejects both). `raw` is the text as written.
  */
-export function invalidImageReason(value: unknown, raw: string): string | null {
+function invalidImageReason(value: unknown, raw: string): string | null {
   if (value === null || value === undefined || value === '')
     return 'image is empty: Kubernetes requires an image for every container';
   if (typeof value !== 'string') {
@@ -204,7 +206,7 @@ export function invalidImageReason(value: unknown, raw: string): string | null {
 }
 
 /** Orders by file, then line, then column (code-point order, so results do not depend on locale). */
-export function comparePositions(
+function comparePositions(
   a: { file: string; line: number; column: number },
   b: { file: string; line: number; column: number },
 ): number {
@@ -234,25 +236,20 @@ export async function extractFiles(
     // A worker that fails (it never should) costs speed, not results: parse here instead.
     return pool.extract(file, text, extractOptions).catch(() => extractFile(file, text, extractOptions));
   };
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
-      let text: string;
-      try {
-        text = await read(file);
-      } catch (err: unknown) {
-        const failed = readFailure(file.path, err);
-        results[i] = 'error' in failed ? { uses: [], templated: [], errors: [failed.error] } : failed.skipped;
-        continue;
-      }
-      results[i] = await extract(file, text);
+  const readAndExtract = async (file: ManifestFile, i: number): Promise<void> => {
+    let text: string;
+    try {
+      text = await read(file);
+    } catch (err: unknown) {
+      const failed = readFailure(file.path, err);
+      results[i] = 'error' in failed ? { uses: [], templated: [], errors: [failed.error] } : failed.skipped;
+      return;
     }
+    results[i] = await extract(file, text);
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, files.length));
+  const gate = new Semaphore(Math.max(1, Math.min(options.concurrency ?? 16, files.length)));
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(files.map((file, i) => gate.run(() => readAndExtract(file, i))));
   } finally {
     await pool?.close();
   }

@@ -3,6 +3,7 @@
  * the result back with the request's id. Pure computation; the main thread does all file I/O.
  */
 import { parentPort } from 'node:worker_threads';
+import { errorMessage } from '../errors.js';
 import { extractFile } from './extract.js';
 import type { ParseRequest, ParseResponse } from './parse-pool.js';
 
@@ -15,7 +16,7 @@ parentPort?.on('message', (request: ParseRequest) => {
       json: JSON.stringify(extractFile(request.file, request.text, request.options)),
     };
   } catch (err: unknown) {
-    response = { id: request.id, error: err instanceof Error ? err.message : String(err) };
+    response = { id: request.id, error: errorMessage(err) };
   }
   parentPort?.postMessage(response);
 });

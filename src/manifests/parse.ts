@@ -1,4 +1,6 @@
-import { LineCounter, type Node, type ParsedNode, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { type LineCounter, type Node, type ParsedNode, visit, type YAMLError } from 'yaml';
+import { errorMessage } from '../errors.js';
+import { parseYamlStream } from '../yaml.js';
 import { fastParse } from './fast-yaml.js';
 import {
   DUPLICATE_KEY_MESSAGE,
@@ -118,9 +120,7 @@ export function parseManifestText(text: string, options: ParseOptions = {}): Par
  * library accepts it silently; kubectl and PyYAML reject the file) is reported at the alias.
  */
 export function libraryParse(text: string): RawParse {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
-  // parseAllDocuments returns an EmptyStream (an empty array) for text without documents.
+  const { documents: docs, lineCounter } = parseYamlStream(text, { prettyErrors: false, uniqueKeys: false });
   const roots = docs.map((doc) => doc.contents);
   const documents = docs.map((doc, index): RawDocument => {
     const contents = doc.contents;
@@ -202,7 +202,7 @@ export function clampedPosition(
  * reads such a `.json` file as YAML). A stream of several JSON values, which kubectl accepts, is
  * not an error. A trailing comma is reported at the comma.
  */
-export function strictJsonError(text: string): { offset: number; message: string } | null {
+function strictJsonError(text: string): { offset: number; message: string } | null {
   const body = text.replace(/^\uFEFF/, '');
   const shift = text.length - body.length;
   const first = /\S/.exec(body);
@@ -211,7 +211,7 @@ export function strictJsonError(text: string): { offset: number; message: string
     JSON.parse(body);
     return null;
   } catch (err: unknown) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (message.includes('after JSON')) return null;
     const comma = trailingCommaOffset(body);
     if (comma !== null) {

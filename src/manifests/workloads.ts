@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import {
   findKindRule,
+  KIND_RULES,
   type KindRule,
   type PathStep,
   POD_SPEC_CONTAINER_LISTS,
@@ -37,28 +38,29 @@ export interface ImageField {
 const MAX_GENERIC_DEPTH = 16;
 const MAX_LIST_DEPTH = 4;
 
-const compiled = new WeakMap<KindRule, CompiledRule>();
 interface CompiledRule {
   podSpecs: PathStep[][];
   containers: Array<{ steps: PathStep[]; type: ContainerType; defaultName: string | null }>;
   images: Array<{ steps: PathStep[]; container: string }>;
 }
 
+function compileRule(rule: KindRule): CompiledRule {
+  return {
+    podSpecs: (rule.podSpecs ?? []).map(parsePath),
+    containers: (rule.containers ?? []).map((p) => ({
+      steps: parsePath(p.path),
+      type: p.type,
+      defaultName: p.defaultName ?? null,
+    })),
+    images: (rule.images ?? []).map((p) => ({ steps: parsePath(p.path), container: p.container })),
+  };
+}
+
+/** The static kind table with its paths parsed, once at load (an immutable table, not a run's cache). */
+const COMPILED: ReadonlyMap<KindRule, CompiledRule> = new Map(KIND_RULES.map((r) => [r, compileRule(r)]));
+
 function compile(rule: KindRule): CompiledRule {
-  let c = compiled.get(rule);
-  if (!c) {
-    c = {
-      podSpecs: (rule.podSpecs ?? []).map(parsePath),
-      containers: (rule.containers ?? []).map((p) => ({
-        steps: parsePath(p.path),
-        type: p.type,
-        defaultName: p.defaultName ?? null,
-      })),
-      images: (rule.images ?? []).map((p) => ({ steps: parsePath(p.path), container: p.container })),
-    };
-    compiled.set(rule, c);
-  }
-  return c;
+  return COMPILED.get(rule) ?? compileRule(rule);
 }
 
 /**

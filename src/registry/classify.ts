@@ -255,65 +255,19 @@ function rateLimitedBeyondCap(
 }
 
 function classifyResponse(obs: ResponseObservation): RegistryCheck {
-  const authenticated = obs.auth.credentialsSent;
   const base: RegistryCheck = {
     status: 'unknown_error',
     host: obs.host,
     httpStatus: obs.status,
-    authenticated,
+    authenticated: obs.auth.credentialsSent,
   };
-  const codes = obs.errorCodes;
   const html = isHtmlContentType(obs.contentType);
-  const notRegistry = (what: string): RegistryCheck => ({
-    ...base,
-    status: 'registry_unavailable',
-    bodyExcerpt: obs.bodyExcerpt,
-    message: `${obs.host} is not a registry: ${what} while checking ${obs.ref}; a proxy, captive portal or web server answers there. Check the registry host name and the runner's network.`,
-  });
-
   if (obs.status >= 200 && obs.status < 300) {
-    if (html) return notRegistry(`it answered ${obs.status} with an HTML page`);
-    if (!obs.digest) {
-      return {
-        ...base,
-        bodyExcerpt: obs.bodyExcerpt,
-        message: `${obs.host} answered ${obs.status} for ${obs.ref} without a Docker-Content-Digest and the body is not a manifest; report this to the registry operator.`,
-      };
-    }
-    if (obs.requestedDigest && obs.digest !== obs.requestedDigest) {
-      return {
-        ...base,
-        digest: obs.digest,
-        message: `${obs.host} answered ${obs.ref} with a different digest (${obs.digest}); the registry or a proxy in between is misbehaving.`,
-      };
-    }
-    const ok: RegistryCheck = { ...base, status: 'available', digest: obs.digest };
-    if (obs.contentType) ok.mediaType = obs.contentType;
-    if (obs.platforms) {
-      ok.platforms = obs.platforms.available;
-      if (obs.platforms.missing.length > 0) {
-        const there =
-          obs.platforms.available.length > 0 ? obs.platforms.available.join(', ') : 'no runnable platform';
-        return {
-          ...ok,
-          status: 'platform_missing',
-          missingPlatforms: obs.platforms.missing,
-          message: `${obs.ref} exists on ${obs.host} (${obs.digest}) but lacks ${obs.platforms.missing.join(', ')}; it has ${there}. Build and push the missing platforms, or change the required platforms.`,
-        };
-      }
-    }
-    return ok;
+    if (html) return notRegistry(obs, base, `it answered ${obs.status} with an HTML page`);
+    return classifySuccess(obs, base);
   }
-
-  if (obs.retryAfterBeyondCap) return rateLimitedBeyondCap(obs, base, obs.retryAfterBeyondCap);
-  if (obs.status === 429 || codes.includes('TOOMANYREQUESTS')) {
-    const limit = obs.rateLimit ? ` (${obs.rateLimit})` : '';
-    return {
-      ...base,
-      status: 'rate_limited',
-      message: `${obs.host} rate-limited the check of ${obs.ref} (${obs.status})${limit} after retries; authenticate to get a higher limit, use a mirror (the mirrors setting), or check fewer images at once.`,
-    };
-  }
+  const throttled = classifyThrottled(obs, base);
+  if (throttled) return throttled;
   if (obs.status >= 500) {
     return {
       ...base,
@@ -322,35 +276,14 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
       message: `${obs.host} answered ${obs.status} after retries while checking ${obs.ref}; the registry is failing: retry later.`,
     };
   }
-  if (html) return notRegistry(`it answered ${obs.status} with an HTML page`);
+  if (html) return notRegistry(obs, base, `it answered ${obs.status} with an HTML page`);
+  return classifyClientError(obs, base);
+}
 
-  if (obs.status === 404) {
-    if (obs.isRegistry === false) return notRegistry('/v2/ does not answer like a registry');
-    if (obs.answeredBy !== undefined) {
-      return {
-        ...base,
-        bodyExcerpt: obs.bodyExcerpt,
-        message: `${obs.host} redirected the check of ${obs.ref} to ${obs.answeredBy}, which answered 404${codes.length ? ` ${codes.join(', ')}` : ''}; only the registry itself can prove an image absent, so absence is not proven: check the registry address and whatever redirects it.`,
-      };
-    }
-    if (codes.some((c) => ABSENT_CODES.has(c))) {
-      const what = obs.requestedDigest ? `digest ${obs.requestedDigest}` : 'tag';
-      const how = authenticated
-        ? `after authenticating with ${credentialWhere(obs.auth)}`
-        : 'to an anonymous client';
-      return {
-        ...base,
-        status: 'absent',
-        message: `${obs.ref} does not exist: ${obs.host} answered 404 ${codes.join(', ')} ${how} (the ${what} or the repository is unknown); push the image or fix the reference.`,
-      };
-    }
-    return {
-      ...base,
-      bodyExcerpt: obs.bodyExcerpt,
-      message: `${obs.host} answered 404 for ${obs.ref} without a registry error code${bodyPart(obs.bodyExcerpt)}, so absence is not proven; check the registry address and the repository name.`,
-    };
-  }
-
+/** A 4xx answer of the registry itself: absence, bad reference, or refused credentials. */
+function classifyClientError(obs: ResponseObservation, base: RegistryCheck): RegistryCheck {
+  const codes = obs.errorCodes;
+  if (obs.status === 404) return classifyNotFound(obs, base);
   if (obs.status === 400 && codes.some((c) => INVALID_CODES.has(c))) {
     return {
       ...base,
@@ -358,47 +291,136 @@ function classifyResponse(obs: ResponseObservation): RegistryCheck {
       message: `${obs.host} rejected ${obs.ref} as invalid (400 ${codes.join(', ')}); fix the image reference.`,
     };
   }
-
-  if (obs.status === 401) {
-    if (!authenticated) {
-      return {
-        ...base,
-        status: 'authentication_failure',
-        message: `${obs.host} answered 401 to an anonymous request for ${obs.ref}: ${anonymousHint(obs.host)}`,
-      };
-    }
-    if (obs.challenge?.scheme === 'bearer' && obs.challenge.error === 'insufficient_scope') {
-      return {
-        ...base,
-        status: 'authorization_failure',
-        message: `${obs.host} did not grant pull on ${obs.ref} to ${credentialWhere(obs.auth)} (401 insufficient_scope): the repository does not exist or these credentials may not read it; grant pull access or use other credentials.`,
-      };
-    }
-    return {
-      ...base,
-      status: 'authentication_failure',
-      message: `${obs.host} rejected ${credentialWhere(obs.auth)} (401) while checking ${obs.ref}; renew or fix the credentials for ${obs.host}.`,
-    };
-  }
-
-  if (obs.status === 403) {
-    if (!authenticated) {
-      return {
-        ...base,
-        status: 'authentication_failure',
-        message: `${obs.host} denied an anonymous request for ${obs.ref} (403${codes.length ? ` ${codes.join(', ')}` : ''}): ${anonymousHint(obs.host)}`,
-      };
-    }
-    return {
-      ...base,
-      status: 'authorization_failure',
-      message: `${obs.host} denied ${credentialWhere(obs.auth)} access to ${obs.ref} (403${codes.length ? ` ${codes.join(', ')}` : ''}): the repository does not exist or these credentials may not pull it; grant pull access or use other credentials.`,
-    };
-  }
-
+  if (obs.status === 401) return classifyUnauthorized(obs, base);
+  if (obs.status === 403) return classifyForbidden(obs, base);
   return {
     ...base,
     bodyExcerpt: obs.bodyExcerpt,
-    message: `${obs.host} answered ${obs.status} for ${obs.ref}${codes.length ? ` ${codes.join(', ')}` : ''}${bodyPart(obs.bodyExcerpt)}, which this checker does not understand; check the registry and report it if the image exists.`,
+    message: `${obs.host} answered ${obs.status} for ${obs.ref}${codeList(codes)}${bodyPart(obs.bodyExcerpt)}, which this checker does not understand; check the registry and report it if the image exists.`,
+  };
+}
+
+/** `" CODE1, CODE2"`, or `''` without codes. */
+function codeList(codes: readonly string[]): string {
+  return codes.length ? ` ${codes.join(', ')}` : '';
+}
+
+/** Something other than a registry answers at the host (an HTML page, a /v2/ that is not the API). */
+function notRegistry(obs: ResponseObservation, base: RegistryCheck, what: string): RegistryCheck {
+  return {
+    ...base,
+    status: 'registry_unavailable',
+    bodyExcerpt: obs.bodyExcerpt,
+    message: `${obs.host} is not a registry: ${what} while checking ${obs.ref}; a proxy, captive portal or web server answers there. Check the registry host name and the runner's network.`,
+  };
+}
+
+/** A 2xx with a manifest: available (or platform_missing), unless the digest is missing or wrong. */
+function classifySuccess(obs: ResponseObservation, base: RegistryCheck): RegistryCheck {
+  if (!obs.digest) {
+    return {
+      ...base,
+      bodyExcerpt: obs.bodyExcerpt,
+      message: `${obs.host} answered ${obs.status} for ${obs.ref} without a Docker-Content-Digest and the body is not a manifest; report this to the registry operator.`,
+    };
+  }
+  if (obs.requestedDigest && obs.digest !== obs.requestedDigest) {
+    return {
+      ...base,
+      digest: obs.digest,
+      message: `${obs.host} answered ${obs.ref} with a different digest (${obs.digest}); the registry or a proxy in between is misbehaving.`,
+    };
+  }
+  const ok: RegistryCheck = { ...base, status: 'available', digest: obs.digest };
+  if (obs.contentType) ok.mediaType = obs.contentType;
+  if (!obs.platforms) return ok;
+  ok.platforms = obs.platforms.available;
+  if (obs.platforms.missing.length === 0) return ok;
+  const there =
+    obs.platforms.available.length > 0 ? obs.platforms.available.join(', ') : 'no runnable platform';
+  return {
+    ...ok,
+    status: 'platform_missing',
+    missingPlatforms: obs.platforms.missing,
+    message: `${obs.ref} exists on ${obs.host} (${obs.digest}) but lacks ${obs.platforms.missing.join(', ')}; it has ${there}. Build and push the missing platforms, or change the required platforms.`,
+  };
+}
+
+/** A rate limit that outlasted the retries (or asked for a longer wait than the checker allows). */
+function classifyThrottled(obs: ResponseObservation, base: RegistryCheck): RegistryCheck | undefined {
+  if (obs.retryAfterBeyondCap) return rateLimitedBeyondCap(obs, base, obs.retryAfterBeyondCap);
+  if (obs.status !== 429 && !obs.errorCodes.includes('TOOMANYREQUESTS')) return undefined;
+  const limit = obs.rateLimit ? ` (${obs.rateLimit})` : '';
+  return {
+    ...base,
+    status: 'rate_limited',
+    message: `${obs.host} rate-limited the check of ${obs.ref} (${obs.status})${limit} after retries; authenticate to get a higher limit, use a mirror (the mirrors setting), or check fewer images at once.`,
+  };
+}
+
+/** A 404: `absent` only from the registry itself with an absence error code; otherwise not proven. */
+function classifyNotFound(obs: ResponseObservation, base: RegistryCheck): RegistryCheck {
+  const codes = obs.errorCodes;
+  if (obs.isRegistry === false) return notRegistry(obs, base, '/v2/ does not answer like a registry');
+  if (obs.answeredBy !== undefined) {
+    return {
+      ...base,
+      bodyExcerpt: obs.bodyExcerpt,
+      message: `${obs.host} redirected the check of ${obs.ref} to ${obs.answeredBy}, which answered 404${codeList(codes)}; only the registry itself can prove an image absent, so absence is not proven: check the registry address and whatever redirects it.`,
+    };
+  }
+  if (codes.some((c) => ABSENT_CODES.has(c))) {
+    const what = obs.requestedDigest ? `digest ${obs.requestedDigest}` : 'tag';
+    const how = obs.auth.credentialsSent
+      ? `after authenticating with ${credentialWhere(obs.auth)}`
+      : 'to an anonymous client';
+    return {
+      ...base,
+      status: 'absent',
+      message: `${obs.ref} does not exist: ${obs.host} answered 404 ${codes.join(', ')} ${how} (the ${what} or the repository is unknown); push the image or fix the reference.`,
+    };
+  }
+  return {
+    ...base,
+    bodyExcerpt: obs.bodyExcerpt,
+    message: `${obs.host} answered 404 for ${obs.ref} without a registry error code${bodyPart(obs.bodyExcerpt)}, so absence is not proven; check the registry address and the repository name.`,
+  };
+}
+
+function classifyUnauthorized(obs: ResponseObservation, base: RegistryCheck): RegistryCheck {
+  if (!obs.auth.credentialsSent) {
+    return {
+      ...base,
+      status: 'authentication_failure',
+      message: `${obs.host} answered 401 to an anonymous request for ${obs.ref}: ${anonymousHint(obs.host)}`,
+    };
+  }
+  if (obs.challenge?.scheme === 'bearer' && obs.challenge.error === 'insufficient_scope') {
+    return {
+      ...base,
+      status: 'authorization_failure',
+      message: `${obs.host} did not grant pull on ${obs.ref} to ${credentialWhere(obs.auth)} (401 insufficient_scope): the repository does not exist or these credentials may not read it; grant pull access or use other credentials.`,
+    };
+  }
+  return {
+    ...base,
+    status: 'authentication_failure',
+    message: `${obs.host} rejected ${credentialWhere(obs.auth)} (401) while checking ${obs.ref}; renew or fix the credentials for ${obs.host}.`,
+  };
+}
+
+function classifyForbidden(obs: ResponseObservation, base: RegistryCheck): RegistryCheck {
+  const codes = codeList(obs.errorCodes);
+  if (!obs.auth.credentialsSent) {
+    return {
+      ...base,
+      status: 'authentication_failure',
+      message: `${obs.host} denied an anonymous request for ${obs.ref} (403${codes}): ${anonymousHint(obs.host)}`,
+    };
+  }
+  return {
+    ...base,
+    status: 'authorization_failure',
+    message: `${obs.host} denied ${credentialWhere(obs.auth)} access to ${obs.ref} (403${codes}): the repository does not exist or these credentials may not pull it; grant pull access or use other credentials.`,
   };
 }

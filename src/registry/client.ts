@@ -6,6 +6,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { rootCertificates } from 'node:tls';
 import { type Dispatcher, Pool } from 'undici';
+import { errorMessage } from '../errors.js';
 import { isRefusedAddress, linkLocalReason } from './policy.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, rateLimitDelay } from './retry.js';
 
@@ -482,12 +483,12 @@ export function guardedLookup(base: typeof dnsLookup) {
 }
 
 /** Normalises anything a request may throw into a {@link RegistryNetworkError} (messages carry no headers). */
-export function toNetworkError(err: unknown, host: string, timeoutMs: number): RegistryNetworkError {
+function toNetworkError(err: unknown, host: string, timeoutMs: number): RegistryNetworkError {
   if (err instanceof RegistryNetworkError) return err;
   let e: unknown = err;
   if (e instanceof AggregateError && e.errors.length > 0) e = e.errors[0];
   const code = errorCode(e) ?? errorCode((e as { cause?: unknown })?.cause) ?? 'UNKNOWN';
-  const rawMessage = e instanceof Error ? e.message : String(e);
+  const rawMessage = errorMessage(e);
   const refused = code === REFUSED_CODE || rawMessage.includes('link-local or cloud-metadata');
   const timedOut = TIMEOUT_CODES.has(code);
   const message = timedOut ? `no answer within ${timeoutMs} ms` : rawMessage;

@@ -1,3 +1,4 @@
+import { isRecord } from '../errors.js';
 /**
  * Platform matching for image indexes and single manifests. Pure.
  *
@@ -89,7 +90,7 @@ export function formatPlatform(p: Platform): string {
  * Whether an available platform satisfies a wanted one: same os and architecture, and the same variant
  * when the wanted platform names one (a wanted `linux/arm` means the default `v7`).
  */
-export function platformMatches(wanted: Platform, available: Platform): boolean {
+function platformMatches(wanted: Platform, available: Platform): boolean {
   if (wanted.os !== available.os || wanted.architecture !== available.architecture) return false;
   if (!wanted.variant) return true;
   return wanted.variant === (available.variant ?? '');
@@ -149,8 +150,4 @@ export function missingPlatforms(wanted: readonly string[], available: readonly 
     if (!available.some((a) => platformMatches(w, a))) missing.push(spec);
   }
   return missing;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -9,9 +9,9 @@
 import { isIP } from 'node:net';
 
 /** Docker Hub's reference domain. */
-export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = 'docker.io';
 /** The host Docker Hub's registry API answers on (containerd `hosts.go`, regclient `DockerRegistryDNS`). */
-export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const DOCKER_HUB_ALIASES = new Set([
   'docker.io',
   'index.docker.io',
@@ -170,7 +170,7 @@ export function matchesRegistryList(registry: string, list: readonly string[]): 
  * `undefined` when no URL can be built from it. Every policy test runs on this form, since Node connects to
  * the canonical IP literal directly, without the guarded DNS lookup.
  */
-export function connectHostname(hostPort: string): string | undefined {
+function connectHostname(hostPort: string): string | undefined {
   const h = isIP(hostPort) === 6 ? `[${hostPort}]` : hostPort;
   try {
     return new URL(`http://${h}`).hostname.replace(/^\[|\]$/g, '');

@@ -4,6 +4,7 @@
  * and the platform check. Produces an {@link Observation}; `classify.ts` decides what it means.
  */
 import { createHash } from 'node:crypto';
+import { isRecord } from '../errors.js';
 import { type BasicChallenge, type BearerChallenge, parseChallenges, pickChallenge } from './challenge.js';
 import type { AuthState, Observation, ResponseObservation } from './classify.js';
 import { isHtmlContentType } from './classify.js';
@@ -68,6 +69,30 @@ interface HostState {
 type Authorization =
   | { header?: string; credentialsSent: boolean; scope?: string; batched?: boolean }
   | { failure: Observation };
+
+/** One probe's endpoint, image and credential: what every request of the probe shares. */
+interface ProbeCall {
+  ep: Endpoint;
+  target: ProbeTarget;
+  credential: RegistryCredential | undefined;
+}
+
+/** One registry request of a probe. */
+interface RegistryRequest {
+  method: 'GET' | 'HEAD';
+  path: string;
+  maxBodyBytes: number;
+}
+
+/** A request sent with an authorization, its answer, and the challenge of a 401. */
+interface Exchange {
+  authz: Exclude<Authorization, { failure: Observation }>;
+  res: HttpResponse;
+  challenge: BearerChallenge | BasicChallenge | undefined;
+}
+
+/** One step of answering challenges: a new (or the same) exchange, or a failure that ends the probe. */
+type Step = Exchange | { failure: Observation };
 
 /** Scopes asked for in one token request at most (one own, the rest other repositories of the host). */
 const TOKEN_BATCH = 16;
@@ -163,7 +188,8 @@ export class ProbeSession {
     credential: RegistryCredential | undefined,
   ): Promise<Observation> {
     const path = `/v2/${target.repository}/manifests/${target.reference}`;
-    const head = await this.authed(ep, target, credential, 'HEAD', path, 0);
+    const call: ProbeCall = { ep, target, credential };
+    const head = await this.authed(call, { method: 'HEAD', path, maxBodyBytes: 0 });
     if ('failure' in head) return head.failure;
     let res = head.res;
     const hasDigest = headerValue(res.headers, 'docker-content-digest') !== undefined;
@@ -181,7 +207,7 @@ export class ProbeSession {
       this.logger?.debug(
         `HEAD ${ep.host}${path} answered ${res.status}${hasDigest ? '' : ' without digest'}; repeating as GET`,
       );
-      const get = await this.authed(ep, target, credential, 'GET', path, MAX_MANIFEST_BYTES);
+      const get = await this.authed(call, { method: 'GET', path, maxBodyBytes: MAX_MANIFEST_BYTES });
       if ('failure' in get) return get.failure;
       got = get.res;
       res = got;
@@ -335,13 +361,11 @@ export class ProbeSession {
 
   /** Works out the Authorization header for a challenge: a Bearer token, Basic credentials, or none. */
   private async authorize(
-    ep: Endpoint,
-    target: ProbeTarget,
-    challenge: BearerChallenge | BasicChallenge,
-    credential: RegistryCredential | undefined,
-    scope: string,
-    batch = true,
+    call: ProbeCall,
+    ask: { challenge: BearerChallenge | BasicChallenge; scope: string; batch?: boolean },
   ): Promise<Authorization> {
+    const { ep, target, credential } = call;
+    const { challenge, scope, batch = true } = ask;
     if (challenge.scheme === 'basic') {
       if (credential?.registryToken)
         return { header: `Bearer ${credential.registryToken}`, credentialsSent: true };
@@ -390,112 +414,126 @@ export class ProbeSession {
 
   /** Sends a registry request, answering a 401 challenge once (and up front once the host's challenge is known). */
   private async authed(
-    ep: Endpoint,
-    target: ProbeTarget,
-    credential: RegistryCredential | undefined,
-    method: 'GET' | 'HEAD',
-    path: string,
-    maxBodyBytes: number,
+    call: ProbeCall,
+    req: RegistryRequest,
   ): Promise<
     | { res: HttpResponse; auth: AuthState; challenge?: BearerChallenge | BasicChallenge }
     | { failure: Observation }
   > {
-    const state = this.state(ep);
-    const defaultScope = `repository:${target.repository}:pull`;
-    let authz: Authorization = { credentialsSent: false };
+    const state = this.state(call.ep);
+    const defaultScope = `repository:${call.target.repository}:pull`;
+    let authz: Exchange['authz'] = { credentialsSent: false };
     if (state.challenge) {
-      authz = await this.authorize(ep, target, state.challenge, credential, defaultScope);
-      if ('failure' in authz) return authz;
+      const first = await this.authorize(call, { challenge: state.challenge, scope: defaultScope });
+      if ('failure' in first) return first;
+      authz = first;
     }
-    let res = await this.send(ep, method, path, authz.header, maxBodyBytes);
-    let challenge: BearerChallenge | BasicChallenge | undefined;
-    if (res.status === 401) {
-      challenge = pickChallenge(parseChallenges(res.headers['www-authenticate']));
-      if (challenge) {
-        if (!state.challenge)
-          state.challenge =
-            challenge.scheme === 'bearer'
-              ? {
-                  scheme: 'bearer',
-                  realm: challenge.realm,
-                  ...(challenge.service ? { service: challenge.service } : {}),
-                }
-              : challenge;
-        const scope = challenge.scheme === 'bearer' && challenge.scope ? challenge.scope : defaultScope;
-        const alreadyTried =
-          authz.header !== undefined && (challenge.scheme === 'basic' || scope === authz.scope);
-        if (!alreadyTried) {
-          const next = await this.authorize(ep, target, challenge, credential, scope);
-          if ('failure' in next) return next;
-          if (next.header !== undefined && next.header !== authz.header) {
-            authz = next;
-            res = await this.send(ep, method, path, authz.header, maxBodyBytes);
-            challenge =
-              res.status === 401
-                ? pickChallenge(parseChallenges(res.headers['www-authenticate']))
-                : undefined;
-          }
-        }
-      }
-    }
-    // A token asked for together with other repositories that this registry does not honour for this
-    // one: stop batching at its realm and ask for this repository's scope alone, once.
-    if (
-      res.status === 401 &&
-      challenge?.scheme === 'bearer' &&
-      challenge.error === 'insufficient_scope' &&
-      'batched' in authz &&
-      authz.batched === true &&
-      authz.scope !== undefined
-    ) {
-      this.tokens.singleScope({
-        challenge,
-        scope: authz.scope,
-        credential,
-        registryProtocol: this.registryProtocol(ep),
-      });
-      this.logger?.debug(
-        `${ep.host}: a token for several repositories was refused; asking one scope at a time`,
-      );
-      const single = await this.authorize(ep, target, challenge, credential, authz.scope, false);
-      if ('failure' in single) return single;
-      if (single.header !== undefined && single.header !== authz.header) {
-        authz = single;
-        res = await this.send(ep, method, path, authz.header, maxBodyBytes);
-        challenge =
-          res.status === 401 ? pickChallenge(parseChallenges(res.headers['www-authenticate'])) : undefined;
-      }
-    }
-    // A cached token the registry no longer accepts (expired early, key rotated): fetch a fresh one once.
-    if (
-      res.status === 401 &&
-      challenge?.scheme === 'bearer' &&
-      challenge.error === 'invalid_token' &&
-      authz.scope !== undefined &&
-      !credential?.registryToken
-    ) {
-      const request = {
-        challenge,
-        scope: authz.scope,
-        credential,
-        registryProtocol: this.registryProtocol(ep),
-      };
-      this.tokens.invalidate(request);
-      const fresh = await this.authorize(ep, target, challenge, credential, authz.scope);
-      if ('failure' in fresh) return fresh;
-      if (fresh.header !== undefined && fresh.header !== authz.header) {
-        authz = fresh;
-        res = await this.send(ep, method, path, authz.header, maxBodyBytes);
-        challenge =
-          res.status === 401 ? pickChallenge(parseChallenges(res.headers['www-authenticate'])) : undefined;
-      }
+    let x: Exchange = await this.exchange(call, req, authz);
+    for (const step of [this.answerChallenge, this.retrySingleScope, this.retryFreshToken]) {
+      const next = await step.call(this, call, req, x);
+      if ('failure' in next) return next;
+      x = next;
     }
     const auth: AuthState = {
-      credentialsSent: authz.credentialsSent,
-      scheme: authz.header === undefined ? 'none' : authz.header.startsWith('Basic ') ? 'basic' : 'bearer',
+      credentialsSent: x.authz.credentialsSent,
+      scheme:
+        x.authz.header === undefined ? 'none' : x.authz.header.startsWith('Basic ') ? 'basic' : 'bearer',
     };
-    if (credential?.source && authz.credentialsSent) auth.credentialSource = credential.source;
-    return challenge ? { res, auth, challenge } : { res, auth };
+    if (call.credential?.source && x.authz.credentialsSent) auth.credentialSource = call.credential.source;
+    return x.challenge ? { res: x.res, auth, challenge: x.challenge } : { res: x.res, auth };
+  }
+
+  /** Sends `req` with `authz`; a 401's challenge is read from its `WWW-Authenticate`. */
+  private async exchange(call: ProbeCall, req: RegistryRequest, authz: Exchange['authz']): Promise<Exchange> {
+    const res = await this.send(call.ep, req.method, req.path, authz.header, req.maxBodyBytes);
+    const challenge =
+      res.status === 401 ? pickChallenge(parseChallenges(res.headers['www-authenticate'])) : undefined;
+    return { authz, res, challenge };
+  }
+
+  /** Sends again with `next` when it brings a different header; otherwise the exchange stands. */
+  private async resendWith(
+    call: ProbeCall,
+    req: RegistryRequest,
+    x: Exchange,
+    next: Authorization,
+  ): Promise<Step> {
+    if ('failure' in next) return next;
+    if (next.header === undefined || next.header === x.authz.header) return x;
+    return this.exchange(call, req, next);
+  }
+
+  /** The first 401: remember the host's challenge and answer it, unless this header already did. */
+  private async answerChallenge(call: ProbeCall, req: RegistryRequest, x: Exchange): Promise<Step> {
+    const { challenge } = x;
+    if (!challenge) return x;
+    const state = this.state(call.ep);
+    if (!state.challenge)
+      state.challenge =
+        challenge.scheme === 'bearer'
+          ? {
+              scheme: 'bearer',
+              realm: challenge.realm,
+              ...(challenge.service ? { service: challenge.service } : {}),
+            }
+          : challenge;
+    const defaultScope = `repository:${call.target.repository}:pull`;
+    const scope = challenge.scheme === 'bearer' && challenge.scope ? challenge.scope : defaultScope;
+    const alreadyTried =
+      x.authz.header !== undefined && (challenge.scheme === 'basic' || scope === x.authz.scope);
+    if (alreadyTried) return x;
+    return this.resendWith(call, req, x, await this.authorize(call, { challenge, scope }));
+  }
+
+  /**
+   * A token asked for together with other repositories that this registry does not honour for this
+   * one: stop batching at its realm and ask for this repository's scope alone, once.
+   */
+  private async retrySingleScope(call: ProbeCall, req: RegistryRequest, x: Exchange): Promise<Step> {
+    const { challenge, authz } = x;
+    if (
+      x.res.status !== 401 ||
+      challenge?.scheme !== 'bearer' ||
+      challenge.error !== 'insufficient_scope' ||
+      authz.batched !== true ||
+      authz.scope === undefined
+    )
+      return x;
+    this.tokens.singleScope({
+      challenge,
+      scope: authz.scope,
+      credential: call.credential,
+      registryProtocol: this.registryProtocol(call.ep),
+    });
+    this.logger?.debug(
+      `${call.ep.host}: a token for several repositories was refused; asking one scope at a time`,
+    );
+    return this.resendWith(
+      call,
+      req,
+      x,
+      await this.authorize(call, { challenge, scope: authz.scope, batch: false }),
+    );
+  }
+
+  /** A cached token the registry no longer accepts (expired early, key rotated): fetch a fresh one once. */
+  private async retryFreshToken(call: ProbeCall, req: RegistryRequest, x: Exchange): Promise<Step> {
+    const { challenge, authz } = x;
+    if (
+      x.res.status !== 401 ||
+      challenge?.scheme !== 'bearer' ||
+      challenge.error !== 'invalid_token' ||
+      authz.scope === undefined ||
+      call.credential?.registryToken
+    )
+      return x;
+    this.tokens.invalidate({
+      challenge,
+      scope: authz.scope,
+      credential: call.credential,
+      registryProtocol: this.registryProtocol(call.ep),
+    });
+    return this.resendWith(call, req, x, await this.authorize(call, { challenge, scope: authz.scope }));
   }
 
   /** `GET /v2/`: true when a registry answers (200 or 401, not HTML), false for 404 / HTML, undefined otherwise. */
@@ -523,12 +561,12 @@ export class ProbeSession {
     let manifestRes = fetched;
     if (!manifestRes) {
       const r = await this.authed(
-        ep,
-        target,
-        credential,
-        'GET',
-        `/v2/${target.repository}/manifests/${obs.digest}`,
-        MAX_MANIFEST_BYTES,
+        { ep, target, credential },
+        {
+          method: 'GET',
+          path: `/v2/${target.repository}/manifests/${obs.digest}`,
+          maxBodyBytes: MAX_MANIFEST_BYTES,
+        },
       );
       if ('failure' in r) return r;
       if (r.res.status !== 200)
@@ -556,12 +594,12 @@ export class ProbeSession {
     const configDigest = typeof config?.digest === 'string' ? config.digest : undefined;
     if (!configDigest || !/^[a-z0-9]+:[a-f0-9]+$/.test(configDigest)) return {};
     const blob = await this.authed(
-      ep,
-      target,
-      credential,
-      'GET',
-      `/v2/${target.repository}/blobs/${configDigest}`,
-      MAX_MANIFEST_BYTES,
+      { ep, target, credential },
+      {
+        method: 'GET',
+        path: `/v2/${target.repository}/blobs/${configDigest}`,
+        maxBodyBytes: MAX_MANIFEST_BYTES,
+      },
     );
     if ('failure' in blob) return blob;
     if (blob.res.status !== 200)
@@ -598,8 +636,4 @@ function isManifestBody(body: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

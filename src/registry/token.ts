@@ -9,7 +9,7 @@ import type { RegistryCredential } from './credentials/types.js';
 import { checkRealm } from './policy.js';
 
 /** Default token lifetime when the server omits `expires_in` (token.md). */
-export const DEFAULT_TOKEN_LIFETIME_S = 60;
+const DEFAULT_TOKEN_LIFETIME_S = 60;
 /** Tokens are renewed this long before they expire. */
 const EXPIRY_MARGIN_MS = 5_000;
 /** `client_id` sent with OAuth2 requests (required by oauth.md). */

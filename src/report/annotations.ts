@@ -31,7 +31,7 @@ function renderStdinAnnotation(f: Finding): string {
 }
 
 /** At most this many skipped files get a notice of their own; the rest are counted. */
-export const MAX_SKIPPED_NOTICES = 20;
+const MAX_SKIPPED_NOTICES = 20;
 
 /** Returns every finding as workflow-command lines, then notices for skipped files, then a total line. */
 export function renderAnnotations(report: Report): string {

@@ -6,9 +6,10 @@
  * An expired entry stops matching, so its findings come back on the day after its date. Pure.
  */
 import picomatch from 'picomatch';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { parseReference } from '../image/reference.js';
 import { plain } from '../untrusted.js';
+import { parseYamlText } from '../yaml.js';
 import type { Finding, Report, Severity } from './model.js';
 import { RULES_BY_ID } from './rules.js';
 
@@ -88,7 +89,7 @@ function entryAt(raw: unknown, where: string): BaselineEntry {
 export function parseBaseline(text: string, name: string): BaselineEntry[] {
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 0, uniqueKeys: false });
+    doc = parseYamlText(text, { maxAliasCount: 0, uniqueKeys: false });
   } catch (err) {
     throw new BaselineError(
       `${name} is not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,

@@ -22,21 +22,49 @@ import { RULES_BY_ID, ruleForCheckStatus } from './rules.js';
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
 
 /** One image use, parsed, as the engine hands it to the report builder. */
-export interface AnalyzedUse {
+/**
+ * One image use after reference parsing, ignores and tag policy, by what happens to it next: `invalid`
+ * and `templated` uses are reported without a registry check, `ignored` ones are listed but neither
+ * checked nor reported, `checked` ones share the registry check of their `checkKey`.
+ */
+export type AnalyzedUse = InvalidUse | TemplatedUse | IgnoredUse | CheckedUse;
+
+/** The reference cannot be parsed, or the image field itself is unusable. */
+export interface InvalidUse {
+  kind: 'invalid';
   use: ImageUse;
-  /** Null when the reference is invalid or templated. */
-  ref: ImageReference | null;
-  /** Why the reference is invalid (Go parser's message, or the extractor's reason), when it is. */
-  parseError?: string;
+  ref: null;
+  /** Why the reference is invalid (Go parser's message, or the extractor's reason). */
+  parseError: string;
   /** The image field itself is unusable (empty, not a string): the API server rejects the object. */
   invalidField?: boolean;
-  /** Templated value: why it cannot be checked. */
-  templated?: string;
-  /** Key of the registry check shared by every use of the same manifest, when checked. */
-  checkKey?: string;
-  /** Ignored by the user: `pattern <regex>` from the ignore list, or an inline ignore comment. */
-  ignoredBy?: string;
-  /** Tag policy violations for this reference. */
+}
+
+/** A templated value that cannot be checked. */
+export interface TemplatedUse {
+  kind: 'templated';
+  use: ImageUse;
+  ref: null;
+  /** Why it cannot be checked. */
+  templated: string;
+}
+
+/** Ignored by the user. */
+export interface IgnoredUse {
+  kind: 'ignored';
+  use: ImageUse;
+  ref: ImageReference;
+  /** `pattern <regex>` from the ignore list, or an inline ignore comment. */
+  ignoredBy: string;
+}
+
+/** A reference to check in its registry, with its tag policy violations. */
+export interface CheckedUse {
+  kind: 'checked';
+  use: ImageUse;
+  ref: ImageReference;
+  /** Key of the registry check shared by every use of the same manifest. */
+  checkKey: string;
   tagViolations: { rule: string; message: string }[];
 }
 
@@ -46,8 +74,6 @@ export interface BuildReportInput {
   extract: Pick<ExtractResult, 'skipped' | 'errors' | 'scanned'>;
   checks: ReadonlyMap<string, RegistryCheck>;
   rules: Record<string, SeverityOrOff>;
-  /** When set, findings are kept only for these files (registry checks still cover all). */
-  onlyFiles?: ReadonlySet<string>;
   /** What each rendered view deploys; the report has `views` only when there are any. */
   views?: ReportView[];
 }
@@ -58,7 +84,7 @@ export function severityOf(rule: string, overrides: Record<string, SeverityOrOff
 }
 
 /** Sorts findings deterministically: file, line, column, severity (highest first), rule, message. */
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return (
     (a.file ?? '').localeCompare(b.file ?? '') ||
     (a.line ?? 0) - (b.line ?? 0) ||
@@ -91,16 +117,20 @@ function toReportUse(use: ImageUse): ReportUse {
 }
 
 function checkFor(a: AnalyzedUse, checks: ReadonlyMap<string, RegistryCheck>): RegistryCheck {
-  if (a.templated) return { status: 'skipped', reason: a.templated, message: `Not checked: ${a.templated}.` };
-  if (a.parseError) return { status: 'bad_image_format', message: a.parseError };
-  if (a.ignoredBy)
-    return {
-      status: 'skipped',
-      reason: `ignored by ${a.ignoredBy}`,
-      message: `Ignored by ${a.ignoredBy}.`,
-    };
-  if (a.checkKey) return checks.get(a.checkKey) ?? { status: 'not_checked' };
-  return { status: 'not_checked' };
+  switch (a.kind) {
+    case 'templated':
+      return { status: 'skipped', reason: a.templated, message: `Not checked: ${a.templated}.` };
+    case 'invalid':
+      return { status: 'bad_image_format', message: a.parseError };
+    case 'ignored':
+      return {
+        status: 'skipped',
+        reason: `ignored by ${a.ignoredBy}`,
+        message: `Ignored by ${a.ignoredBy}.`,
+      };
+    case 'checked':
+      return checks.get(a.checkKey) ?? { status: 'not_checked' };
+  }
 }
 
 function where(use: ImageUse): string {
@@ -119,9 +149,9 @@ function shown(raw: string): string {
   return JSON.stringify(raw);
 }
 
-function invalidMessage(a: AnalyzedUse, use: ImageUse): string {
+function invalidMessage(a: InvalidUse, use: ImageUse): string {
   if (a.invalidField) {
-    const why = a.parseError ?? 'the image field is unusable';
+    const why = a.parseError || 'the image field is unusable';
     return `Image ${shown(use.raw)} in ${where(use)}: ${why}${why.endsWith('.') ? '' : '.'}`;
   }
   return `Image ${shown(use.raw)} in ${where(use)} is not a valid reference: ${a.parseError}. Pods would fail with InvalidImageName.`;
@@ -137,75 +167,17 @@ function checkMessage(use: ImageUse, check: RegistryCheck): string {
 export function buildReport(input: BuildReportInput): Report {
   const findings: Finding[] = [];
   const images = new Map<string, ReportImage>();
-  const keep = (file: string | null) => !input.onlyFiles || (file !== null && input.onlyFiles.has(file));
-
-  const push = (
-    rule: string,
-    use: ImageUse | null,
-    message: string,
-    image: string | null,
-    pos?: ParsePos,
-  ) => {
-    const severity = severityOf(rule, input.rules);
-    if (severity === 'off') return;
-    if (use && isSuppressed(use, rule)) return;
-    const file = use?.file ?? pos?.file ?? null;
-    if (!keep(file)) return;
-    const finding: Finding = {
-      rule,
-      severity,
-      message,
-      file,
-      line: use?.line ?? pos?.line ?? null,
-      column: use?.column ?? pos?.column ?? null,
-      image,
-    };
-    if (use?.endColumn !== undefined) finding.endColumn = use.endColumn;
-    if (use?.related?.length) finding.related = use.related.map((r) => ({ ...r }));
-    findings.push(finding);
+  const push: PushFinding = (f) => {
+    const finding = toFinding(f, input.rules);
+    if (finding) findings.push(finding);
   };
-
   for (const a of input.uses) {
-    const { use } = a;
     const check = checkFor(a, input.checks);
-    const groupKey = a.ref ? a.ref.normalized : `raw:${use.raw}`;
-    let image = images.get(groupKey);
-    if (!image) {
-      image = {
-        ref: use.raw,
-        normalized: a.ref?.normalized ?? null,
-        registry: a.ref?.registry ?? null,
-        repository: a.ref?.repository ?? null,
-        tag: a.ref?.tag ?? null,
-        digest: a.ref?.digest ?? null,
-        check,
-        uses: [],
-      };
-      images.set(groupKey, image);
-    }
-    image.uses.push(toReportUse(use));
-
-    if (a.templated) {
-      push(
-        'unresolved-template',
-        use,
-        `${where(use)}: image ${shown(use.raw)} cannot be checked (${a.templated}); render the templates first or ignore this line.`,
-        use.raw,
-      );
-      continue;
-    }
-    if (a.parseError) {
-      push('invalid-reference', use, invalidMessage(a, use), use.raw);
-      continue;
-    }
-    if (a.ignoredBy) continue;
-    for (const v of a.tagViolations) push(v.rule, use, `${where(use)}: ${v.message}`, use.raw);
-    const rule = ruleForCheckStatus(check.status);
-    if (rule) push(rule, use, checkMessage(use, check), use.raw);
+    addImageUse(images, a, check);
+    pushUseFindings(push, a, check);
   }
-
   for (const e of input.extract.errors) {
-    push('parse-error', null, `${e.message}`, null, { file: e.file, line: e.line, column: e.column });
+    push({ rule: 'parse-error', use: null, message: `${e.message}`, image: null, pos: e });
   }
 
   findings.sort(compareFindings);
@@ -233,6 +205,82 @@ export function buildReport(input: BuildReportInput): Report {
     ...(input.views?.length ? { views: input.views } : {}),
     summary: { findings: counts, checks: checkCounts },
   };
+}
+
+/** A finding about to be made: at a use, or (parse errors) at a position of its own. */
+interface PendingFinding {
+  rule: string;
+  use: ImageUse | null;
+  message: string;
+  image: string | null;
+  pos?: ParsePos;
+}
+
+type PushFinding = (f: PendingFinding) => void;
+
+/** The finding, or null when its rule is off or an inline comment suppresses it at the use. */
+function toFinding(f: PendingFinding, rules: Record<string, SeverityOrOff>): Finding | null {
+  const { rule, use, pos } = f;
+  const severity = severityOf(rule, rules);
+  if (severity === 'off') return null;
+  if (use && isSuppressed(use, rule)) return null;
+  const finding: Finding = {
+    rule,
+    severity,
+    message: f.message,
+    file: use?.file ?? pos?.file ?? null,
+    line: use?.line ?? pos?.line ?? null,
+    column: use?.column ?? pos?.column ?? null,
+    image: f.image,
+  };
+  if (use?.endColumn !== undefined) finding.endColumn = use.endColumn;
+  if (use?.related?.length) finding.related = use.related.map((r) => ({ ...r }));
+  return finding;
+}
+
+/** Adds the use to its image (grouped by normalized reference, else by the raw text). */
+function addImageUse(images: Map<string, ReportImage>, a: AnalyzedUse, check: RegistryCheck): void {
+  const { use } = a;
+  const groupKey = a.ref ? a.ref.normalized : `raw:${use.raw}`;
+  let image = images.get(groupKey);
+  if (!image) {
+    image = {
+      ref: use.raw,
+      normalized: a.ref?.normalized ?? null,
+      registry: a.ref?.registry ?? null,
+      repository: a.ref?.repository ?? null,
+      tag: a.ref?.tag ?? null,
+      digest: a.ref?.digest ?? null,
+      check,
+      uses: [],
+    };
+    images.set(groupKey, image);
+  }
+  image.uses.push(toReportUse(use));
+}
+
+/** The findings of one use: a template, an invalid reference, or its tag policy and registry check. */
+function pushUseFindings(push: PushFinding, a: AnalyzedUse, check: RegistryCheck): void {
+  const { use } = a;
+  const at = (rule: string, message: string) => push({ rule, use, message, image: use.raw });
+  switch (a.kind) {
+    case 'templated':
+      at(
+        'unresolved-template',
+        `${where(use)}: image ${shown(use.raw)} cannot be checked (${a.templated}); render the templates first or ignore this line.`,
+      );
+      return;
+    case 'invalid':
+      at('invalid-reference', invalidMessage(a, use));
+      return;
+    case 'ignored':
+      return;
+    case 'checked': {
+      for (const v of a.tagViolations) at(v.rule, `${where(use)}: ${v.message}`);
+      const rule = ruleForCheckStatus(check.status);
+      if (rule) at(rule, checkMessage(use, check));
+    }
+  }
 }
 
 interface ParsePos {

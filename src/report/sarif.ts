@@ -20,7 +20,7 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 };
 
 /** Information URI of the tool, shown by code scanning. */
-export const TOOL_URI = 'https://github.com/k8s-image-check/k8s-image-check';
+const TOOL_URI = 'https://github.com/k8s-image-check/k8s-image-check';
 
 /** Where code scanning links a rule's help: the README's rule table. */
 export const RULES_HELP_URI = `${TOOL_URI}#rules`;

@@ -6,6 +6,7 @@ import { analyzeUses, runScan, uniqueTargets } from '../../src/engine/scan.js';
 import type { ImageUse } from '../../src/manifests/types.js';
 import type { RegistryCheck } from '../../src/registry/types.js';
 import { shouldFail } from '../../src/report/findings.js';
+import { filterReportToChangedFiles } from '../../src/report/only-changed.js';
 
 const root = join(import.meta.dirname, '../../fixtures/examples/shop');
 const quiet = { debug() {}, info() {}, warning() {} };
@@ -105,15 +106,17 @@ describe('scan engine (offline)', () => {
     );
     await checkImages(uniqueTargets(analyzed));
     expect(seen).toEqual(['docker.io/library/busybox:1.36']);
-    expect(analyzed[0]!.ignoredBy).toBe('an inline "# k8s-image-check: ignore" comment');
+    expect(analyzed[0]).toMatchObject({
+      kind: 'ignored',
+      ignoredBy: 'an inline "# k8s-image-check: ignore" comment',
+    });
   });
 
   it('restricts findings to changed files but still checks every image once', async () => {
     const seen: string[] = [];
-    const report = await runScan(config(), {
+    const full = await runScan(config(), {
       root,
       logger: quiet,
-      onlyFiles: new Set(['k8s/cart.yaml']),
       checkImages: async (targets) => {
         seen.push(...targets.map((t) => t.key));
         return new Map(
@@ -121,7 +124,10 @@ describe('scan engine (offline)', () => {
         );
       },
     });
+    // The production only-changed path: the whole run's report, filtered afterwards.
+    const report = filterReportToChangedFiles(full, ['k8s/cart.yaml']);
     expect(seen).toHaveLength(6);
+    expect(new Set(full.findings.map((f) => f.file)).size).toBeGreaterThan(1);
     expect(new Set(report.findings.map((f) => f.file))).toEqual(new Set(['k8s/cart.yaml']));
     // redis is suppressed only for missing-tag; its absence is still reported
     expect(report.findings.filter((f) => f.rule === 'image-absent').map((f) => f.image)).toEqual([
@@ -172,6 +178,6 @@ describe('analyzeUses', () => {
       `docker.io/library/nginx:latest`,
       `docker.io/library/nginx@sha256:${'a'.repeat(64)}`,
     ]);
-    expect(analyzed[3]!.parseError).toBe('invalid reference format');
+    expect(analyzed[3]).toMatchObject({ kind: 'invalid', parseError: 'invalid reference format' });
   });
 });

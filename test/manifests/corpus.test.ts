@@ -13,9 +13,22 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { scanManifests } from '../../src/manifests/scan.js';
+import { defaultConfig } from '../../src/config/resolve.js';
+import { collectUses } from '../../src/engine/scan.js';
 import { HELM_TEMPLATE_REASON } from '../../src/manifests/templated.js';
 import type { ExtractResult } from '../../src/manifests/types.js';
+
+const silent = { debug: () => undefined, info: () => undefined, warning: () => undefined };
+
+/** The production manifest stage (collectUses), with rendering off: discovery, reading, extraction. */
+async function scanManifests(opts: { root: string; workers?: number }): Promise<ExtractResult> {
+  const { root, ...parse } = opts;
+  const collected = await collectUses(
+    { ...defaultConfig(), render: 'none' },
+    { root, logger: silent, parse },
+  );
+  return collected.extract;
+}
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const present = existsSync(CORPUS);

@@ -9,10 +9,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepo } from '../../bench/gen-repo.js';
+import { defaultConfig } from '../../src/config/resolve.js';
+import { collectUses } from '../../src/engine/scan.js';
 import { discoverFiles } from '../../src/manifests/discover.js';
 import { extractFile, extractFiles } from '../../src/manifests/extract.js';
 import { MIN_POOL_BYTES, ParsePool, poolSize } from '../../src/manifests/parse-pool.js';
-import { scanManifests } from '../../src/manifests/scan.js';
+import type { ExtractResult } from '../../src/manifests/types.js';
+
+const silent = { debug: () => undefined, info: () => undefined, warning: () => undefined };
+
+/** The production manifest stage (collectUses), with rendering off: discovery, reading, extraction. */
+async function scanManifests(opts: { root: string; workers?: number }): Promise<ExtractResult> {
+  const { root, ...parse } = opts;
+  const collected = await collectUses(
+    { ...defaultConfig(), render: 'none' },
+    { root, logger: silent, parse },
+  );
+  return collected.extract;
+}
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseReference } from '../../src/image/reference.js';
 import type { ImageUse } from '../../src/manifests/types.js';
 import { renderAnnotation, renderAnnotations } from '../../src/report/annotations.js';
 import { buildReport, shouldFail } from '../../src/report/findings.js';
@@ -53,10 +54,21 @@ describe('finding locations', () => {
     container: 'app',
     containerType: 'container',
   };
+  const parsedRef = parseReference(base.raw);
+  if (!parsedRef.ok) throw new Error('fixture reference must parse');
+  const parsed = parsedRef.ref;
   const message = (use: ImageUse) =>
     buildReport({
       version: '9.9.9',
-      uses: [{ use, ref: null, tagViolations: [{ rule: 'latest-tag', message: 'uses latest' }] }],
+      uses: [
+        {
+          kind: 'checked',
+          use,
+          ref: { ...parsed, raw: use.raw },
+          checkKey: 'ghcr.io/a/migrate:latest',
+          tagViolations: [{ rule: 'latest-tag', message: 'uses latest' }],
+        },
+      ],
       extract: { skipped: [], errors: [], scanned: 1 },
       checks: new Map(),
       rules: {},

@@ -20,7 +20,7 @@ export interface Consumption {
 }
 
 /** Reads a kustomization directory (null when it has none or it does not parse). */
-export async function loadKustomizationAt(
+async function loadKustomizationAt(
   absDir: string,
   read: (abs: string) => Promise<string | null>,
 ): Promise<{ file: string; k: Kustomization } | null> {

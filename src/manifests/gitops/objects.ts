@@ -5,7 +5,8 @@
  * repository root is refused with a problem, never followed.
  */
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { parseYamlStream } from '../../yaml.js';
 import type { KustomizeImageEntry } from '../kustomize/image-transform.js';
 import { type ImageEntryAt, type Position, scalarString } from '../kustomize/kustomization.js';
 import type { ParseProblem } from '../types.js';
@@ -82,12 +83,12 @@ export function readGitOpsObjects(
 ): GitOpsObjects {
   const out: GitOpsObjects = { deployments: [], problems: [], notes: [] };
   if (!mayHoldGitOps(text)) return out;
-  const lc = new LineCounter();
+  const { documents, lineCounter: lc } = parseYamlStream(text, { uniqueKeys: false });
   const pos = (n: unknown): Position => {
     const p = lc.linePos((n as Node | null)?.range?.[0] ?? 0);
     return { line: p.line, column: p.col };
   };
-  for (const doc of parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false })) {
+  for (const doc of documents) {
     const root = doc.contents;
     if (doc.errors.length > 0 || !isMap(root)) continue;
     const apiVersion = scalarString(root.get('apiVersion', true)) ?? '';
@@ -166,12 +167,7 @@ function readFlux(spec: YAMLMap, ctx: ReadContext): void {
       if (key !== null && value !== null) substitute.set(key, { value, ...ctx.pos(pair.value) });
     }
   ctx.out.deployments.push({
-    id,
-    tool: 'flux',
-    name: ctx.name,
-    file: ctx.file,
-    line: ctx.line,
-    path: rel,
+    ...fluxDeployment(ctx, id, rel),
     namespace: positioned(tn, ctx),
     namespaceFillOnly: false,
     images: readImages(spec.get('images', true), ctx),
@@ -209,14 +205,9 @@ function readHelmRelease(spec: YAMLMap, ctx: ReadContext): void {
     inline: [],
     parameters: [],
   };
-  const files = chartSpec.get('valuesFiles', true);
-  if (isSeq(files))
-    for (const item of files.items) {
-      const v = scalarString(item);
-      const relFile = v ? repoPath(v) : null;
-      if (v && relFile === null) refuse(ctx, ctx.pos(item), `${id}: valuesFiles entry`, v);
-      else if (relFile) helm.valueFiles.push(relFile);
-    }
+  helm.valueFiles.push(
+    ...valueFilePaths(chartSpec.get('valuesFiles', true), ctx, { label: `${id}: valuesFiles entry` }),
+  );
   const values = spec.get('values', true);
   if (isMap(values) && values.range) {
     const [start, , end] = values.range;
@@ -224,12 +215,7 @@ function readHelmRelease(spec: YAMLMap, ctx: ReadContext): void {
   }
   const tn = positioned(spec.get('targetNamespace', true), ctx);
   ctx.out.deployments.push({
-    id,
-    tool: 'flux',
-    name: ctx.name,
-    file: ctx.file,
-    line: ctx.line,
-    path: rel,
+    ...fluxDeployment(ctx, id, rel),
     namespace: tn ?? (ctx.ns ? { value: ctx.ns, line: ctx.line, column: 1 } : null),
     namespaceFillOnly: false,
     images: [],
@@ -382,6 +368,28 @@ function splitNameOnly(value: string): string {
   return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
 }
 
+/** The fields every Flux deployment starts with: who deploys which path, and where it is written. */
+function fluxDeployment(ctx: ReadContext, id: string, repoDir: string) {
+  return { id, tool: 'flux' as const, name: ctx.name, file: ctx.file, line: ctx.line, path: repoDir };
+}
+
+/**
+ * The repository paths of a values-file list (relative to `base`, default the repository root); an
+ * entry that leads outside the repository is refused with a notice, an empty one is left out.
+ */
+function valueFilePaths(list: unknown, ctx: ReadContext, where: { label: string; base?: string }): string[] {
+  const out: string[] = [];
+  if (!isSeq(list)) return out;
+  for (const item of list.items) {
+    const v = scalarString(item);
+    if (!v) continue;
+    const rel = repoPath(v, where.base);
+    if (rel === null) refuse(ctx, ctx.pos(item), where.label, v);
+    else out.push(rel);
+  }
+  return out;
+}
+
 function readHelm(helm: YAMLMap, chartPath: string, ctx: ReadContext): GitOpsHelm {
   const out: GitOpsHelm = {
     releaseName: scalarString(helm.get('releaseName', true)),
@@ -389,15 +397,9 @@ function readHelm(helm: YAMLMap, chartPath: string, ctx: ReadContext): GitOpsHel
     inline: [],
     parameters: [],
   };
-  const files = helm.get('valueFiles', true);
-  if (isSeq(files))
-    for (const item of files.items) {
-      const v = scalarString(item);
-      if (!v) continue;
-      const rel = repoPath(v, chartPath);
-      if (rel === null) refuse(ctx, ctx.pos(item), 'helm.valueFiles entry', v);
-      else out.valueFiles.push(rel);
-    }
+  out.valueFiles.push(
+    ...valueFilePaths(helm.get('valueFiles', true), ctx, { label: 'helm.valueFiles entry', base: chartPath }),
+  );
   const values = helm.get('values', true);
   const valuesText = scalarString(values);
   if (valuesText) out.inline.push({ text: valuesText, line: ctx.pos(values).line + 1 });
@@ -460,9 +462,8 @@ function readAppSet(spec: YAMLMap, ctx: ArgoContext): void {
     // Same line count: positions inside the template stay those of the ApplicationSet file.
     const filled = templText.replace(/\{\{\s*\.?([\w.-]+)\s*\}\}/g, (m, k: string) => values[k] ?? m);
     const padded = `${'\n'.repeat(firstLine - 1)}${dedent(filled)}`;
-    const lc = new LineCounter();
-    const doc = parseAllDocuments(padded, { lineCounter: lc })[0];
-    const root = doc && !Array.isArray(doc) ? doc.contents : null;
+    const { documents, lineCounter: lc } = parseYamlStream(padded);
+    const root = documents[0]?.contents ?? null;
     if (!isMap(root)) continue;
     const meta = root.get('metadata', true);
     const name = (isMap(meta) ? scalarString(meta.get('name', true)) : null) ?? ctx.name;

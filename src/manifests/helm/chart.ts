@@ -21,7 +21,7 @@ export interface ChartInfo {
 }
 
 /** Returns true when a repo-relative path is a chart's `Chart.yaml`. */
-export function isChartFile(p: string): boolean {
+function isChartFile(p: string): boolean {
   return path.posix.basename(p) === 'Chart.yaml';
 }
 

@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, parseAllDocuments, type YAMLMap } from 'yaml';
+import { isMap, isSeq, type YAMLMap } from 'yaml';
+import { parseYamlStream } from '../../yaml.js';
 import { scalarString } from '../kustomize/kustomization.js';
 import type { ImageUse, ManifestFile, SkippedFile } from '../types.js';
 import { conventionImages } from './conventions.js';
@@ -32,10 +33,10 @@ export function detectGitOpsPointers(
 ): GitOpsPointers {
   const out: GitOpsPointers = { skipped: [], uses: [] };
   if (!text.includes('HelmRelease') && !text.includes('argoproj.io')) return out;
-  const lineCounter = new LineCounter();
+  const { documents, lineCounter } = parseYamlStream(text);
   const local = new Set((opts.localCharts ?? []).map(normalizeDir));
   let docIndex = -1;
-  for (const doc of parseAllDocuments(text, { lineCounter })) {
+  for (const doc of documents) {
     docIndex++;
     const root = doc.contents;
     if (doc.errors.length > 0 || !isMap(root)) continue;

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../errors.js';
 import type { ExecFn } from '../kustomize/binary.js';
 import type { ExtractFn } from '../kustomize/resources.js';
 import type { ImageUse, ManifestFile, ParseProblem } from '../types.js';
@@ -6,7 +7,7 @@ import type { TemplateImage } from './template-images.js';
 import { templateUse } from './values-images.js';
 
 /** Arguments of `helm template` for a chart: offline (no `--dependency-update`, no `--validate`). */
-export function helmTemplateArgs(chart: ChartInfo, valuesFiles: string[]): string[] {
+function helmTemplateArgs(chart: ChartInfo, valuesFiles: string[]): string[] {
   const args = ['template', chart.name, chart.absDir];
   for (const v of valuesFiles) args.push('--values', v);
   return args;
@@ -16,7 +17,7 @@ export function helmTemplateArgs(chart: ChartInfo, valuesFiles: string[]): strin
  * Returns, for each line of `helm template` output, the template it came from (`# Source: chart/templates/x.yaml`
  * → `<chart dir>/templates/x.yaml`), or null before the first marker.
  */
-export function sourceByLine(output: string, chart: ChartInfo): (string | null)[] {
+function sourceByLine(output: string, chart: ChartInfo): (string | null)[] {
   const prefix = chart.dir === '.' ? '' : `${chart.dir}/`;
   let current: string | null = null;
   return output.split('\n').map((line) => {
@@ -31,7 +32,7 @@ export function sourceByLine(output: string, chart: ChartInfo): (string | null)[
  * line of the same file evaluates to the same image, otherwise to the template line that wrote them (when
  * the file has one such line per container name), otherwise to `Chart.yaml`.
  */
-export function mapHelmRendered(
+function mapHelmRendered(
   rendered: ImageUse[],
   output: string,
   chart: ChartInfo,
@@ -99,7 +100,7 @@ export async function renderChartWithHelm(
       timeoutMs: opts.timeoutMs,
     });
   } catch (e: unknown) {
-    return { ok: false, reason: `helm could not run (${e instanceof Error ? e.message : String(e)})` };
+    return { ok: false, reason: `helm could not run (${errorMessage(e)})` };
   }
   if (result.code !== 0) {
     const line = result.stderr.split('\n').find((l) => l.trim()) ?? 'no error output';

@@ -52,136 +52,28 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
   const result: HelmScanResult = { uses: [], skipped: [], errors: [], notes: [] };
   const charts = findCharts(opts.files);
   if (charts.length === 0) return result;
-  let helm: string | null = null;
-  if (opts.render !== 'none') helm = opts.helmPath ?? (await findOnPath('helm', opts.pathEnv));
-  const extract = opts.extract ?? extractFile;
-  const exec = opts.exec ?? execCommand;
+  const scan: HelmScan = { root, opts, result, chartDirs: charts.map((c) => c.dir) };
   // Phase 1: values and the values-based reading of every chart, parents before their subcharts (path order).
   const loaded: LoadedChart[] = [];
   for (const partial of charts) {
-    const chartRead = await readOrRefusal(opts.read, path.join(root, partial.chartFile));
-    if ('refused' in chartRead) {
-      const message = `${refusedSentence(partial.chartFile, chartRead.refused)}; the chart was not read.`;
-      result.errors.push({ file: partial.chartFile, line: 1, column: 1, message });
-    }
-    if (!('text' in chartRead)) continue;
-    const chartText = chartRead.text;
-    /** Set when a file of this chart was refused: helm would read it anyway, so helm does not run. */
-    let refused = false;
-    const chart: ChartInfo = { ...partial, ...readChartMetadata(partial.chartFile, chartText) };
-    const parent = parentChart(chart.dir, loaded);
-    const isOutside = (v: string) => v === '..' || v.startsWith('../') || path.isAbsolute(v);
-    const allValues = valuesFilesFor(
-      chart,
-      opts.valuesFiles,
-      charts.map((c) => c.dir),
-      parent !== null,
-    );
-    for (const v of allValues.filter(isOutside)) {
-      result.errors.push({
-        file: chart.chartFile,
-        line: 1,
-        column: 1,
-        message: `values file ${v} is outside the repository and is not used for chart ${chart.name}; list values files relative to the repository root.`,
-      });
-    }
-    const valuesPaths = allValues.filter((v) => !isOutside(v));
-    let values: PositionedValue = {
-      kind: 'map',
-      entries: new Map(),
-      at: { file: chart.chartFile, line: 1, column: 1 },
-    };
-    const ownValues = chart.dir === '.' ? 'values.yaml' : `${chart.dir}/values.yaml`;
-    for (const rel of [ownValues, ...valuesPaths.filter((v) => v !== ownValues)]) {
-      const read = await readOrRefusal(opts.read, path.join(root, rel));
-      if ('refused' in read) {
-        refused = true;
-        result.errors.push({
-          file: rel,
-          line: 1,
-          column: 1,
-          message: `${refusedSentence(`values file ${rel} for chart ${chart.name}`, read.refused)}; it was not used.`,
-        });
-        continue;
-      }
-      const text = 'text' in read ? read.text : null;
-      if (text === null && rel === ownValues) continue; // a chart may have no values.yaml
-      if (text === null) {
-        result.errors.push({
-          file: rel,
-          line: 1,
-          column: 1,
-          message: `values file ${rel} for chart ${chart.name} could not be read; fix the helm values file list.`,
-        });
-        continue;
-      }
-      const parsed = parseValues(rel, text);
-      result.errors.push(...parsed.errors);
-      values = mergeValues(values, parsed.values);
-    }
-    if (parent)
-      values = mergeValues(values, subchartValues(parent.values, path.posix.basename(chart.dir), chart.name));
-    const templates: TemplateTexts = new Map();
-    for (const t of chart.templates) {
-      const read = await readOrRefusal(opts.read, t.absPath);
-      if ('text' in read) templates.set(t.path, read.text);
-      else if ('refused' in read) {
-        refused = true;
-        result.skipped.push({ file: t.path, reason: refusedSentence('template', read.refused) });
-      }
-    }
-    // helm reads the whole chart directory itself (following symlinks): only run it on a clean tree.
-    const unsafe = refused ? 'a file of the chart was refused' : await findUnsafeEntry(chart.absDir, root);
-    loaded.push({
-      chart,
-      parent,
-      values,
-      valuesPaths,
-      fromValues: chartValuesImages(chart, values, templates),
-      unsafe,
-    });
+    const chart = await loadChart(scan, partial, loaded);
+    if (chart) loaded.push(chart);
   }
   // Phase 2: render top-level charts (their output includes their subcharts), else report the values reading.
+  let helm: string | null = null;
+  if (opts.render !== 'none') helm = opts.helmPath ?? (await findOnPath('helm', opts.pathEnv));
   const renderedDirs = new Set<string>();
   /** Top-level charts read from values because `render: helm` found no helm. */
   const unrendered: string[] = [];
   for (const c of loaded) {
-    const { chart, fromValues } = c;
     if (c.parent && renderedDirs.has(topLevel(c).chart.dir)) continue;
-    const unsafe = c.unsafe ?? loaded.find((d) => d.parent && topLevel(d) === c && d.unsafe)?.unsafe ?? null;
-    if (helm && !c.parent && unsafe !== null) {
-      result.skipped.push({
-        file: chart.chartFile,
-        reason: `not rendered with helm template: ${unsafe}, and helm would read it; chart ${chart.name} is reported from its values instead (best effort).`,
-      });
-    } else if (helm && !c.parent) {
-      const templateImages = new Map(fromValues.templateImages);
-      for (const d of loaded) {
-        if (d.parent && topLevel(d) === c)
-          for (const [k, v] of d.fromValues.templateImages) templateImages.set(k, v);
-      }
-      const rendered = await renderChartWithHelm(chart, {
-        helm,
-        exec,
-        extract,
-        valuesFiles: c.valuesPaths.map((v) => path.join(root, v)),
-        templateImages,
-      });
-      if (rendered.ok) {
-        renderedDirs.add(chart.dir);
-        result.uses.push(...rendered.uses);
-        result.errors.push(...rendered.errors);
-        continue;
-      }
-      result.skipped.push({
-        file: chart.chartFile,
-        reason: `${rendered.reason}; chart ${chart.name} is reported from its values instead (best effort).`,
-      });
-    } else if (opts.render === 'helm' && !helm && !c.parent) {
-      unrendered.push(chart.name);
+    if (helm && !c.parent && (await renderTopLevel(scan, { c, loaded, helm }))) {
+      renderedDirs.add(c.chart.dir);
+      continue;
     }
-    result.uses.push(...fromValues.uses);
-    result.skipped.push(...fromValues.skipped);
+    if (opts.render === 'helm' && !helm && !c.parent) unrendered.push(c.chart.name);
+    result.uses.push(...c.fromValues.uses);
+    result.skipped.push(...c.fromValues.skipped);
   }
   // Like `render: kustomize` without a binary: a warning and the fallback, not a problem in Chart.yaml.
   if (unrendered.length > 0) {
@@ -190,6 +82,159 @@ export async function scanHelmCharts(root: string, opts: HelmScanOptions): Promi
     );
   }
   return result;
+}
+
+/** What every step of one {@link scanHelmCharts} call shares; problems are pushed onto `result`. */
+interface HelmScan {
+  root: string;
+  opts: HelmScanOptions;
+  result: HelmScanResult;
+  chartDirs: string[];
+}
+
+type PartialChart = ReturnType<typeof findCharts>[number];
+
+/** Phase 1 for one chart: its metadata, values (own, extra, the parent's), templates; null if unreadable. */
+async function loadChart(
+  scan: HelmScan,
+  partial: PartialChart,
+  loaded: LoadedChart[],
+): Promise<LoadedChart | null> {
+  const chartRead = await readOrRefusal(scan.opts.read, path.join(scan.root, partial.chartFile));
+  if ('refused' in chartRead) {
+    const message = `${refusedSentence(partial.chartFile, chartRead.refused)}; the chart was not read.`;
+    scan.result.errors.push({ file: partial.chartFile, line: 1, column: 1, message });
+  }
+  if (!('text' in chartRead)) return null;
+  const chart: ChartInfo = { ...partial, ...readChartMetadata(partial.chartFile, chartRead.text) };
+  const parent = parentChart(chart.dir, loaded);
+  const valuesPaths = usableValuesPaths(scan, chart, parent !== null);
+  const own = await loadValues(scan, chart, valuesPaths);
+  const values = parent
+    ? mergeValues(own.values, subchartValues(parent.values, path.posix.basename(chart.dir), chart.name))
+    : own.values;
+  const templates = await readTemplates(scan, chart);
+  // helm reads the whole chart directory itself (following symlinks): only run it on a clean tree.
+  const unsafe =
+    own.refused || templates.refused
+      ? 'a file of the chart was refused'
+      : await findUnsafeEntry(chart.absDir, scan.root);
+  const fromValues = chartValuesImages(chart, values, templates.texts);
+  return { chart, parent, values, valuesPaths, fromValues, unsafe };
+}
+
+/** The chart's extra values files inside the repository; one outside it is reported and left out. */
+function usableValuesPaths(scan: HelmScan, chart: ChartInfo, isSubchart: boolean): string[] {
+  const isOutside = (v: string) => v === '..' || v.startsWith('../') || path.isAbsolute(v);
+  const allValues = valuesFilesFor(chart, scan.opts.valuesFiles, scan.chartDirs, isSubchart);
+  for (const v of allValues.filter(isOutside)) {
+    scan.result.errors.push({
+      file: chart.chartFile,
+      line: 1,
+      column: 1,
+      message: `values file ${v} is outside the repository and is not used for chart ${chart.name}; list values files relative to the repository root.`,
+    });
+  }
+  return allValues.filter((v) => !isOutside(v));
+}
+
+/** The chart's `values.yaml` merged with its extra values files, in order; `refused` when one was refused. */
+async function loadValues(
+  scan: HelmScan,
+  chart: ChartInfo,
+  valuesPaths: string[],
+): Promise<{ values: PositionedValue; refused: boolean }> {
+  let values: PositionedValue = {
+    kind: 'map',
+    entries: new Map(),
+    at: { file: chart.chartFile, line: 1, column: 1 },
+  };
+  let refused = false;
+  const ownValues = chart.dir === '.' ? 'values.yaml' : `${chart.dir}/values.yaml`;
+  const problem = (file: string, message: string) =>
+    scan.result.errors.push({ file, line: 1, column: 1, message });
+  for (const rel of [ownValues, ...valuesPaths.filter((v) => v !== ownValues)]) {
+    const read = await readOrRefusal(scan.opts.read, path.join(scan.root, rel));
+    if ('refused' in read) {
+      refused = true;
+      problem(
+        rel,
+        `${refusedSentence(`values file ${rel} for chart ${chart.name}`, read.refused)}; it was not used.`,
+      );
+      continue;
+    }
+    if (!('text' in read)) {
+      // A chart may have no values.yaml.
+      if (rel !== ownValues)
+        problem(
+          rel,
+          `values file ${rel} for chart ${chart.name} could not be read; fix the helm values file list.`,
+        );
+      continue;
+    }
+    const parsed = parseValues(rel, read.text);
+    scan.result.errors.push(...parsed.errors);
+    values = mergeValues(values, parsed.values);
+  }
+  return { values, refused };
+}
+
+/** The chart's template texts; a refused template is skipped with a notice and marks the chart refused. */
+async function readTemplates(
+  scan: HelmScan,
+  chart: ChartInfo,
+): Promise<{ texts: TemplateTexts; refused: boolean }> {
+  const texts: TemplateTexts = new Map();
+  let refused = false;
+  for (const t of chart.templates) {
+    const read = await readOrRefusal(scan.opts.read, t.absPath);
+    if ('text' in read) texts.set(t.path, read.text);
+    else if ('refused' in read) {
+      refused = true;
+      scan.result.skipped.push({ file: t.path, reason: refusedSentence('template', read.refused) });
+    }
+  }
+  return { texts, refused };
+}
+
+/**
+ * Phase 2 for a top-level chart when helm is there: renders it with its subcharts and returns true, or
+ * records why it was not rendered (a refused or unsafe file, a failed render) and returns false.
+ */
+async function renderTopLevel(
+  scan: HelmScan,
+  at: { c: LoadedChart; loaded: LoadedChart[]; helm: string },
+): Promise<boolean> {
+  const { c, loaded } = at;
+  const { chart, fromValues } = c;
+  const subcharts = loaded.filter((d) => d.parent && topLevel(d) === c);
+  const unsafe = c.unsafe ?? subcharts.find((d) => d.unsafe)?.unsafe ?? null;
+  if (unsafe !== null) {
+    scan.result.skipped.push({
+      file: chart.chartFile,
+      reason: `not rendered with helm template: ${unsafe}, and helm would read it; chart ${chart.name} is reported from its values instead (best effort).`,
+    });
+    return false;
+  }
+  const templateImages = new Map(fromValues.templateImages);
+  for (const d of subcharts) for (const [k, v] of d.fromValues.templateImages) templateImages.set(k, v);
+  const rendered = await renderChartWithHelm(chart, {
+    helm: at.helm,
+    exec: scan.opts.exec ?? execCommand,
+    extract: scan.opts.extract ?? extractFile,
+    valuesFiles: c.valuesPaths.map((v) => path.join(scan.root, v)),
+    templateImages,
+  });
+  if (rendered.ok) {
+    scan.result.uses.push(...rendered.uses);
+    scan.result.errors.push(...rendered.errors);
+    return true;
+  }
+  scan.result.skipped.push({
+    file: chart.chartFile,
+    reason: `${rendered.reason}; chart ${chart.name} is reported from its values instead (best effort).`,
+  });
+  return false;
 }
 
 interface LoadedChart {

@@ -8,7 +8,7 @@ import type { PositionedValue, ValueLocation } from './values.js';
 export type TemplateTexts = Map<string, string>;
 
 /** Added to every values-derived use: what it is and how to get the exact answer. */
-export const VALUES_NOTE =
+const VALUES_NOTE =
   'derived from chart values without running helm; set render: helm for the rendered result';
 
 /**

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { parseYamlDocument } from '../../yaml.js';
 import { clampedPosition, yamlErrorOffset } from '../parse.js';
 import { endColumnOf } from '../span.js';
 import type { ParseProblem } from '../types.js';
@@ -20,8 +21,7 @@ export type PositionedValue =
 
 /** Parses one values file into a positioned tree; an empty file is an empty map. */
 export function parseValues(file: string, text: string): { values: PositionedValue; errors: ParseProblem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const { document: doc, lineCounter } = parseYamlDocument(text, { uniqueKeys: false });
   const at = (node: Node | null | undefined): ValueLocation => {
     const p = lineCounter.linePos(node?.range?.[0] ?? 0);
     return withEnd({ file, line: p.line, column: p.col }, endColumnOf(node, lineCounter));

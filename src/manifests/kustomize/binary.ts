@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../errors.js';
 import { findUnsafeEntry } from '../read.js';
 import type { ImageUse, ManifestFile, ParseProblem } from '../types.js';
 import type { KustomizeView } from './build.js';
@@ -30,7 +31,7 @@ export type ExecFn = (
 ) => Promise<ExecResult>;
 
 /** Default time a `kustomize build` may take before it is stopped. */
-export const DEFAULT_RENDER_TIMEOUT_MS = 120_000;
+const DEFAULT_RENDER_TIMEOUT_MS = 120_000;
 
 /** Runs a command with `child_process.spawn` (no shell), collecting stdout and stderr. */
 export const execCommand: ExecFn = (command, args, opts = {}) =>
@@ -101,7 +102,7 @@ function identity(u: ImageUse): string {
  * Maps images rendered by the kustomize binary back to source lines: a rendered image takes the location of
  * the native result with the same (kind, namespace, name, container), else the kustomization file.
  */
-export function mapRenderedUses(rendered: ImageUse[], native: KustomizeView, label: string): ImageUse[] {
+function mapRenderedUses(rendered: ImageUse[], native: KustomizeView, label: string): ImageUse[] {
   const byId = new Map<string, ImageUse>();
   for (const u of native.uses) byId.set(identity(u), u);
   return rendered.map((r) => {
@@ -191,7 +192,7 @@ export async function renderViewWithBinary(
   try {
     result = await exec(opts.binary.command, [...opts.binary.args, absDir], { timeoutMs: opts.timeoutMs });
   } catch (e: unknown) {
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorMessage(e);
     return note(`${opts.binary.label} could not run (${msg}); showing the native rendering.`);
   }
   if (result.code !== 0) {

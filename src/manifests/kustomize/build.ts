@@ -94,11 +94,13 @@ export class KustomizeBuilder {
   private readonly built = new Map<string, Promise<BuildResult>>();
   private readonly loadedFiles = new Map<string, ReturnType<typeof loadResources>>();
   private readonly discovered: Set<string>;
+  // Plain fields, not parameter properties: the benchmark runs these sources with Node's type stripping.
+  private readonly root: string;
+  private readonly opts: KustomizeOptions;
 
-  constructor(
-    private readonly root: string,
-    private readonly opts: KustomizeOptions,
-  ) {
+  constructor(root: string, opts: KustomizeOptions) {
+    this.root = root;
+    this.opts = opts;
     this.discovered = new Set(opts.files.map((f) => f.absPath));
   }
 

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import { parseYamlDocument } from '../../yaml.js';
 import { clampedPosition, yamlErrorOffset } from '../parse.js';
 import { endColumnOf } from '../span.js';
 import type { ParseProblem } from '../types.js';
@@ -86,8 +87,7 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
 
 /** Parses a kustomization file into the fields that matter for images, with 1-based positions. */
 export function parseKustomization(file: string, text: string): KustomizationParse {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const { document: doc, lineCounter } = parseYamlDocument(text, { uniqueKeys: false });
   const pos = (node: Node | null | undefined): Position => {
     const offset = node?.range?.[0] ?? 0;
     const p = lineCounter.linePos(offset);

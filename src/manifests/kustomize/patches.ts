@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { compileSafePattern } from '../../safe-regex.js';
+import { parseYamlStream } from '../../yaml.js';
 import { endColumnOf } from '../span.js';
 import type { ContainerType, ImageUse } from '../types.js';
 import { type PatchTarget, type Position, scalarString } from './kustomization.js';
@@ -47,8 +48,7 @@ const LIST_TYPES: Record<string, ContainerType> = {
  * patch, a mapping a strategic-merge patch (kustomize decides the same way for `patches:`).
  */
 export function parsePatch(text: string): PatchDoc[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter });
+  const { documents: docs, lineCounter } = parseYamlStream(text);
   const pos = (node: Node | null | undefined): Position => {
     const p = lineCounter.linePos(node?.range?.[0] ?? 0);
     const endColumn = isScalar(node) ? endColumnOf(node, lineCounter) : undefined;

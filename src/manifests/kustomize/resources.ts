@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, type LineCounter } from 'yaml';
+import { parseYamlStream } from '../../yaml.js';
 import type { ContainerType, ImageUse, ManifestFile, ParseProblem, RelatedLocation } from '../types.js';
 import { applyImageEntry } from './image-transform.js';
 import type { ImageEntryAt } from './kustomization.js';
@@ -115,9 +116,9 @@ interface DocMetadata {
 
 function readMetadata(text: string): DocMetadata[] {
   const out: DocMetadata[] = [];
-  const lineCounter = new LineCounter();
   try {
-    for (const doc of parseAllDocuments(text, { lineCounter })) {
+    const { documents, lineCounter } = parseYamlStream(text);
+    for (const doc of documents) {
       const metadata = isMap(doc.contents) ? doc.contents.get('metadata') : null;
       const imagePaths = new Map<string, (string | number)[]>();
       collectImagePaths(doc.contents, [], imagePaths, lineCounter);

@@ -1,4 +1,5 @@
-import { isMap, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { isMap, type Node } from 'yaml';
+import { parseYamlStream } from '../../yaml.js';
 import type { KustomizeImageEntry } from './image-transform.js';
 import { type ImageEntryAt, type Position, scalarString } from './kustomization.js';
 
@@ -18,14 +19,14 @@ export function readTransformerImages(
   file: string,
   text: string,
 ): { entries: ImageEntryAt[]; unsupported: string[] } {
-  const lineCounter = new LineCounter();
+  const { documents, lineCounter } = parseYamlStream(text);
   const entries: ImageEntryAt[] = [];
   const unsupported: string[] = [];
   const pos = (node: Node | null | undefined): Position => {
     const p = lineCounter.linePos(node?.range?.[0] ?? 0);
     return { line: p.line, column: p.col };
   };
-  for (const doc of parseAllDocuments(text, { lineCounter })) {
+  for (const doc of documents) {
     const root = doc.contents;
     if (!isMap(root)) continue;
     const kind = scalarString(root.get('kind', true)) ?? '(no kind)';

@@ -3,7 +3,9 @@
  * `{username, password}`, `{auth}`, `{identitytoken}` or `{registrytoken}`. A docker config shape
  * (`{auths: {...}}`) is accepted as well. Keys are compared by host (and path prefix, when given).
  */
-import { parse } from 'yaml';
+
+import { isRecord } from '../../errors.js';
+import { parseYamlText } from '../../yaml.js';
 import { type CredentialFields, parseCredentialEntry } from './entry.js';
 import { splitCredentialKey } from './hosts.js';
 
@@ -53,7 +55,7 @@ export function parseExplicitCredentials(text: string): ExplicitCredentials {
   if (text.trim() === '') return result;
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 0, logLevel: 'error' });
+    doc = parseYamlText(text, { maxAliasCount: 0 });
   } catch {
     // The parser's message may quote the text (secrets), so it is not repeated.
     result.warnings.push(
@@ -61,9 +63,9 @@ export function parseExplicitCredentials(text: string): ExplicitCredentials {
     );
     return result;
   }
-  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+  if (isRecord(doc)) {
     const auths = (doc as Record<string, unknown>).auths;
-    if (typeof auths === 'object' && auths !== null && !Array.isArray(auths)) doc = auths;
+    if (isRecord(auths)) doc = auths;
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     result.warnings.push(`${LABEL} is not a map of host -> credentials; give {host: {username, password}}.`);

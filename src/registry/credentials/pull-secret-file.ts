@@ -4,7 +4,8 @@
  * (base64, as the API returns it) and `stringData` (plain text, as written in a manifest) are read; the
  * type check and the kubelet's matching happen in `parsePullSecrets` and the keyring.
  */
-import { parseAllDocuments } from 'yaml';
+import { isRecord } from '../../errors.js';
+import { parseYamlStream } from '../../yaml.js';
 import type { PullSecret } from './pull-secrets.js';
 
 /** The secrets found in a file and the problems met, naming the file (never a secret value). */
@@ -19,8 +20,7 @@ export interface PullSecretFileResult {
  */
 export function parsePullSecretFile(text: string, file: string): PullSecretFileResult {
   const out: PullSecretFileResult = { secrets: [], warnings: [] };
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
+  const list = parseYamlStream(text).documents;
   for (const doc of list) {
     const error = doc.errors[0];
     if (error) {
@@ -60,7 +60,7 @@ export function parsePullSecretFile(text: string, file: string): PullSecretFileR
 function listItems(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) return value;
   if (
-    isObject(value) &&
+    isRecord(value) &&
     Array.isArray(value.items) &&
     (value.kind === undefined || /List$/.test(String(value.kind)))
   )
@@ -70,20 +70,20 @@ function listItems(value: unknown): unknown[] | undefined {
 
 /** A Secret as {@link PullSecret}, or why it is not one. */
 function toPullSecret(value: unknown): PullSecret | string {
-  if (!isObject(value)) return 'is not an object';
+  if (!isRecord(value)) return 'is not an object';
   if (value.kind !== undefined && value.kind !== 'Secret')
     return `is a ${String(value.kind).slice(0, 40)}, not a Secret`;
-  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name : '';
   const label = name ? `(Secret "${name}")` : '(a Secret without a name)';
   const data: Record<string, string> = {};
   if (value.data !== undefined && value.data !== null) {
-    if (!isObject(value.data)) return `${label} has a "data" that is not a map`;
+    if (!isRecord(value.data)) return `${label} has a "data" that is not a map`;
     for (const [k, v] of Object.entries(value.data))
       if (typeof v === 'string') data[k] = v.replace(/\s+/g, '');
   }
   if (value.stringData !== undefined && value.stringData !== null) {
-    if (!isObject(value.stringData)) return `${label} has a "stringData" that is not a map`;
+    if (!isRecord(value.stringData)) return `${label} has a "stringData" that is not a map`;
     // The API server merges stringData over data; do the same, encoding as the API returns it.
     for (const [k, v] of Object.entries(value.stringData))
       if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
@@ -95,8 +95,4 @@ function toPullSecret(value: unknown): PullSecret | string {
   };
   if (typeof metadata.namespace === 'string') secret.namespace = metadata.namespace;
   return secret;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../../errors.js';
 import { redact, registerCredential, registerSecret } from '../../secrets.js';
 import {
   type DockerConfig,
@@ -14,7 +15,7 @@ import {
   parseDockerConfig,
 } from './docker-config.js';
 import { type CredentialFields, secretsOf } from './entry.js';
-import { type ExplicitEntry, findExplicit, parseExplicitCredentials } from './explicit.js';
+import { findExplicit, parseExplicitCredentials } from './explicit.js';
 import {
   type CredentialHelperRunner,
   createProcessHelperRunner,
@@ -129,30 +130,9 @@ function sameSecret(a: RegistryCredential, b: RegistryCredential): boolean {
  * specific source first and without duplicates, or `[]` for anonymous access.
  */
 export function createCredentialResolver(options: CredentialResolverOptions): CredentialResolverResult {
-  const secrets: string[] = [];
-  const warnings: string[] = [];
-  const warn = (...messages: string[]) => {
-    for (const m of messages) {
-      warnings.push(m);
-      options.onWarning?.(m);
-    }
-  };
-  const seen = new Set<string>();
-  // Every credential joins the run's registry (src/secrets.ts) as soon as it is read: fields first (so the
-  // Basic `user:password` forms are known), then the raw strings (an `auth` that did not decode).
-  const addSecrets = (values: string[], fields: (CredentialFields | undefined)[] = []) => {
-    for (const f of fields) if (f) registerFields(f);
-    registerSecret(...values);
-    for (const s of values) {
-      if (!s || seen.has(s)) continue;
-      seen.add(s);
-      secrets.push(s);
-      options.onSecret?.(s);
-    }
-  };
-
+  const sink = createSink(options);
   const explicit = parseExplicitCredentials(options.explicit ?? '');
-  addSecrets(
+  sink.addSecrets(
     explicit.secrets,
     explicit.entries.map((e) => e.fields),
   );
@@ -162,87 +142,31 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
   const readWarnings: string[] = [];
   const dockerSources = readDockerSources(options, readWarnings);
   if (options.dockerConfigPath && readWarnings.length) throw new CredentialsError(readWarnings.join(' '));
-  warn(...readWarnings);
+  sink.warn(...readWarnings);
   for (const d of dockerSources) {
-    addSecrets(
+    sink.addSecrets(
       d.config.secrets,
       d.config.auths.map((a) => a.fields),
     );
     if (d.explicit && d.config.broken) throw new CredentialsError(d.config.warnings.join(' '));
-    warn(...d.config.warnings);
+    sink.warn(...d.config.warnings);
   }
 
   const pulled = parsePullSecrets(options.pullSecrets ?? []);
-  addSecrets(
+  sink.addSecrets(
     pulled.secrets,
     pulled.inputs.map((i) => i.value.fields),
   );
-  warn(...pulled.warnings);
+  sink.warn(...pulled.warnings);
   const keyring: KeyringKey<PullSecretCredential>[] = buildKeyring(pulled.inputs);
-
-  const runHelper = options.runHelper ?? createProcessHelperRunner(options.env);
-  const helperCalls = new Map<string, Promise<HelperCredential>>();
-  const callHelper = async (
-    helper: string,
-    host: string,
-    label: string,
-  ): Promise<RegistryCredential | undefined> => {
-    const serverUrl = helperServerUrl(host);
-    const key = `${helper}\n${serverUrl}`;
-    let call = helperCalls.get(key);
-    if (!call) {
-      call = runHelper(helper, serverUrl).then(
-        (result) => {
-          if (result)
-            addSecrets(secretsOf({ username: result.username, password: result.secret }), [
-              { username: result.username, password: result.secret },
-            ]);
-          return result;
-        },
-        (err: unknown) => {
-          const message = err instanceof Error ? err.message : String(err);
-          // A failing helper must not leak what it printed if that happens to be a known secret.
-          const masked = redact(message);
-          warn(
-            `${label}: credential helper "${helper}" for ${serverUrl} failed: ${masked}. Continuing without its credentials.`,
-          );
-          return undefined;
-        },
-      );
-      helperCalls.set(key, call);
-    }
-    const result = await call;
-    if (!result) return undefined;
-    const source = `${label} (docker-credential-${helper})`;
-    if (result.username === HELPER_TOKEN_USERNAME) {
-      return { identityToken: result.secret, source };
-    }
-    return { username: result.username, password: result.secret, source };
-  };
-
-  const fromDocker = async (d: DockerSource, host: string): Promise<RegistryCredential[]> => {
-    const out: RegistryCredential[] = [];
-    const helper = findCredHelper(d.config, host);
-    if (helper) {
-      const c = await callHelper(helper, host, d.label);
-      if (c) out.push(c);
-    }
-    const entry = findAuthEntry(d.config, host);
-    if (entry) out.push(credential(entry.fields, `${d.label} (auths "${entry.key}")`));
-    if (out.length === 0 && d.config.credsStore) {
-      const c = await callHelper(d.config.credsStore, host, d.label);
-      if (c) out.push(c);
-    }
-    return out;
-  };
+  const callHelper = helperCaller(options.runHelper ?? createProcessHelperRunner(options.env), sink);
 
   const resolve: CredentialResolver = async (rawHost, repository) => {
     const host = canonicalHost(rawHost);
     const found: RegistryCredential[] = [];
-    const explicitMatches: ExplicitEntry[] = findExplicit(explicit.entries, host, repository);
-    for (const e of explicitMatches)
+    for (const e of findExplicit(explicit.entries, host, repository))
       found.push(credential(e.fields, `registry credentials input (entry "${e.key}")`));
-    for (const d of dockerSources) found.push(...(await fromDocker(d, host)));
+    for (const d of dockerSources) found.push(...(await fromDocker(d, host, callHelper)));
     for (const k of lookupKeyring(keyring, host, repository))
       found.push(credential(k.value.fields, k.value.source));
     const unique: RegistryCredential[] = [];
@@ -250,5 +174,101 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
     return unique;
   };
 
-  return { resolve, secrets, warnings };
+  return { resolve, secrets: sink.secrets, warnings: sink.warnings };
+}
+
+/** Where the resolver's secrets and warnings go: its result lists and the callers' callbacks. */
+interface Sink {
+  secrets: string[];
+  warnings: string[];
+  warn: (...messages: string[]) => void;
+  addSecrets: (values: string[], fields?: (CredentialFields | undefined)[]) => void;
+}
+
+function createSink(options: CredentialResolverOptions): Sink {
+  const secrets: string[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  return {
+    secrets,
+    warnings,
+    warn: (...messages) => {
+      for (const m of messages) {
+        warnings.push(m);
+        options.onWarning?.(m);
+      }
+    },
+    // Every credential joins the run's registry (src/secrets.ts) as soon as it is read: fields first (so the
+    // Basic `user:password` forms are known), then the raw strings (an `auth` that did not decode).
+    addSecrets: (values, fields = []) => {
+      for (const f of fields) if (f) registerFields(f);
+      registerSecret(...values);
+      for (const s of values) {
+        if (!s || seen.has(s)) continue;
+        seen.add(s);
+        secrets.push(s);
+        options.onSecret?.(s);
+      }
+    },
+  };
+}
+
+type CallHelper = (helper: string, host: string, label: string) => Promise<RegistryCredential | undefined>;
+
+/** Runs each credential helper once per server URL; a failing helper is a warning, not an error. */
+function helperCaller(runHelper: CredentialHelperRunner, sink: Sink): CallHelper {
+  const helperCalls = new Map<string, Promise<HelperCredential>>();
+  const start = (helper: string, serverUrl: string, label: string): Promise<HelperCredential> =>
+    runHelper(helper, serverUrl).then(
+      (result) => {
+        if (result) {
+          const fields = { username: result.username, password: result.secret };
+          sink.addSecrets(secretsOf(fields), [fields]);
+        }
+        return result;
+      },
+      (err: unknown) => {
+        // A failing helper must not leak what it printed if that happens to be a known secret.
+        const masked = redact(errorMessage(err));
+        sink.warn(
+          `${label}: credential helper "${helper}" for ${serverUrl} failed: ${masked}. Continuing without its credentials.`,
+        );
+        return undefined;
+      },
+    );
+  return async (helper, host, label) => {
+    const serverUrl = helperServerUrl(host);
+    const key = `${helper}\n${serverUrl}`;
+    let call = helperCalls.get(key);
+    if (!call) {
+      call = start(helper, serverUrl, label);
+      helperCalls.set(key, call);
+    }
+    const result = await call;
+    if (!result) return undefined;
+    const source = `${label} (docker-credential-${helper})`;
+    if (result.username === HELPER_TOKEN_USERNAME) return { identityToken: result.secret, source };
+    return { username: result.username, password: result.secret, source };
+  };
+}
+
+/** A Docker config's credentials for `host`: its helper, its `auths` entry, else its credsStore. */
+async function fromDocker(
+  d: DockerSource,
+  host: string,
+  callHelper: CallHelper,
+): Promise<RegistryCredential[]> {
+  const out: RegistryCredential[] = [];
+  const helper = findCredHelper(d.config, host);
+  if (helper) {
+    const c = await callHelper(helper, host, d.label);
+    if (c) out.push(c);
+  }
+  const entry = findAuthEntry(d.config, host);
+  if (entry) out.push(credential(entry.fields, `${d.label} (auths "${entry.key}")`));
+  if (out.length === 0 && d.config.credsStore) {
+    const c = await callHelper(d.config.credsStore, host, d.label);
+    if (c) out.push(c);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 /**
- * A counting semaphore for bounded concurrency.
+ * The one concurrency limiter of the project: a counting semaphore. Imports nothing, so any layer may
+ * use it (the file-system walk, manifest extraction, registry checks).
  */
 
 /** Runs at most `limit` tasks at once; the rest wait in FIFO order. */
