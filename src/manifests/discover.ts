@@ -50,7 +50,7 @@ export { DEFAULT_MAX_FILE_SIZE, describeSize, tooLargeReason } from './file-type
 
 /** The notice for a `paths` entry (directory or glob) under which no manifest file was found. */
 export const NO_MATCH_REASON =
-  'no manifest files matched this path or glob (.yaml, .yml, .json; after .gitignore and exclude); check the paths setting';
+  'no manifest files matched this path or glob (.yaml, .yml, .json; after .gitignore and exclude); check the paths (the paths input, or the PATH arguments of the CLI)';
 
 interface GitignoreLayer {
   /** Directory of the .gitignore, repo-relative ('' for the root). */
@@ -120,7 +120,7 @@ class Walker {
     const abs = path.join(this.root, rel);
     const real = await realpath(abs).catch(() => {
       throw new DiscoveryError(
-        `path ${input} does not exist under ${this.displayRoot}; check the paths setting`,
+        `path ${input} does not exist under ${this.displayRoot}; check the paths (the paths input, or the PATH arguments of the CLI)`,
       );
     });
     if (!this.inRoot(real)) {
@@ -132,7 +132,7 @@ class Walker {
     if (!st.isDirectory() && !st.isFile()) {
       // A FIFO named on the command line would block the read forever; a device may never end.
       throw new DiscoveryError(
-        `path ${input} is a ${describeFileType(st)}, not a regular file or directory; only regular files and directories are scanned (check the paths setting)`,
+        `path ${input} is a ${describeFileType(st)}, not a regular file or directory; only regular files and directories are scanned (check the paths input, or the PATH arguments of the CLI)`,
       );
     }
     if (st.isDirectory()) {

@@ -257,7 +257,7 @@ describe('discoverFiles and special files', () => {
     execFileSync('mkfifo', [path.join(root, 'pipe.yaml')]);
     await expect(discoverFiles({ root, paths: ['pipe.yaml'] })).rejects.toThrow(
       new DiscoveryError(
-        'path pipe.yaml is a FIFO (named pipe), not a regular file or directory; only regular files and directories are scanned (check the paths setting)',
+        'path pipe.yaml is a FIFO (named pipe), not a regular file or directory; only regular files and directories are scanned (check the paths input, or the PATH arguments of the CLI)',
       ),
     );
   }, 20_000);

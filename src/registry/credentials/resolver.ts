@@ -165,7 +165,7 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
     const host = canonicalHost(rawHost);
     const found: RegistryCredential[] = [];
     for (const e of findExplicit(explicit.entries, host, repository))
-      found.push(credential(e.fields, `registry credentials input (entry "${e.key}")`));
+      found.push(credential(e.fields, `registry-credentials (entry "${e.key}")`));
     for (const d of dockerSources) found.push(...(await fromDocker(d, host, callHelper)));
     for (const k of lookupKeyring(keyring, host, repository))
       found.push(credential(k.value.fields, k.value.source));

@@ -57,7 +57,7 @@ describe('createCredentialResolver', () => {
     expect(users(await resolve('quay.io', 'team/app'))).toEqual(['explicit', 'teamuser', 'quayuser']);
     const hub = await resolve('docker.io', 'library/nginx');
     expect(users(hub)).toEqual(['hubuser', 'hub-from-secret']);
-    expect(hub[0]?.source).toBe('registry credentials input (entry "docker.io")');
+    expect(hub[0]?.source).toBe('registry-credentials (entry "docker.io")');
     expect(users(await resolve('index.docker.io', 'library/nginx'))).toEqual(['hubuser', 'hub-from-secret']);
     expect(users(await resolve('build.corp.example.com', 'x'))).toEqual(['corpuser']);
     expect(users(await resolve('ghcr.io', 'o/r'))).toEqual(['ghuser']);
