@@ -1,6 +1,7 @@
 /**
  * Listing 10,000 pods: our paginated lister (`limit` + `continue`, each page turned into compact records)
  * next to one unpaginated request parsed in one piece, as `kubectl get pods -A -o json` and older checkers do.
+ * The last row reads the same pods from a file, as `--pods-file` does (src/cluster/dump.ts).
  * Every approach runs in its own child process, so its peak RSS (`process.resourceUsage().maxRSS`) is clean.
  *
  * Run: node_modules/.bin/node bench/pods.ts [pods=10000] [pageSize=500] [repeats=3] [heapLimitMb=128]
@@ -11,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { registerHooks } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 // Node's type stripping does not rewrite `.js` to `.ts`: try the `.ts` twin of a relative import that fails.
 registerHooks({
@@ -26,7 +27,13 @@ registerHooks({
   },
 });
 
-type Mode = 'baseline' | 'paginated' | 'raw-paginated' | 'client-unpaginated' | 'raw-unpaginated';
+type Mode =
+  | 'baseline'
+  | 'paginated'
+  | 'raw-paginated'
+  | 'client-unpaginated'
+  | 'raw-unpaginated'
+  | 'dump-file';
 
 interface ChildResult {
   mode: Mode;
@@ -58,7 +65,12 @@ async function get(kc: import('@kubernetes/client-node').KubeConfig, path: strin
   });
 }
 
-async function child(mode: Mode, kubeconfig: string, pageSize: number): Promise<ChildResult> {
+async function child(
+  mode: Mode,
+  kubeconfig: string,
+  pageSize: number,
+  kubeconfigPath: string,
+): Promise<ChildResult> {
   const kube = (await import(src('src/cluster/kube.ts'))) as typeof import('../src/cluster/kube.js');
   const records = (await import(src('src/cluster/records.ts'))) as typeof import('../src/cluster/records.js');
   const kc = kube.loadKubeConfig({ kubeconfigText: kubeconfig });
@@ -87,6 +99,12 @@ async function child(mode: Mode, kubeconfig: string, pageSize: number): Promise<
       token = page.metadata.continue;
     } while (token);
     pods = kept.length;
+  } else if (mode === 'dump-file') {
+    // Offline mode: `--pods-file` with the same pods as one `kubectl get pods -A -o json` file.
+    const dump = (await import(src('src/cluster/dump.ts'))) as typeof import('../src/cluster/dump.js');
+    const parsed = await dump.readDumpFile(join(dirname(kubeconfigPath), 'pods.json'));
+    pods = parsed.pods.length;
+    (globalThis as { keep?: unknown }).keep = parsed;
   } else if (mode === 'raw-unpaginated') {
     // What kubectl does: one GET, the whole body in memory, one JSON.parse.
     const body = await get(kc, '/api/v1/pods');
@@ -120,11 +138,13 @@ async function parent(): Promise<void> {
     src('test/helpers/fake-kube.ts')
   )) as typeof import('../test/helpers/fake-kube.js');
   const pods = generatePods(count);
-  const bytes = Buffer.byteLength(JSON.stringify({ kind: 'PodList', items: pods }));
+  const podList = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', items: pods });
+  const bytes = Buffer.byteLength(podList);
   const fake = await startFakeKube({ objects: { pods } });
   const dir = mkdtempSync(join(tmpdir(), 'bench-pods-'));
   const configFile = join(dir, 'kubeconfig');
   writeFileSync(configFile, fake.kubeconfig('cert'));
+  writeFileSync(join(dir, 'pods.json'), podList);
   console.log(
     `${count} pods (${(bytes / 1024 / 1024).toFixed(1)} MB as one PodList JSON), page size ${pageSize}, ${repeats} run(s) each, node ${process.version}`,
   );
@@ -138,6 +158,7 @@ async function parent(): Promise<void> {
       'raw-paginated',
       'client-unpaginated',
       'raw-unpaginated',
+      'dump-file',
     ] as Mode[]) {
       const runs: ChildResult[] = [];
       for (let i = 0; i < repeats; i++) {
@@ -187,7 +208,7 @@ function runChild(
 if (process.argv[2] === '--child') {
   const [, , , mode, configFile, pageSize] = process.argv;
   const { readFileSync } = await import('node:fs');
-  const result = await child(mode as Mode, readFileSync(configFile!, 'utf8'), Number(pageSize));
+  const result = await child(mode as Mode, readFileSync(configFile!, 'utf8'), Number(pageSize), configFile!);
   process.stdout.write(JSON.stringify(result));
 } else {
   await parent();

@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseYamlText } from '../yaml.js';
+import { splitJsonList } from './json-list.js';
 import {
   CONTROLLER_KINDS,
   type ControllerRecord,
@@ -99,17 +100,41 @@ const LIST_KIND_TO_KIND: Record<string, string> = {
   EventList: 'Event',
 };
 
-/** Returns the pods and controllers of a dump's text (JSON, or YAML as `kubectl -o yaml` prints it). */
-export function parseDump(text: string, name: string): ParsedDump {
-  let doc: unknown;
+function notParsed(name: string, err: unknown): DumpError {
+  const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return new DumpError(
+    `${name} is not valid JSON or YAML (${reason}); pass the output of kubectl get ... -o json.`,
+  );
+}
+
+/**
+ * The dump's top-level object and its items: a JSON List from its bytes item by item (see json-list.ts), else
+ * the whole text in one piece.
+ */
+function parseText(input: string | Buffer, name: string): { doc: unknown; items?: Iterable<unknown> | null } {
   try {
-    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYamlText(text, { maxAliasCount: 100 });
+    const split = jsonStart(input)
+      ? splitJsonList(Buffer.isBuffer(input) ? input : Buffer.from(input))
+      : null;
+    if (split !== null) return { doc: split.root, items: split.items };
+    const text = typeof input === 'string' ? input : input.toString('utf8');
+    return {
+      doc: text.trimStart().startsWith('{') ? JSON.parse(text) : parseYamlText(text, { maxAliasCount: 100 }),
+    };
   } catch (err: unknown) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new DumpError(
-      `${name} is not valid JSON or YAML (${reason}); pass the output of kubectl get ... -o json.`,
-    );
+    throw notParsed(name, err);
   }
+}
+
+/** True when the first character after JSON whitespace is `{` (cheap: no decoding of a whole Buffer). */
+function jsonStart(input: string | Buffer): boolean {
+  const head = typeof input === 'string' ? input.slice(0, 1024) : input.toString('utf8', 0, 1024);
+  return /^[ \t\n\r]*\{/.test(head);
+}
+
+/** Returns the pods and controllers of a dump's text (JSON, or YAML as `kubectl -o yaml` prints it). */
+export function parseDump(text: string | Buffer, name: string): ParsedDump {
+  const { doc, items: split } = parseText(text, name);
   const root = doc as { kind?: unknown; items?: unknown };
   if (!root || typeof root !== 'object' || typeof root.kind !== 'string') {
     throw new DumpError(
@@ -117,11 +142,15 @@ export function parseDump(text: string, name: string): ParsedDump {
     );
   }
   const itemKind = LIST_KIND_TO_KIND[root.kind];
-  const items: unknown[] = Array.isArray(root.items) ? root.items : root.kind.endsWith('List') ? [] : [root];
+  // Split items are parsed one by one as the loop goes, so each raw object is dropped once compacted.
+  const items: Iterable<unknown> =
+    split ?? (Array.isArray(root.items) ? root.items : root.kind.endsWith('List') ? [] : [root]);
   const out: ParsedDump = { pods: [], controllers: [], events: [], newest: null, ignored: {}, warnings: [] };
   const best = { ms: -Infinity };
   const notObjects: number[] = [];
-  for (const [index, item] of items.entries()) {
+  let index = -1;
+  for (const item of iterate(items, name)) {
+    index++;
     if (!asObj(item)) {
       notObjects.push(index);
       continue;
@@ -148,11 +177,27 @@ export function parseDump(text: string, name: string): ParsedDump {
   return out;
 }
 
+/** The items, with an item that does not parse reported as the whole dump not parsing. */
+function* iterate(items: Iterable<unknown>, name: string): Generator<unknown> {
+  const it = items[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<unknown>;
+    try {
+      next = it.next();
+    } catch (err: unknown) {
+      throw notParsed(name, err);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 /** Reads and parses a dump file; throws a `DumpError` naming the file when it cannot be read. */
 export async function readDumpFile(path: string): Promise<ParsedDump> {
-  let text: string;
+  // The bytes, not a string: a JSON List is parsed from them item by item, without a decoded copy.
+  let text: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(path);
   } catch (err: unknown) {
     const code = (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err));
     throw new DumpError(`Cannot read ${path} (${code}); check the path.`);

@@ -132,16 +132,16 @@ function addField(
         ? ''
         : text.slice(start, end);
   const use: ImageUse = {
-    raw,
+    raw: detach(raw),
     file: file.path,
     line,
     column,
     docIndex,
-    kind: field.object.kind,
-    apiVersion: field.object.apiVersion,
-    namespace: field.object.namespace,
-    name: field.object.name,
-    container: field.container,
+    kind: detach(field.object.kind),
+    apiVersion: detachOrNull(field.object.apiVersion),
+    namespace: detachOrNull(field.object.namespace),
+    name: detachOrNull(field.object.name),
+    container: detachOrNull(field.container),
     containerType: field.containerType,
     origin: 'manifest',
   };
@@ -153,7 +153,7 @@ function addField(
     use.endColumn = valueEndPos.column;
   const rest = field.missing ? '' : parsed.lineText(endPos.line).slice(endPos.column - 1);
   const suppress = parseInlineIgnore(rest);
-  if (suppress !== undefined) use.suppress = suppress;
+  if (suppress !== undefined) use.suppress = suppress.map(detach);
   if (!scalar && !field.missing) {
     const reason = templatedValueReason(raw);
     if (reason !== null) {
@@ -180,6 +180,22 @@ function addField(
     return;
   }
   result.uses.push(use);
+}
+
+/**
+ * V8 makes a substring of 13 or more characters a view into its parent string, which then stays
+ * alive as long as the substring does: one 30-character image name kept per use would keep its
+ * whole file's text (the scan's results would hold every manifest in memory). A use keeps a copy
+ * of its own few strings instead, so each file's text is collected once the file is extracted.
+ */
+export function detach(value: string): string {
+  // Shorter substrings are copied by V8 already. A JSON round trip makes a flat, parentless copy
+  // and is exact for every string (lone surrogates are escaped, not replaced as UTF-8 would).
+  return value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
+}
+
+function detachOrNull(value: string | null): string | null {
+  return value === null ? null : detach(value);
 }
 
 /** The reason for a container with a name but no `image` key. */
