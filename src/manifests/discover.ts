@@ -3,6 +3,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { compileGlob } from '../glob.js';
 import { Semaphore } from '../limit.js';
 import { DEFAULT_MAX_FILE_SIZE, describeFileType, notRegularReason, tooLargeReason } from './file-type.js';
 import { createRootedReader, type RootedRead } from './read.js';
@@ -105,8 +106,9 @@ class Walker {
     this.displayRoot = init.options.root;
     this.maxFileSize = init.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     // `vendor/` and `./vendor` mean the directory `vendor`.
+    // Globs come from the repository's config file too: matched in linear time (src/glob.ts).
     this.excludeMatchers = (init.options.exclude ?? []).map((g) =>
-      picomatch(g.replace(/^\.\//, '').replace(/\/+$/, ''), { dot: true, basename: true }),
+      compileGlob(g.replace(/^\.\//, '').replace(/\/+$/, ''), { basename: true }),
     );
     this.readIgnoreFile = createRootedReader({ root: this.root, maxFileSize: this.maxFileSize });
   }
@@ -155,7 +157,7 @@ class Walker {
   private async addGlob(input: string, scanBase: string): Promise<void> {
     const baseRel = normalizeRel(this.root, scanBase === '' ? '.' : scanBase, input);
     const base = baseRel === '.' ? '' : baseRel;
-    const match = picomatch(input.replace(/^\.\//, ''), { dot: true });
+    const match = compileGlob(input.replace(/^\.\//, ''));
     const baseAbs = path.join(this.root, base);
     const st = await lstat(baseAbs).catch(() => null);
     // A glob that matches nothing is not an error, but it is reported.

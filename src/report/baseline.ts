@@ -5,8 +5,8 @@
  * annotate the pull request) and are listed as `suppressed`; SARIF shows them with `suppressions`.
  * An expired entry stops matching, so its findings come back on the day after its date. Pure.
  */
-import picomatch from 'picomatch';
 import { stringify } from 'yaml';
+import { compileGlob } from '../glob.js';
 import { parseReference } from '../image/reference.js';
 import { plain } from '../untrusted.js';
 import { parseYamlText } from '../yaml.js';
@@ -144,7 +144,7 @@ export function applyBaseline(
   const matchers: Matcher[] = live.map((entry) => ({
     entry,
     image: entry.image ? normalized(entry.image) : null,
-    file: entry.file ? picomatch(entry.file.replace(/^\.\//, ''), { dot: true }) : null,
+    file: entry.file ? compileGlob(entry.file) : null,
     used: false,
   }));
   const findings: Finding[] = [];

@@ -38,6 +38,7 @@ const SHARED_FILES = new Set([
   'severity.ts',
   'yaml.ts',
   'limit.ts',
+  'glob.ts',
   'version.ts',
 ]);
 /** Entry files (ncc bundles `action-main.ts` and `cli-main.ts`; the others are what they dispatch to). */
