@@ -174,14 +174,10 @@ async function writeBaselineCommand(
   const previous = await readBaselineFile(root, name, { missingOk: true });
   const entries = previous ? parseBaseline(previous.text, previous.file) : [];
   const text = renderBaseline(report, entries);
-  const { file, path } = baselinePath(root, name);
-  const handle = await open(
-    path,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-    0o644,
-  );
-  await handle.writeFile(text);
-  await handle.close();
+  const { file } = baselinePath(root, name);
+  // The baseline lives in the repository, which a pull request controls: the real path of its directory must
+  // stay under the root (no directory symlink out), and it is written to a new file renamed into place.
+  await writeOutputFile({ setting: 'baseline', given: file, base: root, roots: [root] }, text);
   const count = (text.match(/^ {2}- rule:/gm) ?? []).length;
   io.stdout.write(`Wrote ${file}: ${count} accepted finding(s). Review the diff, then commit it.\n`);
   return 0;

@@ -1,5 +1,6 @@
 /** Reads `.k8s-image-check.yaml` (or an explicit config file) into raw settings. */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { parseYamlText } from '../yaml.js';
 import { ConfigError, type RawSetting } from './resolve.js';
@@ -88,8 +89,10 @@ export async function settingsFromFile(root: string, explicit: string | null): P
     const path = isAbsolute(candidate) ? candidate : join(root, candidate);
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      // The default file is the repository's (a pull request's): a regular file, not a symlink, bounded.
+      text = explicit ? await readFile(path, 'utf8') : await readRepositoryConfig(path, candidate);
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       if (explicit) {
         const code = (err as NodeJS.ErrnoException).code;
         throw new ConfigError(
@@ -101,4 +104,35 @@ export async function settingsFromFile(root: string, explicit: string | null): P
     return settingsFromFileText(text, candidate);
   }
   return [];
+}
+
+/** Largest repository config file read (a settings file is a few KB). */
+const MAX_CONFIG_BYTES = 1_000_000;
+
+/**
+ * Reads the repository's own config file: never through a symbolic link (it could point at /dev/zero or a
+ * file outside the repository), never a FIFO or device (O_NONBLOCK, then fstat), at most
+ * {@link MAX_CONFIG_BYTES}. A missing file rejects with the usual ENOENT so the caller moves on.
+ */
+async function readRepositoryConfig(path: string, name: string): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ELOOP')
+        throw new ConfigError(
+          `${name} is a symbolic link; the repository's config file must be a regular file.`,
+        );
+      throw err;
+    },
+  );
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new ConfigError(`${name} is not a regular file; it is not read.`);
+    const buf = Buffer.alloc(Math.min(st.size, MAX_CONFIG_BYTES) + 1);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    if (bytesRead > MAX_CONFIG_BYTES)
+      throw new ConfigError(`${name} is larger than ${MAX_CONFIG_BYTES} bytes; it is not read.`);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }

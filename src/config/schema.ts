@@ -747,6 +747,8 @@ export const OPTIONS: readonly OptionSpec[] = defineOptions([
     description:
       'Evaluate grace periods as of this RFC 3339 time. Default: now, or for a dump the time it was taken.',
     modes: CLUSTER,
+    // Moving the clock moves every grace period: a pull request could open false issues or hide real ones.
+    fileTrust: 'inputs-only',
   },
   {
     key: 'issues',

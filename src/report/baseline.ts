@@ -53,6 +53,10 @@ export class BaselineError extends Error {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Longest rule, image, file glob or reason an entry may have. */
+const MAX_FIELD_CHARS = 500;
+/** Most entries a baseline may hold (matching is rule × image lookups, but the file is repository input). */
+export const MAX_BASELINE_ENTRIES = 10_000;
 const KEYS = new Set(['rule', 'image', 'file', 'expires', 'reason']);
 
 function entryAt(raw: unknown, where: string): BaselineEntry {
@@ -65,6 +69,11 @@ function entryAt(raw: unknown, where: string): BaselineEntry {
   for (const k of KEYS)
     if (o[k] !== undefined && typeof o[k] !== 'string' && !(k === 'expires' && o[k] instanceof Date))
       throw new BaselineError(`${where}: '${k}' must be a string.`);
+  // Every suppressed result repeats its entry's text (SARIF justification): bounded, so a baseline cannot
+  // blow the reports up.
+  for (const k of ['rule', 'image', 'file', 'reason'])
+    if (typeof o[k] === 'string' && (o[k] as string).length > MAX_FIELD_CHARS)
+      throw new BaselineError(`${where}: '${k}' is longer than ${MAX_FIELD_CHARS} characters.`);
   const rule = o.rule as string | undefined;
   if (!rule || !RULES_BY_ID.has(rule))
     throw new BaselineError(
@@ -99,6 +108,10 @@ export function parseBaseline(text: string, name: string): BaselineEntry[] {
   const accepted = (doc as { accepted?: unknown }).accepted;
   if (typeof doc !== 'object' || Array.isArray(doc) || (accepted !== undefined && !Array.isArray(accepted)))
     throw new BaselineError(`${name} must be a mapping with an 'accepted:' list.`);
+  if ((accepted ?? []).length > MAX_BASELINE_ENTRIES)
+    throw new BaselineError(
+      `${name} has ${(accepted ?? []).length} entries, more than ${MAX_BASELINE_ENTRIES}; accept by file glob instead of one entry per use.`,
+    );
   return (accepted ?? []).map((e, i) => entryAt(e, `${name} entry ${i + 1}`));
 }
 
@@ -109,19 +122,32 @@ const normalized = (image: string) => {
 
 interface Matcher {
   entry: BaselineEntry;
+  /** Position in the file: the first matching entry wins. */
+  index: number;
   image: string | null;
   file: ((path: string) => boolean) | null;
   used: boolean;
 }
 
-function matches(m: Matcher, f: Finding): boolean {
-  if (m.entry.rule !== f.rule) return false;
-  if (
-    m.image !== null &&
-    (f.image === null || (f.image !== m.entry.image && normalized(f.image) !== m.image))
-  )
-    return false;
-  return m.file === null || (f.file !== null && m.file(f.file));
+/**
+ * Matchers indexed by rule and normalized image (entries without an image by rule alone), so a finding is
+ * compared with the few entries that can match it, not with the whole file.
+ */
+function indexMatchers(matchers: readonly Matcher[]): (f: Finding) => Matcher | undefined {
+  const byImage = new Map<string, Matcher[]>();
+  const byRule = new Map<string, Matcher[]>();
+  for (const m of matchers) {
+    const [map, key] = m.image === null ? [byRule, m.entry.rule] : [byImage, `${m.entry.rule}\0${m.image}`];
+    map.set(key, [...(map.get(key) ?? []), m]);
+  }
+  return (f) => {
+    const image = f.image === null ? null : normalized(f.image);
+    const candidates = [
+      ...(image === null ? [] : (byImage.get(`${f.rule}\0${image}`) ?? [])),
+      ...(byRule.get(f.rule) ?? []),
+    ].filter((m) => m.file === null || (f.file !== null && m.file(f.file)));
+    return candidates.sort((a, b) => a.index - b.index)[0];
+  };
 }
 
 const expired = (e: BaselineEntry, now: Date) =>
@@ -141,16 +167,18 @@ export function applyBaseline(
   now: Date,
 ): Report {
   const live = entries.filter((e) => !expired(e, now));
-  const matchers: Matcher[] = live.map((entry) => ({
+  const matchers: Matcher[] = live.map((entry, index) => ({
     entry,
+    index,
     image: entry.image ? normalized(entry.image) : null,
     file: entry.file ? compileGlob(entry.file) : null,
     used: false,
   }));
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  const lookup = indexMatchers(matchers);
   for (const f of report.findings) {
-    const m = matchers.find((x) => matches(x, f));
+    const m = lookup(f);
     if (!m) {
       findings.push(f);
       continue;

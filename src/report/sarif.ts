@@ -125,7 +125,7 @@ export function buildSarif(report: Report): object {
         {
           kind: 'external',
           status: 'accepted',
-          justification: `Accepted in ${f.suppression.baseline}${why ? `: ${why}` : ''}`,
+          justification: plainLines(`Accepted in ${f.suppression.baseline}${why ? `: ${why}` : ''}`),
         },
       ];
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,11 @@ describe('baseline matching', () => {
     ['accepted:\n  - rule: latest-tag\n    image: x\n    expires: soon\n', "expires 'soon' is not a date"],
     ['accepted:\n  - rule: latest-tag\n    image: x\n    imgae: y\n', "unknown key 'imgae'"],
     ['accepted: 3\n', "'accepted:' list"],
+    [
+      `accepted:\n  - rule: latest-tag\n    image: x\n    reason: ${'A'.repeat(501)}\n`,
+      "'reason' is longer than 500",
+    ],
+    [`accepted:\n${'  - {rule: latest-tag, image: x}\n'.repeat(10_001)}`, 'more than 10000'],
     ['accepted:\n  - &a {rule: latest-tag, image: x}\n  - *a\n', 'not valid YAML'],
   ])('rejects a bad file with a message naming the entry: %j', (text, message) => {
     expect(() => parseBaseline(text, 'b.yaml')).toThrow(BaselineError);
@@ -163,6 +168,17 @@ describe('baseline command and scan', () => {
       { rule: 'latest-tag', image: 'nginx:latest', file: 'web.yaml', expires: '2099-01-01', reason: 'OPS-7' },
     ]);
     expect(renderBaseline(report([]))).toContain('accepted: []');
+  });
+
+  it('never writes the baseline through a directory symlink out of the repository (review finding)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kic-baseline-'));
+    const outside = mkdtempSync(join(tmpdir(), 'kic-outside-'));
+    writeFileSync(join(dir, 'web.yaml'), deploy('nginx:latest'));
+    symlinkSync(outside, join(dir, 'out'));
+    const run = await runCli(['baseline', '.', '--offline', '--baseline', 'out/pwned.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('outside the workspace');
+    expect(existsSync(join(outside, 'pwned.yaml'))).toBe(false);
   });
 
   it('refuses a baseline outside the repository or behind a symlink (exit 2, named)', async () => {

@@ -427,6 +427,12 @@ function lineStart(text: string, offset: number): number {
   return nl < 0 ? 0 : nl + 1;
 }
 
+/**
+ * Elements of one ApplicationSet that are followed: each re-parses the template, and an ApplicationSet is
+ * repository content (a pull request could list thousands), so the work stays bounded.
+ */
+const MAX_APPSET_ELEMENTS = 200;
+
 /** ApplicationSet with a `list` generator: one Application per element, `{{key}}` filled from the element. */
 function readAppSet(spec: YAMLMap, ctx: ArgoContext): void {
   const template = spec.get('template', true);
@@ -444,6 +450,12 @@ function readAppSet(spec: YAMLMap, ctx: ArgoContext): void {
       continue;
     }
     for (const el of els.items) {
+      if (elements.length >= MAX_APPSET_ELEMENTS) {
+        ctx.out.notes.push(
+          `${ctx.file}:${ctx.line}: ApplicationSet ${ctx.name} lists more than ${MAX_APPSET_ELEMENTS} elements; only the first ${MAX_APPSET_ELEMENTS} are followed.`,
+        );
+        break;
+      }
       if (!isMap(el)) continue;
       const values: Record<string, string> = {};
       for (const pair of el.items) {
