@@ -471,10 +471,10 @@ function readAppSet(spec: YAMLMap, ctx: ArgoContext): void {
   const templText = ctx.text.slice(lineStart(ctx.text, start), end);
   const firstLine = ctx.pos(template).line;
   for (const values of elements) {
-    // Same line count: positions inside the template stay those of the ApplicationSet file.
-    const filled = templText.replace(/\{\{\s*\.?([\w.-]+)\s*\}\}/g, (m, k: string) => values[k] ?? m);
-    const padded = `${'\n'.repeat(firstLine - 1)}${dedent(filled)}`;
-    const { documents, lineCounter: lc } = parseYamlStream(padded);
+    // Only the template is parsed (once per element, never the whole file again); its line numbers are
+    // shifted so positions stay those of the ApplicationSet file.
+    const filled = dedent(templText.replace(/\{\{\s*\.?([\w.-]+)\s*\}\}/g, (m, k: string) => values[k] ?? m));
+    const { documents, lineCounter: lc } = parseYamlStream(filled);
     const root = documents[0]?.contents ?? null;
     if (!isMap(root)) continue;
     const meta = root.get('metadata', true);
@@ -483,9 +483,9 @@ function readAppSet(spec: YAMLMap, ctx: ArgoContext): void {
     if (!isMap(inner)) continue;
     const pos = (n: unknown): Position => {
       const p = lc.linePos((n as Node | null)?.range?.[0] ?? 0);
-      return { line: p.line, column: p.col };
+      return { line: p.line + firstLine - 1, column: p.col };
     };
-    readArgo(inner, { ...ctx, pos, text: padded, name, kind: 'Application' });
+    readArgo(inner, { ...ctx, pos, text: filled, name, kind: 'Application' });
   }
 }
 
@@ -494,7 +494,8 @@ function dedent(text: string): string {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => l.length - l.trimStart().length);
-  const min = Math.min(...indents);
+  // A fold, not Math.min(...indents): a template of very many lines must not overflow the stack.
+  const min = indents.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   return text
     .split('\n')
     .map((l) => l.slice(Math.min(min, l.length - l.trimStart().length)))
