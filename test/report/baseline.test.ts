@@ -6,6 +6,7 @@ import { applyBaseline, BaselineError, parseBaseline, renderBaseline } from '../
 import { buildReport } from '../../src/report/findings.js';
 import type { Finding, Report } from '../../src/report/model.js';
 import { buildSarif } from '../../src/report/sarif.js';
+import { reportOf as report } from '../helpers/report-fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 
 function finding(over: Partial<Finding> = {}): Finding {
@@ -19,23 +20,6 @@ function finding(over: Partial<Finding> = {}): Finding {
     image: 'nginx:latest',
     ...over,
   };
-}
-
-function report(findings: Finding[]): Report {
-  const r = buildReport({
-    version: '9.9.9',
-    uses: [],
-    extract: { skipped: [], errors: [], scanned: 1 },
-    checks: new Map(),
-    rules: {},
-  });
-  r.findings = findings;
-  r.summary.findings = {
-    error: findings.filter((f) => f.severity === 'error').length,
-    warning: findings.filter((f) => f.severity === 'warning').length,
-    notice: 0,
-  };
-  return r;
 }
 
 const now = new Date('2026-12-04T12:00:00Z');

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/findings.js';
 import { escapeXml, renderJunit } from '../../src/report/junit.js';
 import type { Finding, Report } from '../../src/report/model.js';
+import { finding, reportOf as report } from '../helpers/report-fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 
 type Node = Record<string, unknown>;
@@ -64,31 +65,6 @@ function checkSchema(xml: string): Node[] {
     expect(a['@failures']).toBe(String(failures));
   }
   return suites;
-}
-
-function finding(over: Partial<Finding> = {}): Finding {
-  return {
-    rule: 'dirty-tag',
-    severity: 'error',
-    message: 'Tag "1.0-dirty" was built from a dirty tree',
-    file: 'k8s/app.yaml',
-    line: 12,
-    column: 18,
-    image: 'ghcr.io/a/b:1.0-dirty',
-    ...over,
-  };
-}
-
-function report(findings: Finding[]): Report {
-  const r = buildReport({
-    version: '9.9.9',
-    uses: [],
-    extract: { skipped: [], errors: [], scanned: 1 },
-    checks: new Map(),
-    rules: {},
-  });
-  r.findings = findings;
-  return r;
 }
 
 const now = new Date('2026-12-04T10:11:12.345Z');

@@ -8,37 +8,13 @@ import { RULES } from '../../src/report/rules.js';
 import { buildSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
 import { commandData, commandProperty } from '../../src/untrusted.js';
+import { finding, reportOf } from '../helpers/report-fixtures.js';
 
-function finding(over: Partial<Finding> = {}): Finding {
-  return {
-    rule: 'dirty-tag',
-    severity: 'error',
-    message: 'Tag "1.0-dirty" was built from a dirty tree',
-    file: 'k8s/app.yaml',
-    line: 12,
-    column: 18,
-    image: 'ghcr.io/a/b:1.0-dirty',
-    ...over,
-  };
-}
-
-function report(findings: Finding[]): Report {
-  const r = buildReport({
-    version: '9.9.9',
-    uses: [],
-    extract: {
-      skipped: [{ file: 'charts/x/templates/d.yaml', reason: 'Helm template; rendering comes later' }],
-      errors: [],
-      scanned: 4,
-    },
-    checks: new Map(),
-    rules: {},
+const report = (findings: Finding[]) =>
+  reportOf(findings, {
+    skipped: [{ file: 'charts/x/templates/d.yaml', reason: 'Helm template; rendering comes later' }],
+    scanned: 4,
   });
-  r.findings = findings;
-  r.summary.findings = { error: 0, warning: 0, notice: 0 };
-  for (const f of findings) r.summary.findings[f.severity]++;
-  return r;
-}
 
 describe('finding locations', () => {
   const base: ImageUse = {

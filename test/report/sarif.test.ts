@@ -9,6 +9,7 @@ import {
   SARIF_MAX_RESULTS,
   sarifOmittedCount,
 } from '../../src/report/sarif.js';
+import { finding, reportOf as report } from '../helpers/report-fixtures.js';
 
 interface SarifRun {
   tool: { driver: { rules: { id: string; helpUri?: string; properties: Record<string, unknown> }[] } };
@@ -19,31 +20,6 @@ interface SarifRun {
     message: { text: string };
     locations?: { physicalLocation: { artifactLocation: { uri: string } } }[];
   }[];
-}
-
-function finding(over: Partial<Finding> = {}): Finding {
-  return {
-    rule: 'dirty-tag',
-    severity: 'error',
-    message: 'Tag "1.0-dirty" was built from a dirty tree',
-    file: 'k8s/app.yaml',
-    line: 12,
-    column: 18,
-    image: 'ghcr.io/a/b:1.0-dirty',
-    ...over,
-  };
-}
-
-function report(findings: Finding[]): Report {
-  const r = buildReport({
-    version: '9.9.9',
-    uses: [],
-    extract: { skipped: [], errors: [], scanned: 1 },
-    checks: new Map(),
-    rules: {},
-  });
-  r.findings = findings;
-  return r;
 }
 
 const run = (r: Report) => (buildSarif(r) as { runs: SarifRun[] }).runs;
